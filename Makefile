@@ -1,0 +1,57 @@
+# Tasks of the Tutopanda lecture store. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench clean
+
+help: ## List the tasks
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its development tools
+
+lint: install ## Lint and check formatting (ruff)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code (ruff)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install ## Type-check code and tests (mypy --strict)
+	$(BIN)/mypy
+
+test: install ## Run the tests on a real PostgreSQL (see README, "Tests")
+	$(BIN)/pytest
+
+check: lint typecheck test ## Everything CI runs
+
+run: install ## Run the service: API + worker, on DATABASE_URL or the embedded default
+	$(BIN)/tutopanda db migrate
+	$(BIN)/tutopanda serve
+
+migrate: install ## Apply migrations, the queue schema and sql/ to the database
+	$(BIN)/tutopanda db migrate
+
+db-start: install ## Start the embedded PostgreSQL (data in .tutopanda/pgdata)
+	$(BIN)/tutopanda db start
+
+db-stop: install ## Stop the embedded PostgreSQL
+	$(BIN)/tutopanda db stop
+
+schema-snapshot: install ## Refresh tests/db/schema_snapshot.sql after an intended schema change
+	TUTOPANDA_UPDATE_SCHEMA_SNAPSHOT=1 $(BIN)/pytest -q tests/db/test_schema_snapshot.py
+
+bench: install ## Run the benchmarks (ratios against baselines measured in the same run)
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv and caches (keeps .tutopanda data)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

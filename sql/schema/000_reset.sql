@@ -1,0 +1,25 @@
+-- reset: the api and audit schemas hold only re-creatable objects owned by sql/.
+-- Dropping them first lets a renamed or removed function disappear, and lets a signature change
+-- apply; the whole sql/ step runs in one transaction, so callers never see a gap.
+DO $reset$
+DECLARE
+    v_name text;
+BEGIN
+    FOR v_name IN
+        SELECT c.oid::regclass::text
+        FROM pg_catalog.pg_class AS c
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'audit' AND c.relkind IN ('v', 'm')
+    LOOP
+        EXECUTE format('DROP VIEW IF EXISTS %s CASCADE', v_name);
+    END LOOP;
+    FOR v_name IN
+        SELECT p.oid::regprocedure::text
+        FROM pg_catalog.pg_proc AS p
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+        WHERE n.nspname IN ('api', 'audit')
+    LOOP
+        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', v_name);
+    END LOOP;
+END
+$reset$;

@@ -1,0 +1,58 @@
+"""Session fixtures: the test server, the migrated template, a cloned database per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from tests.support.databases import TestDatabase, cloned_database, empty_database, template_database
+from tests.support.server import EMBEDDED_TEST_DIR, TestServer, choose_server
+from tutopanda.db import embedded
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[TestServer]:
+    """The PostgreSQL server of this session (see tests/support/server.py)."""
+    server, started_here = choose_server()
+    try:
+        yield server
+    finally:
+        if started_here:
+            embedded.stop(EMBEDDED_TEST_DIR)
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_server: TestServer) -> Iterator[str]:
+    """Name of the session's migrated template database."""
+    with template_database(pg_server) as name:
+        yield name
+
+
+@pytest.fixture
+def database(pg_server: TestServer, template_db: str) -> Iterator[TestDatabase]:
+    """A migrated database of this test's own."""
+    with cloned_database(pg_server, template_db) as db:
+        yield db
+
+
+@pytest.fixture
+def blank_database(pg_server: TestServer) -> Iterator[TestDatabase]:
+    """An empty database of this test's own (for migration tests)."""
+    with empty_database(pg_server) as db:
+        yield db
+
+
+@pytest.fixture
+def admin_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A superuser-ish connection to this test's database, autocommit."""
+    with psycopg.connect(database.admin_url, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def runtime_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection as tutopanda_runtime, the role the API and workers use."""
+    with psycopg.connect(database.runtime_conninfo) as conn:
+        yield conn

@@ -1,0 +1,1 @@
+"""Test support: which PostgreSQL server the tests use, and per-test databases on it."""

@@ -1,0 +1,81 @@
+"""Chooses the PostgreSQL server for the test session.
+
+In order: the server named by TUTOPANDA_TEST_DATABASE_URL; the local server on 127.0.0.1:5432
+when one answers; else an embedded server the session starts itself (and stops at the end).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from tutopanda.db import embedded
+from tutopanda.db.urls import postgres_url
+
+TEST_URL_VARIABLE = "TUTOPANDA_TEST_DATABASE_URL"
+LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+EMBEDDED_TEST_DIR = Path(__file__).resolve().parents[2] / ".tutopanda" / "test-pgdata"
+
+
+@dataclass(frozen=True)
+class TestServer:
+    """Where the test databases live; `user` must be allowed to create databases and roles."""
+
+    __test__ = False  # not a test class, despite the name
+
+    host: str
+    port: int
+    user: str
+    password: str | None
+    maintenance_dbname: str
+    origin: str  # "environment", "local" or "embedded"
+
+    def url(self, dbname: str) -> str:
+        return postgres_url(
+            host=self.host, port=self.port, user=self.user, password=self.password, dbname=dbname
+        )
+
+
+def _from_url(url: str, origin: str) -> TestServer:
+    params = conninfo_to_dict(url)
+    parts = urlsplit(url)
+    return TestServer(
+        host=str(params.get("host") or "127.0.0.1"),
+        port=int(str(params.get("port") or 5432)),
+        user=str(params.get("user") or "postgres"),
+        password=str(params["password"]) if params.get("password") else None,
+        maintenance_dbname=unquote(parts.path.lstrip("/")) or "postgres",
+        origin=origin,
+    )
+
+
+def _answers(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=2):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def choose_server() -> tuple[TestServer, bool]:
+    """The server to use, and whether this session started it (and so must stop it)."""
+    configured = os.environ.get(TEST_URL_VARIABLE, "")
+    if configured:
+        return _from_url(configured, "environment"), False
+    if _answers(LOCAL_URL):
+        return _from_url(LOCAL_URL, "local"), False
+    url = embedded.start(EMBEDDED_TEST_DIR)
+    server = _from_url(url, "embedded")
+    return TestServer(
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=None,
+        maintenance_dbname="postgres",
+        origin="embedded",
+    ), True

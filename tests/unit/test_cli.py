@@ -1,0 +1,36 @@
+"""The command line: bad configuration is one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tutopanda", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_bad_setting_is_one_line_and_exit_2() -> None:
+    result = run("db", "status", TUTOPANDA_PORT="not-a-port")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("tutopanda: invalid setting TUTOPANDA_PORT")
+
+
+def test_unreachable_database_is_one_line_and_exit_1() -> None:
+    result = run("db", "migrate", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("tutopanda: cannot reach the database")
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    assert run("frobnicate").returncode == 2

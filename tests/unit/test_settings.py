@@ -1,0 +1,50 @@
+"""Settings: defaults, validation, and one clear line naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutopanda.settings import SettingsError, load_settings
+
+
+def test_defaults_use_the_embedded_database() -> None:
+    settings = load_settings({})
+    assert settings.uses_embedded_database
+    assert settings.port == 8000
+    assert settings.embedded_data_dir.name == "pgdata"
+
+
+def test_database_url_is_accepted() -> None:
+    settings = load_settings({"DATABASE_URL": "postgresql://u@db.example:5432/tp"})
+    assert settings.database_url == "postgresql://u@db.example:5432/tp"
+    assert not settings.uses_embedded_database
+
+
+def test_empty_variables_mean_unset() -> None:
+    assert load_settings({"DATABASE_URL": "", "TUTOPANDA_PORT": ""}).port == 8000
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://u@h/db"),
+        ("DATABASE_URL", "postgresql://u@h/db\x00"),
+        ("TUTOPANDA_PORT", "eighty"),
+        ("TUTOPANDA_PORT", "70000"),
+        ("TUTOPANDA_JWT_SECRET", "short"),
+        ("TUTOPANDA_LOG_LEVEL", "LOUD"),
+        ("TUTOPANDA_MAX_BODY_BYTES", "-1"),
+    ],
+)
+def test_bad_values_name_their_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({variable: value})
+    message = str(raised.value)
+    assert message.startswith(f"{variable}: ")
+    assert "\n" not in message
+
+
+def test_secret_is_not_printed() -> None:
+    secret = "s" * 40
+    settings = load_settings({"TUTOPANDA_JWT_SECRET": secret})
+    assert secret not in repr(settings)

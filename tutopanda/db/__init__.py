@@ -1,0 +1,1 @@
+"""Database plumbing: connections, named queries, SQLSTATE mapping, migrations, embedded server."""

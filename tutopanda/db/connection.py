@@ -1,0 +1,42 @@
+"""Connection URLs: the admin URL (configured or embedded) and per-role connection strings."""
+
+from __future__ import annotations
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from tutopanda.db import embedded
+from tutopanda.settings import Settings
+
+OWNER_ROLE = "tutopanda_owner"  # owns app/api/audit; SECURITY DEFINER functions run as it
+RUNTIME_ROLE = "tutopanda_runtime"  # the API and the workers: EXECUTE api.*, use the queue
+AUDITOR_ROLE = "tutopanda_auditor"  # auditors: SELECT audit.*
+
+
+def admin_url(settings: Settings) -> str:
+    """The configured DATABASE_URL, or the embedded server's (started on demand)."""
+    if settings.database_url is not None:
+        return settings.database_url
+    return embedded.start(settings.embedded_data_dir)
+
+
+def role_conninfo(
+    url: str,
+    role: str,
+    *,
+    search_path: str = "procrastinate",
+    application_name: str = "tutopanda",
+    connect_timeout_seconds: float | None = None,
+) -> str:
+    """Connection string that assumes `role` from the first statement on.
+
+    The role is a startup option (`-c role=…`), so every connection of a pool gets it, and a
+    stray `RESET ROLE` returns to it rather than to the login user. Procrastinate's unqualified
+    names need its schema on the search path; our own SQL always qualifies names.
+    """
+    params = conninfo_to_dict(url)
+    existing = str(params.get("options") or "").strip()
+    options = f"{existing} -c role={role} -c search_path={search_path}".strip()
+    extra: dict[str, str] = {"options": options, "application_name": application_name}
+    if connect_timeout_seconds is not None:
+        extra["connect_timeout"] = str(max(1, round(connect_timeout_seconds)))
+    return make_conninfo(url, **extra)

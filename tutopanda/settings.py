@@ -1,0 +1,109 @@
+"""Settings read from the environment, validated once, reported in one line when wrong."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+# Setting name -> environment variable. The one table a reader needs to configure the service.
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "database_url": "DATABASE_URL",
+    "home": "TUTOPANDA_HOME",
+    "jwt_secret": "TUTOPANDA_JWT_SECRET",
+    "host": "TUTOPANDA_HOST",
+    "port": "TUTOPANDA_PORT",
+    "max_body_bytes": "TUTOPANDA_MAX_BODY_BYTES",
+    "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
+    "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
+    "worker_concurrency": "TUTOPANDA_WORKER_CONCURRENCY",
+    "speaking_rate_wpm": "TUTOPANDA_SPEAKING_RATE_WPM",
+    "generator_providers": "TUTOPANDA_GENERATORS",
+    "log_level": "TUTOPANDA_LOG_LEVEL",
+}
+
+POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseModel):
+    """Everything the service reads from its environment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: str | None = None
+    home: Path = Path(".tutopanda")
+    jwt_secret: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    max_body_bytes: Annotated[int, Field(ge=1024, le=256 * 1024 * 1024)] = 2 * 1024 * 1024
+    pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
+    connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
+    worker_concurrency: Annotated[int, Field(ge=1, le=100)] = 4
+    speaking_rate_wpm: Annotated[float, Field(gt=10, le=1000)] = 150.0
+    generator_providers: str = ""
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgres(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        parts = urlsplit(value)
+        if parts.scheme not in POSTGRES_URL_SCHEMES:
+            raise ValueError("must be a URL starting with postgresql://")
+        return value
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters long")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        """True when no DATABASE_URL is set and the project-local server is the default."""
+        return self.database_url is None
+
+    @property
+    def embedded_data_dir(self) -> Path:
+        """Where the embedded server keeps its data (initialised on first use)."""
+        return self.home.resolve() / "pgdata"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings; raise SettingsError naming the first bad variable."""
+    source = os.environ if environ is None else environ
+    raw: dict[str, Any] = {
+        field: source[variable]
+        for field, variable in ENVIRONMENT_VARIABLES.items()
+        if source.get(variable, "") != ""
+    }
+    try:
+        return Settings(**raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        variable = ENVIRONMENT_VARIABLES.get(field, field)
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{variable}: {message}") from None

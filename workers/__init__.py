@@ -1,0 +1,1 @@
+"""Procrastinate workers: workflow steps and their generators."""
