@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench clean
+.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench clean json-schema
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -55,3 +55,6 @@ bench: install ## Run the benchmarks (ratios against baselines measured in the s
 
 clean: ## Remove the virtualenv and caches (keeps .tutopanda data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+json-schema: install ## Regenerate docs/lecture.schema.json from the models
+	$(BIN)/tutopanda schema > docs/lecture.schema.json

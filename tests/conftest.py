@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import psycopg
 import pytest
+import pytest_asyncio
 
 from tests.support.databases import TestDatabase, cloned_database, empty_database, template_database
 from tests.support.server import EMBEDDED_TEST_DIR, TestServer, choose_server
@@ -55,4 +57,20 @@ def admin_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[obje
 def runtime_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A connection as tutopanda_runtime, the role the API and workers use."""
     with psycopg.connect(database.runtime_conninfo) as conn:
+        yield conn
+
+
+@pytest_asyncio.fixture
+async def aconn(database: TestDatabase) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """An async connection as tutopanda_runtime, autocommit: each call is its own transaction."""
+    async with await psycopg.AsyncConnection.connect(
+        database.runtime_conninfo, autocommit=True
+    ) as conn:
+        yield conn
+
+
+@pytest_asyncio.fixture
+async def admin_aconn(database: TestDatabase) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """An async admin connection, autocommit, for checks the runtime role may not make."""
+    async with await psycopg.AsyncConnection.connect(database.admin_url, autocommit=True) as conn:
         yield conn

@@ -14,7 +14,9 @@ from psycopg.types.json import Jsonb
 from tests.support.databases import TestDatabase
 from tests.support.sql import test_query
 from tutopanda.db.migrate import migrate
+from tutopanda.resources import migrations_dir
 
+ALL_MIGRATIONS = sorted(path.stem for path in migrations_dir().glob("*.sql"))
 LEGACY_SCRIPT = {
     "segments": [
         {
@@ -76,10 +78,10 @@ def test_concurrent_runs_in_threads_apply_each_migration_once(blank_database: Te
     with ThreadPoolExecutor(max_workers=3) as pool:
         reports = list(pool.map(lambda _: migrate(blank_database.admin_url), range(3)))
     applied = sorted(m for report in reports for m in report.applied_migrations)
-    assert applied == ["0001_legacy_tables", "0002_revisions_and_workflows"]
+    assert applied == ALL_MIGRATIONS
     with psycopg.connect(blank_database.admin_url) as conn:
         recorded = [r[0] for r in conn.execute(test_query("yoyo_applied_migrations"))]
-    assert recorded == ["0001_legacy_tables", "0002_revisions_and_workflows"]
+    assert recorded == ALL_MIGRATIONS
 
 
 def test_two_migrate_processes_at_once(blank_database: TestDatabase) -> None:
@@ -98,4 +100,4 @@ def test_two_migrate_processes_at_once(blank_database: TestDatabase) -> None:
         assert conn.execute(
             test_query("table_exists"), {"name": "app.lecture_revisions"}
         ).fetchone()
-    assert recorded == ["0001_legacy_tables", "0002_revisions_and_workflows"]
+    assert recorded == ALL_MIGRATIONS

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import psycopg
 
 from tutopanda.cli import db as db_commands
+from tutopanda.cli import schema as schema_commands
 from tutopanda.db.embedded import EmbeddedServerError
 from tutopanda.db.migrate import MigrationError
 from tutopanda.settings import SettingsError, load_settings
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db_commands.register(commands)
+    schema_commands.register(commands)
     return parser
 
 

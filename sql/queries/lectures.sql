@@ -1,0 +1,28 @@
+-- Named queries of the lecture aggregate (content and history).
+
+-- lecture_get --
+-- A lecture of a user with its revision (PT404 when missing or not theirs).
+SELECT * FROM api.lecture_get(%(user_id)s::text, %(lecture_id)s::integer);
+
+-- lecture_save --
+-- Save sections on a base revision: saved, or conflict with the latest snapshot.
+SELECT * FROM api.lecture_save(
+    %(user_id)s::text, %(lecture_id)s::integer, %(base_revision)s::integer,
+    %(sections)s::jsonb, p_merge => %(merge)s::boolean, p_force => %(force)s::boolean);
+
+-- lecture_history_list --
+-- History rows of a lecture, newest first, paged by revision.
+SELECT * FROM api.lecture_history_list(
+    %(user_id)s::text, %(lecture_id)s::integer, %(limit)s::integer,
+    %(before_revision)s::integer);
+
+-- lecture_revision_get --
+-- One history row with its snapshot.
+SELECT * FROM api.lecture_revision_get(
+    %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer);
+
+-- lecture_restore --
+-- Restore an old revision as a new one (saved or conflict).
+SELECT * FROM api.lecture_restore(
+    %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer,
+    %(base_revision)s::integer, p_force => %(force)s::boolean);

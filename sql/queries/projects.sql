@@ -1,0 +1,11 @@
+-- Named queries of the project aggregate.
+
+-- project_create --
+-- A project with its lecture and a queued run whose first job is enqueued.
+SELECT * FROM api.project_create(
+    %(user_id)s::text, %(prompt)s::text, %(name)s::text, %(settings)s::jsonb,
+    %(workflow_kind)s::text, %(total_steps)s::integer);
+
+-- project_list --
+-- The user's projects with their lectures, newest first.
+SELECT * FROM api.project_list(%(user_id)s::text);

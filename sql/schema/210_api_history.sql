@@ -1,0 +1,115 @@
+-- The history api: list revisions, read one, restore an old one as a new revision.
+
+-- api.lecture_history_list: revisions of a lecture, newest first, `p_limit` at a time.
+-- Page with p_before_revision: the smallest revision of the previous page.
+CREATE OR REPLACE FUNCTION api.lecture_history_list(
+    p_user_id text,
+    p_lecture_id integer,
+    p_limit integer DEFAULT 50,
+    p_before_revision integer DEFAULT NULL
+)
+RETURNS TABLE (
+    revision integer, source text, created_by text, run_id text, changed_sections text[],
+    forced boolean, restored_from integer, size_bytes integer, created_at timestamptz
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
+    END IF;
+    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
+    SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
+           r.restored_from, pg_column_size(r.data), r.created_at
+    FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture_id
+      AND (p_before_revision IS NULL OR r.revision < p_before_revision)
+    ORDER BY r.revision DESC
+    LIMIT p_limit;
+END
+$$;
+COMMENT ON FUNCTION api.lecture_history_list(text, integer, integer, integer) IS
+    'History of a lecture, newest first, paged by revision. PT404 not found, PT422 bad limit.';
+
+-- api.lecture_revision_get: one history row with the full snapshot after that write.
+-- PT404 when the lecture is not the user's or has no such revision.
+CREATE OR REPLACE FUNCTION api.lecture_revision_get(
+    p_user_id text, p_lecture_id integer, p_revision integer
+)
+RETURNS TABLE (
+    lecture_id integer, revision integer, source text, created_by text, run_id text,
+    changed_sections text[], forced boolean, restored_from integer, size_bytes integer,
+    created_at timestamptz, data jsonb
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
+    SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
+           r.forced, r.restored_from, pg_column_size(r.data), r.created_at, r.data
+    FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION api.lecture_revision_get(text, integer, integer) IS
+    'One revision of a lecture with its snapshot. PT404: lecture or revision not found.';
+
+-- api.lecture_restore: make an old revision's content the lecture's content, as a new revision.
+-- Optimistic like a save: a stale p_base_revision is a conflict unless p_force.
+CREATE OR REPLACE FUNCTION api.lecture_restore(
+    p_user_id text,
+    p_lecture_id integer,
+    p_revision integer,
+    p_base_revision integer,
+    p_force boolean DEFAULT false
+)
+RETURNS TABLE (
+    status text, revision integer, updated_at timestamptz, changed_sections text[], lecture jsonb
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_current integer;
+    v_data jsonb;
+BEGIN
+    v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
+    SELECT r.data INTO v_data FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
+    END IF;
+    IF p_base_revision IS NULL OR p_base_revision < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
+    END IF;
+    IF p_base_revision = v_current OR coalesce(p_force, false) THEN
+        RETURN QUERY
+        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
+        FROM app.lecture_commit(
+            p_lecture_id,
+            (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
+            p_user_id, 'app', p_forced => p_base_revision <> v_current,
+            p_restored_from => p_revision) AS c;
+    ELSE
+        RETURN QUERY
+        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
+        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION api.lecture_restore(text, integer, integer, integer, boolean) IS
+    'Restore an old revision as a new one (saved or conflict, like a save). PT404, PT422.';

@@ -1,0 +1,122 @@
+-- Private helpers of the workflow aggregate: runs, the queue, notifications.
+
+-- app.workflow_enqueue_step: defer the job that runs one step of a run, in this transaction.
+-- Jobs of one run share a Procrastinate lock, so its steps never run at the same time.
+CREATE OR REPLACE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer)
+RETURNS bigint
+LANGUAGE sql
+-- Procrastinate's functions use unqualified names: its schema must be on the path.
+SET search_path = procrastinate, pg_catalog, pg_temp
+AS $$
+    SELECT (procrastinate.procrastinate_defer_jobs_v1(ARRAY[ROW(
+        'workflows', 'tutopanda.workflow_step', 0, 'run:' || p_run_id, NULL,
+        jsonb_build_object('run_id', p_run_id, 'step_index', p_step_index), NULL
+    )::procrastinate.procrastinate_job_to_defer_v1]))[1];
+$$;
+
+-- app.workflow_run_notify: announce a run's state (ids, status and step numbers only).
+-- Called after every change of a run's status or step.
+CREATE OR REPLACE FUNCTION app.workflow_run_notify(p_run app.workflow_runs)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT app.notify(jsonb_build_object(
+        'type', 'workflow.run', 'runId', p_run.run_id, 'lectureId', p_run.lecture_id,
+        'kind', p_run.kind, 'status', p_run.status, 'currentStep', p_run.current_step,
+        'totalSteps', p_run.total_steps));
+$$;
+
+-- app.workflow_run_insert: create a queued run on a lecture and enqueue its first step.
+-- Refuses (PT409) when the lecture already has a queued or running run.
+CREATE OR REPLACE FUNCTION app.workflow_run_insert(
+    p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb
+)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_run app.workflow_runs;
+BEGIN
+    IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow kind must be a lowercase name';
+    ELSIF p_total_steps IS NULL OR p_total_steps NOT BETWEEN 1 AND 100 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'a workflow has 1 to 100 steps';
+    ELSIF jsonb_typeof(coalesce(p_context, '{}')) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow context must be an object';
+    END IF;
+    IF EXISTS (SELECT FROM app.workflow_runs AS r
+               WHERE r.lecture_id = p_lecture_id AND r.status IN ('queued', 'running')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('lecture %s already has a workflow in progress', p_lecture_id),
+            HINT = 'cancel it or wait for it to finish';
+    END IF;
+    INSERT INTO app.workflow_runs AS r (run_id, lecture_id, user_id, kind, total_steps, context)
+    VALUES (gen_random_uuid()::text, p_lecture_id, p_user_id, p_kind, p_total_steps,
+            coalesce(p_context, '{}'))
+    RETURNING * INTO v_run;
+    PERFORM app.workflow_enqueue_step(v_run.run_id, 1);
+    PERFORM app.workflow_run_notify(v_run);
+    RETURN v_run.run_id;
+END
+$$;
+
+-- app.workflow_run_lock: lock a run for a state change; PT404 when it does not exist.
+-- With p_user_id, only the owner of the run's lecture may touch it.
+CREATE OR REPLACE FUNCTION app.workflow_run_lock(p_run_id text, p_user_id text DEFAULT NULL)
+RETURNS app.workflow_runs
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_run app.workflow_runs;
+BEGIN
+    SELECT r.* INTO v_run
+    FROM app.workflow_runs AS r
+    JOIN app.video_lectures AS l ON l.id = r.lecture_id
+    JOIN app.projects AS p ON p.id = l.project_id
+    WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
+    FOR UPDATE OF r;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
+    END IF;
+    RETURN v_run;
+END
+$$;
+
+-- app.workflow_run_set_status: move a locked run to a new status, touch updated_at, notify.
+-- The caller has checked that the transition is allowed.
+CREATE OR REPLACE FUNCTION app.workflow_run_set_status(
+    p_run_id text, p_status text, p_error text DEFAULT NULL
+)
+RETURNS app.workflow_runs
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_run app.workflow_runs;
+BEGIN
+    UPDATE app.workflow_runs AS r
+    SET status = p_status, error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
+    WHERE r.run_id = p_run_id
+    RETURNING * INTO v_run;
+    PERFORM app.workflow_run_notify(v_run);
+    RETURN v_run;
+END
+$$;
+
+-- app.workflow_run_steps: the completed steps of a run, oldest first, as a JSON array.
+-- Keys are the column names; Python's WorkflowStep model reads them.
+CREATE OR REPLACE FUNCTION app.workflow_run_steps(p_run_id text)
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'step_index', s.step_index, 'name', s.name, 'revision', s.revision,
+        'output_summary', s.output_summary, 'attempts', s.attempts,
+        'started_at', s.started_at, 'completed_at', s.completed_at) ORDER BY s.step_index), '[]')
+    FROM app.workflow_steps AS s WHERE s.run_id = p_run_id;
+$$;

@@ -1,0 +1,131 @@
+-- What workers call: read a run's work, and apply a step's sections exactly once.
+
+-- api.workflow_run_work: what a worker needs for the next step: the run, its lecture's content
+-- and the project settings. No owner check: only workers call it, with a run id from a job.
+CREATE OR REPLACE FUNCTION api.workflow_run_work(p_run_id text)
+RETURNS TABLE (
+    run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer,
+    total_steps integer, context jsonb, lecture jsonb, settings jsonb
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+    SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
+           r.context, app.lecture_snapshot(l) || jsonb_build_object('prompt', l.prompt),
+           coalesce(p.settings, '{}')
+    FROM app.workflow_runs AS r
+    JOIN app.video_lectures AS l ON l.id = r.lecture_id
+    JOIN app.projects AS p ON p.id = l.project_id
+    WHERE r.run_id = p_run_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION api.workflow_run_work(text) IS
+    'Run, lecture snapshot (with prompt) and project settings for a worker. PT404.';
+
+-- api.workflow_step_apply: record step p_step_index of a run and write its sections, once.
+-- Already recorded: returns its revision and writes nothing. Otherwise, in one transaction:
+-- the lecture write (source workflow, with the run id), the step row, the run's progress,
+-- and the next step's job (or the run marked succeeded after its last step).
+CREATE OR REPLACE FUNCTION api.workflow_step_apply(
+    p_run_id text,
+    p_step_index integer,
+    p_step_name text,
+    p_sections jsonb,
+    p_output_summary jsonb DEFAULT '{}',
+    p_attempts integer DEFAULT 1,
+    p_started_at timestamptz DEFAULT NULL
+)
+RETURNS TABLE (revision integer, applied boolean, run_status text)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
+    v_revision integer;
+BEGIN
+    SELECT s.revision INTO v_revision FROM app.workflow_steps AS s
+    WHERE s.run_id = p_run_id AND s.step_index = p_step_index;
+    IF FOUND THEN
+        RETURN QUERY SELECT v_revision, false, v_run.status;
+        RETURN;
+    END IF;
+    PERFORM app.workflow_step_check(v_run, p_step_index, p_step_name, p_output_summary);
+    v_revision := app.workflow_step_write(v_run, p_sections);
+    INSERT INTO app.workflow_steps AS s
+        (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
+    VALUES (p_run_id, p_step_index, p_step_name, v_revision, coalesce(p_output_summary, '{}'),
+            greatest(coalesce(p_attempts, 1), 1), p_started_at, clock_timestamp());
+    UPDATE app.workflow_runs AS r
+    SET current_step = p_step_index, updated_at = clock_timestamp(),
+        status = CASE WHEN p_step_index = r.total_steps THEN 'succeeded' ELSE 'running' END
+    WHERE r.run_id = p_run_id
+    RETURNING * INTO v_run;
+    IF p_step_index < v_run.total_steps THEN
+        PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
+    END IF;
+    PERFORM app.workflow_run_notify(v_run);
+    RETURN QUERY SELECT v_revision, true, v_run.status;
+END
+$$;
+COMMENT ON FUNCTION api.workflow_step_apply(text, integer, text, jsonb, jsonb, integer, timestamptz) IS
+    'Apply a workflow step once (idempotent per run and step). PT404, PT409 cancelled/finished/'
+    'out of order, PT422 invalid sections.';
+
+-- app.workflow_step_check: may this run record this step now? Raises PT409 or PT422.
+-- Cancelled and finished runs take no more steps; steps come in order.
+CREATE OR REPLACE FUNCTION app.workflow_step_check(
+    p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb
+)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF p_run.status IN ('cancelled', 'succeeded', 'failed') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s is %s', p_run.run_id, p_run.status);
+    ELSIF p_step_index IS NULL OR p_step_index NOT BETWEEN 1 AND p_run.total_steps THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('step must be between 1 and %s', p_run.total_steps);
+    ELSIF p_step_index <> p_run.current_step + 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s expects step %s, not %s', p_run.run_id,
+                             p_run.current_step + 1, p_step_index);
+    ELSIF p_step_name IS NULL OR length(p_step_name) NOT BETWEEN 1 AND 100 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'step name must be 1 to 100 characters';
+    ELSIF jsonb_typeof(coalesce(p_output_summary, '{}')) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'step output summary must be an object';
+    END IF;
+END
+$$;
+
+-- app.workflow_step_write: write a step's sections to the run's lecture; return the revision.
+-- An empty object writes nothing and returns the lecture's current revision.
+CREATE OR REPLACE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_revision integer;
+BEGIN
+    SELECT l.revision INTO STRICT v_revision
+    FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id FOR UPDATE;
+    IF p_sections IS NULL OR p_sections = '{}' THEN
+        RETURN v_revision;
+    END IF;
+    PERFORM app.lecture_sections_check(p_sections);
+    SELECT c.revision INTO v_revision
+    FROM app.lecture_commit(p_run.lecture_id, p_sections, p_run.user_id, 'workflow',
+                            p_run.run_id) AS c;
+    RETURN v_revision;
+END
+$$;

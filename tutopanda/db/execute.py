@@ -1,0 +1,50 @@
+"""Run named queries on a caller's connection and get typed rows back (never commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from psycopg import AsyncConnection
+from psycopg.rows import class_row
+from pydantic import BaseModel
+
+from tutopanda.db.errors import translated_errors
+from tutopanda.db.queries import query
+
+Row = TypeVar("Row", bound=BaseModel)
+Connection = AsyncConnection[Any]
+
+
+async def fetch_one(
+    conn: Connection, name: str, params: Mapping[str, Any], model: type[Row]
+) -> Row:
+    """The single row of a named query, as `model` (the api functions raise when there is none)."""
+    with translated_errors():
+        async with conn.cursor(row_factory=class_row(model)) as cursor:
+            await cursor.execute(query(name), params)
+            row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"query {name!r} returned no row")
+    return row
+
+
+async def fetch_all(
+    conn: Connection, name: str, params: Mapping[str, Any], model: type[Row]
+) -> list[Row]:
+    """All rows of a named query, as `model`."""
+    with translated_errors():
+        async with conn.cursor(row_factory=class_row(model)) as cursor:
+            await cursor.execute(query(name), params)
+            return await cursor.fetchall()
+
+
+async def fetch_value(conn: Connection, name: str, params: Mapping[str, Any]) -> Any:
+    """The first column of the single row of a named query."""
+    with translated_errors():
+        async with conn.cursor() as cursor:
+            await cursor.execute(query(name), params)
+            row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"query {name!r} returned no row")
+    return row[0]

@@ -1,0 +1,41 @@
+"""Domain errors: what went wrong in terms a caller can act on, independent of HTTP or SQL."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """Base of the errors the store raises; `code` is stable and machine-readable."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, detail: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or belongs to someone else (the two look the same)."""
+
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a finished run, a run in progress, …)."""
+
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    """The input cannot be stored as given."""
+
+    code = "invalid_input"
+
+
+class Unavailable(DomainError):
+    """The database cannot be reached right now; retrying later may work."""
+
+    code = "database_unavailable"

@@ -1,0 +1,1 @@
+"""pydantic domain models: the lecture sections, snapshots, history, projects and workflow runs."""
