@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 # Setting name -> environment variable. The one table a reader needs to configure the service.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
@@ -24,6 +32,11 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "speaking_rate_wpm": "TUTOPANDA_SPEAKING_RATE_WPM",
     "generator_providers": "TUTOPANDA_GENERATORS",
     "log_level": "TUTOPANDA_LOG_LEVEL",
+    "cors_origins": "TUTOPANDA_CORS_ORIGINS",
+    "worker_heartbeat_seconds": "TUTOPANDA_WORKER_HEARTBEAT_SECONDS",
+    "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
+    "step_retries": "TUTOPANDA_STEP_RETRIES",
+    "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
 }
 
 POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
@@ -50,6 +63,11 @@ class Settings(BaseModel):
     speaking_rate_wpm: Annotated[float, Field(gt=10, le=1000)] = 150.0
     generator_providers: str = ""
     log_level: str = "INFO"
+    cors_origins: str = ""
+    worker_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    step_retries: Annotated[int, Field(ge=0, le=20)] = 4
+    step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2
 
     @field_validator("database_url")
     @classmethod
@@ -80,6 +98,15 @@ class Settings(BaseModel):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
 
+    @model_validator(mode="after")
+    def _stalled_after_outlasts_heartbeats(self) -> Settings:
+        if self.stalled_after_seconds < 2 * self.worker_heartbeat_seconds:
+            raise ValueError(
+                "TUTOPANDA_STALLED_AFTER_SECONDS must be at least twice "
+                "TUTOPANDA_WORKER_HEARTBEAT_SECONDS, or live workers look stalled"
+            )
+        return self
+
     @property
     def uses_embedded_database(self) -> bool:
         """True when no DATABASE_URL is set and the project-local server is the default."""
@@ -103,7 +130,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         return Settings(**raw)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
-        variable = ENVIRONMENT_VARIABLES.get(field, field)
         message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:
+            raise SettingsError(message) from None
+        field = str(first["loc"][0])
+        variable = ENVIRONMENT_VARIABLES.get(field, field)
         raise SettingsError(f"{variable}: {message}") from None

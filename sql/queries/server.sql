@@ -19,3 +19,7 @@ SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('tutopanda:migrate'));
 -- server_version_num --
 -- The server's version as an integer, e.g. 150020.
 SELECT pg_catalog.current_setting('server_version_num')::integer AS version;
+
+-- ready_check --
+-- The cheapest statement that proves the database answers.
+SELECT 1;

@@ -64,3 +64,7 @@ SELECT count(*) FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s;
 -- backend_waits_for_lock --
 -- True when the backend with this pid is waiting for a lock.
 SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %(pid)s;
+
+-- break_project_list --
+-- Sabotage: the API's list function disappears (an unexpected server-side error).
+DROP FUNCTION api.project_list(text);

@@ -11,17 +11,11 @@ import psycopg
 
 from tutopanda.cli import db as db_commands
 from tutopanda.cli import schema as schema_commands
+from tutopanda.cli import serve as serve_commands
+from tutopanda.cli.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
 from tutopanda.db.embedded import EmbeddedServerError
 from tutopanda.db.migrate import MigrationError
 from tutopanda.settings import SettingsError, load_settings
-
-EXIT_OK = 0
-EXIT_FAILURE = 1  # the command was right, the world was not (database down, migration failed)
-EXIT_USAGE = 2  # the command or its input was wrong (bad setting, refused query)
-
-
-class UsageError(ValueError):
-    """The user's input is wrong; the message says how."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db_commands.register(commands)
     schema_commands.register(commands)
+    serve_commands.register(commands)
     return parser
 
 

@@ -1,0 +1,84 @@
+"""The Litestar application: all wiring in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.pydantic import PydanticPlugin
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from api.auth import create_jwt_auth, jwt_secret
+from api.controllers.health import HealthController
+from api.controllers.history import HistoryController
+from api.controllers.lectures import LectureController
+from api.controllers.projects import ProjectController
+from api.controllers.workflows import LectureWorkflowController, WorkflowRunController
+from api.database import create_pool, pool_lifespan, provide_connection
+from api.middleware import install_outermost
+from api.problems import problem_response
+from tutopanda.settings import Settings
+
+API_VERSION = "1.0.0"
+
+
+def _cors(settings: Settings) -> CORSConfig | None:
+    """Browsers on these origins may call the API (none: same origin only)."""
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "X-Request-ID",
+        ],
+        expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+    )
+
+
+def create_app(
+    settings: Settings,
+    database_url: str,
+    *,
+    pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None,
+) -> Litestar:
+    """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
+    jwt_auth = create_jwt_auth(jwt_secret(settings))
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            ProjectController,
+            LectureController,
+            HistoryController,
+            LectureWorkflowController,
+            WorkflowRunController,
+        ],
+        dependencies={"db": Provide(provide_connection)},
+        lifespan=[pool_lifespan(pool or create_pool(database_url, settings))],
+        on_app_init=[jwt_auth.on_app_init, install_outermost],
+        exception_handlers={Exception: problem_response},
+        plugins=[PydanticPlugin(prefer_alias=True)],
+        request_max_body_size=settings.max_body_bytes,
+        cors_config=_cors(settings),
+        openapi_config=OpenAPIConfig(
+            title="Tutopanda lecture store",
+            version=API_VERSION,
+            description=(
+                "Revisioned lectures for the Tutopanda editor. Every write names the revision it "
+                "builds on; errors are application/problem+json with a stable `code`."
+            ),
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,95 @@
+"""`/lectures/{lectureId}/history`: list revisions, read one, restore one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
+
+from api import identifiers
+from api.auth import AuthUser
+from api.database import Db
+from api.params import Before, LectureId, Limit, RevisionNumber
+from api.preconditions import IfMatch, base_revision, etag
+from api.problems import PreconditionRequired, RevisionConflict, problems
+from api.schemas import HistoryPage, RestoreRequest, SaveResponse
+from tutopanda.models.history import RevisionDetail
+from tutopanda.store import history
+
+
+class HistoryController(Controller):
+    """The append-only history of a lecture."""
+
+    path = "/lectures/{lecture_id:int}/history"
+    tags = ["history"]
+
+    @get("/", summary="List revisions, newest first", responses=problems(401, 404, 422, 503))
+    async def list_revisions(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        limit: Limit = 50,
+        before: Before = None,
+    ) -> HistoryPage:
+        """Who changed what and when: source (app, workflow, system), actor, run, sections."""
+        items = await history.list_history(
+            db,
+            request.user.user_id,
+            identifiers.lecture_id(lecture_id),
+            limit=limit,
+            before_revision=before,
+        )
+        more = len(items) == limit and items[-1].revision > 0
+        return HistoryPage(items=items, next_before=items[-1].revision if more else None)
+
+    @get("/{revision:int}", summary="Get one revision", responses=problems(401, 404, 422, 503))
+    async def read_revision(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        revision: RevisionNumber,
+    ) -> RevisionDetail:
+        """One revision with the full lecture content after that write."""
+        return await history.get_revision(
+            db, request.user.user_id, identifiers.lecture_id(lecture_id), revision
+        )
+
+    @post(
+        "/{revision:int}/restore",
+        status_code=200,
+        summary="Restore a revision as a new one",
+        responses=problems(401, 404, 409, 422, 428, 503),
+    )
+    async def restore(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        revision: RevisionNumber,
+        data: JSONBody[RestoreRequest],
+        if_match: IfMatch = None,
+    ) -> Response[SaveResponse]:
+        """Make an old revision's content current, as a new revision (nothing is erased)."""
+        base = base_revision(data.base_revision, if_match)
+        if base is None:
+            raise PreconditionRequired("send baseRevision in the body or an If-Match header")
+        result = await history.restore_revision(
+            db,
+            request.user.user_id,
+            identifiers.lecture_id(lecture_id),
+            revision,
+            base,
+            force=data.force,
+        )
+        if result.lecture is not None:
+            raise RevisionConflict(result.lecture, base)
+        body = SaveResponse(
+            status="saved",
+            revision=result.revision,
+            updated_at=result.updated_at,
+            changed_sections=result.changed_sections,
+        )
+        return Response(body, headers={"ETag": etag(result.revision)})

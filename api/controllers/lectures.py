@@ -1,0 +1,88 @@
+"""`/lectures/{lectureId}`: read with ETag, auto-save with PATCH and optimistic concurrency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+
+from api import identifiers
+from api.auth import AuthUser
+from api.database import Db
+from api.params import LectureId
+from api.preconditions import IfMatch, IfNoneMatch, base_revision, etag, none_match
+from api.problems import PreconditionRequired, RevisionConflict, problems
+from api.schemas import SaveRequest, SaveResponse
+from tutopanda.models.lecture import LectureSnapshot
+from tutopanda.store import lectures
+
+
+class LectureController(Controller):
+    """A lecture's content."""
+
+    path = "/lectures/{lecture_id:int}"
+    tags = ["lectures"]
+
+    @get(
+        "/",
+        summary="Get a lecture",
+        responses=problems(401, 404, 503),
+        response_headers=None,
+    )
+    async def read(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[LectureSnapshot]:
+        """The lecture with its revision; the `ETag` is the revision (`If-None-Match` gives 304)."""
+        lecture = await lectures.get_lecture(
+            db, request.user.user_id, identifiers.lecture_id(lecture_id)
+        )
+        headers = {"ETag": etag(lecture.revision), "Cache-Control": "private, no-cache"}
+        if none_match(if_none_match, lecture.revision):
+            return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=headers)  # type: ignore[arg-type]
+        return Response(lecture, headers=headers)
+
+    @patch(
+        "/",
+        summary="Save a draft (auto-save)",
+        responses=problems(401, 404, 409, 413, 422, 428, 503),
+    )
+    async def save(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        data: JSONBody[SaveRequest],
+        if_match: IfMatch = None,
+    ) -> Response[SaveResponse]:
+        """Save the dirty sections on the revision the editor last saw.
+
+        200 with the new revision; 409 `revision_conflict` with the latest snapshot when the
+        lecture moved on (nothing is written); 428 without `baseRevision` or `If-Match`.
+        """
+        base = base_revision(data.base_revision, if_match)
+        if base is None:
+            raise PreconditionRequired("send baseRevision in the body or an If-Match header")
+        result = await lectures.save_draft(
+            db,
+            request.user.user_id,
+            identifiers.lecture_id(lecture_id),
+            base,
+            data.payload,
+            merge=data.merge,
+            force=data.force,
+        )
+        if result.lecture is not None:
+            raise RevisionConflict(result.lecture, base)
+        body = SaveResponse(
+            status="saved",
+            revision=result.revision,
+            updated_at=result.updated_at,
+            changed_sections=result.changed_sections,
+        )
+        return Response(body, headers={"ETag": etag(result.revision)})

@@ -1,0 +1,161 @@
+"""The one mapping from exceptions to HTTP problems (RFC 9457), and the handler that answers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+import psycopg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from psycopg_pool import PoolTimeout
+
+from api.middleware import REQUEST_ID_HEADER, request_id_of
+from api.schemas import FieldError, Problem
+from tutopanda.db.errors import domain_error
+from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
+from tutopanda.models.lecture import LectureSnapshot
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("tutopanda.api")
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    Unavailable: 503,
+}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    428: "precondition_required",
+    429: "too_many_requests",
+}
+
+
+class RevisionConflict(Exception):
+    """A save or restore lost the race: answer 409 with the latest snapshot."""
+
+    def __init__(self, lecture: LectureSnapshot, base_revision: int):
+        message = f"lecture {lecture.id} is at revision {lecture.revision}, not {base_revision}"
+        super().__init__(message)
+        self.lecture = lecture
+
+
+class PreconditionRequired(Exception):
+    """A write without a base revision (neither `baseRevision` nor `If-Match`)."""
+
+
+@dataclass
+class _Answer:
+    status: int
+    code: str
+    detail: str
+    errors: list[FieldError] | None = None
+    lecture: LectureSnapshot | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of error)
+    """Decide status, code and detail for an exception; None of it reveals internals."""
+    if isinstance(exc, psycopg.Error):
+        exc = domain_error(exc) or exc
+    if isinstance(exc, RevisionConflict):
+        return _Answer(409, "revision_conflict", str(exc), lecture=exc.lecture)
+    if isinstance(exc, PreconditionRequired):
+        return _Answer(428, "precondition_required", str(exc))
+    if isinstance(exc, DomainError):
+        status = _DOMAIN_STATUS.get(type(exc), 500)
+        detail = exc.message if exc.hint is None else f"{exc.message} ({exc.hint})"
+        headers = {"Retry-After": "5"} if status == 503 else {}
+        return _Answer(status, exc.code, detail, headers=headers)
+    if isinstance(exc, PoolTimeout | psycopg.OperationalError):
+        return _Answer(
+            503,
+            "database_unavailable",
+            "the database is unavailable, retry shortly",
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, NotAuthorizedException):
+        return _Answer(
+            401,
+            "unauthorized",
+            "a valid bearer token is required",
+            headers={"WWW-Authenticate": 'Bearer realm="tutopanda"'},
+        )
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        errors = [_field_error(item) for item in exc.extra]
+        return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
+    if isinstance(exc, RecursionError):
+        return _Answer(400, "bad_request", "the JSON body is nested too deeply")
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        return _Answer(
+            status,
+            _HTTP_CODES.get(status, "http_error"),
+            str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
+    return _Answer(500, "internal_error", "an unexpected error occurred; quote the request id")
+
+
+def _field_error(item: Any) -> FieldError:
+    if isinstance(item, dict):
+        return FieldError(
+            field=str(item.get("key") or item.get("source") or "body"),
+            message=str(item.get("message", "invalid")),
+        )
+    return FieldError(field="body", message=str(item))
+
+
+def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Exception handler of the app: every error leaves as application/problem+json."""
+    answer = _answer(exc)
+    request_id = request_id_of(request.scope)
+    if answer.status >= 500 and answer.code == "internal_error":
+        logger.error("request %s failed", request_id, exc_info=exc)
+    elif answer.status >= 500:
+        logger.warning("request %s: %s (%s)", request_id, answer.code, exc)
+    problem = Problem(
+        type=f"urn:tutopanda:problem:{answer.code}",
+        title=HTTPStatus(answer.status).phrase,
+        status=answer.status,
+        detail=answer.detail,
+        code=answer.code,
+        instance=request.url.path,
+        request_id=request_id,
+        errors=answer.errors,
+        lecture=answer.lecture,
+    )
+    body = problem.model_dump(mode="json", by_alias=True)
+    for optional in ("errors", "lecture"):
+        if body[optional] is None:
+            del body[optional]
+    return Response(
+        body,
+        status_code=answer.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={**answer.headers, REQUEST_ID_HEADER: request_id},
+    )
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problems a route can answer with."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=f"{HTTPStatus(status).phrase} (application/problem+json)",
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status in statuses
+    }

@@ -1,0 +1,48 @@
+"""API fixtures: the app on this test's database, a client, and tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from api.app import create_app
+from api.auth import issue_token
+from tests.support.databases import TestDatabase
+from tutopanda.settings import Settings, load_settings
+
+SECRET = "test-secret-" + "x" * 40
+BODY_CAP = 256 * 1024
+
+Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "TUTOPANDA_HOME": str(tmp_path / "home"),
+            "TUTOPANDA_JWT_SECRET": SECRET,
+            "TUTOPANDA_MAX_BODY_BYTES": str(BODY_CAP),
+            "TUTOPANDA_CONNECT_TIMEOUT": "1",
+        }
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, database: TestDatabase) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(settings, database.admin_url)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth() -> Headers:
+    """Authorization headers for a user id."""
+
+    def headers(user_id: str = "alice") -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(SECRET, user_id)}"}
+
+    return headers

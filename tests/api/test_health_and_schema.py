@@ -1,0 +1,112 @@
+"""Probes, the OpenAPI document, and behaviour through a database outage."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from api.app import create_app
+from tests.api.conftest import Headers
+from tests.api.helpers import assert_problem, new_lecture
+from tests.support.databases import TestDatabase
+from tests.support.server import TestServer
+from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from tutopanda.db.urls import postgres_url
+from tutopanda.settings import Settings
+
+Client = TestClient[Litestar]
+
+
+def test_health_and_ready(client: Client) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").json() == {"status": "ok"}
+
+
+def test_openapi_describes_every_route_body_and_error(client: Client) -> None:
+    document = client.get("/schema/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    operations = {
+        (path, method): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    expected = {
+        ("/projects", "post"),
+        ("/projects", "get"),
+        ("/lectures/{lecture_id}", "get"),
+        ("/lectures/{lecture_id}", "patch"),
+        ("/lectures/{lecture_id}/history", "get"),
+        ("/lectures/{lecture_id}/history/{revision}", "get"),
+        ("/lectures/{lecture_id}/history/{revision}/restore", "post"),
+        ("/lectures/{lecture_id}/workflows", "post"),
+        ("/workflow-runs/{run_id}", "get"),
+        ("/workflow-runs/{run_id}/cancel", "post"),
+        ("/health", "get"),
+        ("/ready", "get"),
+    }
+    assert expected <= set(operations)
+    for (path, method), operation in operations.items():
+        assert operation.get("summary"), (path, method)
+        if path not in ("/health", "/ready"):
+            assert "401" in operation["responses"], (path, method)
+            problem = operation["responses"]["401"]["content"]["application/problem+json"]
+            assert problem["schema"]["$ref"].endswith("/Problem")
+        if method in ("post", "patch") and not path.endswith("/cancel"):
+            assert "requestBody" in operation, (path, method)
+    patch = operations[("/lectures/{lecture_id}", "patch")]["responses"]
+    assert {"200", "409", "422", "428", "413"} <= set(patch)
+    schemas = document["components"]["schemas"]
+    assert {"Problem", "LectureSnapshot", "SaveRequest", "LecturePatch", "Timeline"} <= set(schemas)
+    assert "baseRevision" in schemas["SaveRequest"]["properties"]
+    assert document["components"]["securitySchemes"]
+
+
+def test_interactive_docs_page(client: Client) -> None:
+    page = client.get("/schema")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+
+
+@pytest.fixture
+def proxied(pg_server: TestServer, database: TestDatabase) -> Iterator[TcpProxy]:
+    with tcp_proxy(pg_server) as proxy:
+        yield proxy
+
+
+def test_outage_answers_503_quickly_and_recovers(
+    proxied: TcpProxy,
+    settings: Settings,
+    database: TestDatabase,
+    pg_server: TestServer,
+    auth: Headers,
+) -> None:
+    url = postgres_url(
+        host="127.0.0.1",
+        port=proxied.port,
+        user=pg_server.user,
+        password=pg_server.password,
+        dbname=database.name,
+    )
+    with TestClient(create_app(settings, url)) as client:
+        lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+        assert client.get(lecture, headers=auth()).status_code == 200
+
+        proxied.cut()
+        started = time.monotonic()
+        down = client.get(lecture, headers=auth())
+        assert_problem(down, 503, "database_unavailable")
+        assert down.headers["retry-after"] == "5"
+        assert time.monotonic() - started < 4
+        assert client.get("/ready").status_code == 503
+        assert client.get("/health").status_code == 200
+
+        proxied.restore()
+        deadline = time.monotonic() + 15
+        while client.get("/ready").status_code != 200:
+            assert time.monotonic() < deadline, "the API did not recover"
+            time.sleep(0.2)
+        assert client.get(lecture, headers=auth()).status_code == 200

@@ -1,0 +1,191 @@
+"""GET and PATCH /lectures/{id}: ETags, conditional requests, conflicts, validation."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.api.conftest import BODY_CAP, Headers
+from tests.api.helpers import assert_problem, new_lecture
+
+Client = TestClient[Litestar]
+SCRIPT = {"segments": [{"narration": "Roads.", "backgroundMusic": "drums", "effect": "hooves"}]}
+
+
+def test_get_returns_the_snapshot_with_its_revision_as_etag(client: Client, auth: Headers) -> None:
+    created = new_lecture(client, auth())
+    response = client.get(f"/lectures/{created['lectureId']}", headers=auth())
+    assert response.status_code == 200
+    assert response.headers["etag"] == '"0"'
+    body = response.json()
+    assert (body["id"], body["projectId"], body["revision"]) == (
+        created["lectureId"],
+        created["projectId"],
+        0,
+    )
+    assert (body["title"], body["images"], body["timeline"]) == ("Untitled Lecture", [], None)
+    assert "updatedAt" in body
+
+
+def test_if_none_match_gives_304_until_the_lecture_changes(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    unchanged = client.get(lecture, headers={**auth(), "If-None-Match": '"0"'})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert unchanged.headers["etag"] == '"0"'
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "New"}}, headers=auth())
+    changed = client.get(lecture, headers={**auth(), "If-None-Match": 'W/"0", "7"'})
+    assert (changed.status_code, changed.json()["title"]) == (200, "New")
+
+
+def test_another_users_lecture_is_404_like_a_missing_one(client: Client, auth: Headers) -> None:
+    lecture_id = new_lecture(client, auth("alice"))["lectureId"]
+    theirs = assert_problem(
+        client.get(f"/lectures/{lecture_id}", headers=auth("bob")), 404, "not_found"
+    )
+    missing = assert_problem(client.get("/lectures/999999", headers=auth("bob")), 404, "not_found")
+    assert theirs["title"] == missing["title"]
+    for path in ("/lectures/99999999999999", "/lectures/-3", "/lectures/abc"):
+        assert client.get(path, headers=auth()).status_code in (404, 400), path
+
+
+def test_save_on_the_current_revision(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    response = client.patch(
+        lecture,
+        json={"baseRevision": 0, "payload": {"title": "Roads", "script": SCRIPT}},
+        headers=auth(),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["status"], body["revision"], body["changedSections"]) == (
+        "saved",
+        1,
+        ["script", "title"],
+    )
+    assert response.headers["etag"] == '"1"'
+    stored = client.get(lecture, headers=auth()).json()
+    assert (stored["script"], stored["updatedAt"]) == (SCRIPT, body["updatedAt"])
+
+
+def test_stale_save_is_409_with_the_winners_snapshot(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Winner"}}, headers=auth())
+    stale = client.patch(
+        lecture, json={"baseRevision": 0, "payload": {"title": "Loser"}}, headers=auth()
+    )
+    problem = assert_problem(stale, 409, "revision_conflict")
+    assert (problem["lecture"]["title"], problem["lecture"]["revision"]) == ("Winner", 1)
+    assert problem["lecture"]["summary"] is None  # the full snapshot, nulls included
+    assert client.get(lecture, headers=auth()).json()["title"] == "Winner"
+
+
+def test_if_match_is_a_precondition_too(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    saved = client.patch(
+        lecture, json={"payload": {"title": "A"}}, headers={**auth(), "If-Match": '"0"'}
+    )
+    assert saved.status_code == 200
+    stale = client.patch(
+        lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": '"0"'}
+    )
+    assert_problem(stale, 409, "revision_conflict")
+    disagree = client.patch(
+        lecture,
+        json={"baseRevision": 1, "payload": {"title": "B"}},
+        headers={**auth(), "If-Match": '"0"'},
+    )
+    assert_problem(disagree, 422, "invalid_input")
+    for bad in ("*", "5", 'W/"1"', '"x"'):
+        response = client.patch(
+            lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": bad}
+        )
+        assert_problem(response, 422, "invalid_input")
+
+
+def test_save_without_a_precondition_is_428(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    response = client.patch(lecture, json={"payload": {"title": "A"}}, headers=auth())
+    assert_problem(response, 428, "precondition_required")
+    assert client.get(lecture, headers=auth()).json()["revision"] == 0
+
+
+def test_force_and_merge_options(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
+    merged = client.patch(
+        lecture,
+        json={"baseRevision": 0, "merge": True, "payload": {"summary": "Mine"}},
+        headers=auth(),
+    )
+    assert (merged.status_code, merged.json()["revision"]) == (200, 2)
+    forced = client.patch(
+        lecture,
+        json={"baseRevision": 0, "force": True, "payload": {"title": "Mine"}},
+        headers=auth(),
+    )
+    assert (forced.status_code, forced.json()["revision"]) == (200, 3)
+    history = client.get(f"{lecture}/history", headers=auth()).json()["items"]
+    assert [item["forced"] for item in history] == [True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"baseRevision": 0, "payload": {"chapters": []}}, "payload.chapters"),
+        ({"baseRevision": 0, "payload": {"title": ""}}, "payload.title"),
+        ({"baseRevision": 0, "payload": {}}, "payload"),
+        ({"baseRevision": -1, "payload": {"title": "x"}}, "baseRevision"),
+        ({"baseRevision": "one", "payload": {"title": "x"}}, "baseRevision"),
+        ({"baseRevision": 0, "payload": {"title": "x"}, "extra": 1}, "extra"),
+        ({"baseRevision": 0}, "payload"),
+        ({"baseRevision": 0, "payload": {"images": [{"id": "i"}]}}, "payload.images"),
+    ],
+)
+def test_invalid_bodies_are_422_naming_the_field(
+    client: Client, auth: Headers, body: dict[str, object], field: str
+) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    problem = assert_problem(
+        client.patch(lecture, json=body, headers=auth()), 422, "validation_failed"
+    )
+    assert any(error["field"].startswith(field) for error in problem["errors"]), problem
+    assert client.get(lecture, headers=auth()).json()["revision"] == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"baseRevision": 0, "payload": {"title": "a\\u0000b"}}',
+        b'{"baseRevision": 0, "payload": {"title": "x"',
+        b"\xff\xfe not json",
+        b'{"baseRevision": 1e999, "payload": {"title": "x"}}',
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
+        + b"[" * 5000
+        + b"]" * 5000
+        + b"}]}}",
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
+        + b"[" * 100
+        + b"]" * 100
+        + b"}]}}",
+        b"[]",
+        b"null",
+    ],
+)
+def test_hostile_bodies_never_500_and_write_nothing(
+    client: Client, auth: Headers, raw: bytes
+) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    response = client.patch(
+        lecture, content=raw, headers={**auth(), "Content-Type": "application/json"}
+    )
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.get(lecture, headers=auth()).json()["revision"] == 0
+
+
+def test_bodies_over_the_cap_are_413_and_write_nothing(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    huge = {"baseRevision": 0, "payload": {"summary": "x" * (BODY_CAP + 10)}}
+    assert_problem(client.patch(lecture, json=huge, headers=auth()), 413, "payload_too_large")
+    assert client.get(lecture, headers=auth()).json()["revision"] == 0

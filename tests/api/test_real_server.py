@@ -1,0 +1,103 @@
+"""The real thing: `tutopanda serve` on a loopback port, driven by a real HTTP client."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.auth import issue_token
+from tests.api.conftest import SECRET
+from tests.support.databases import TestDatabase
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.admin_url,
+        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_HOME": str(tmp_path),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutopanda", "serve", "--no-worker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        if process.stdout:
+            process.stdout.close()
+
+
+def test_the_auto_save_loop_over_real_http(server: str) -> None:
+    alice = {"Authorization": f"Bearer {issue_token(SECRET, 'alice')}"}
+    with httpx.Client(base_url=server, headers=alice, timeout=10) as http:
+        created = http.post("/projects", json={"prompt": "How bridges stand up"})
+        assert created.status_code == 201, created.text
+        lecture = f"/lectures/{created.json()['lectureId']}"
+
+        first = http.get(lecture)
+        assert (first.status_code, first.headers["etag"]) == (200, '"0"')
+
+        saved = http.patch(
+            lecture,
+            json={"payload": {"title": "Bridges"}},
+            headers={"If-Match": first.headers["etag"]},
+        )
+        assert (saved.status_code, saved.json()["revision"]) == (200, 1)
+
+        stale = http.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Tunnels"}})
+        assert stale.status_code == 409
+        assert stale.headers["content-type"].startswith("application/problem+json")
+        winner = stale.json()["lecture"]
+        assert (winner["title"], winner["revision"]) == ("Bridges", 1)
+
+        again = http.patch(
+            lecture,
+            json={"baseRevision": winner["revision"], "payload": {"summary": "Arches and cables"}},
+        )
+        assert (again.status_code, again.json()["revision"]) == (200, 2)
+
+        history = http.get(f"{lecture}/history").json()["items"]
+        assert [(i["revision"], i["createdBy"], i["source"]) for i in history] == [
+            (2, "alice", "app"),
+            (1, "alice", "app"),
+            (0, "alice", "app"),
+        ]
+        assert [i["changedSections"] for i in history] == [["summary"], ["title"], []]
+
+        cached = http.get(lecture, headers={"If-None-Match": '"2"'})
+        assert cached.status_code == 304
+        assert http.get(lecture, headers={"Authorization": "Bearer nope"}).status_code == 401

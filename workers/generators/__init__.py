@@ -1,0 +1,1 @@
+"""Step generators: what each workflow step computes. Defaults run locally, deterministically."""

@@ -1,0 +1,102 @@
+"""Step `effects`: a pan/zoom (Ken Burns) move and a transition for every image."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from workers.generators.base import StepFailed, StepInput, StepOutput
+
+# name: (startScale, endScale, startX, startY, endX, endY); X/Y are pixel-like offsets.
+KEN_BURNS_PRESETS: dict[str, tuple[float, float, float, float, float, float]] = {
+    "portraitZoomIn": (1.0, 1.2, 0, 0, 0, 0),
+    "portraitZoomOut": (1.2, 1.0, 0, 0, 0, 0),
+    "landscapePanLeft": (1.1, 1.3, 60, 0, -60, 0),
+    "landscapePanRight": (1.1, 1.3, -60, 0, 60, 0),
+    "architectureRise": (1.2, 1.0, 0, 50, 0, -50),
+    "architectureDescend": (1.0, 1.2, 0, -50, 0, 50),
+    "dramaticZoomIn": (1.0, 1.5, 0, 0, 0, 0),
+    "dramaticZoomOut": (1.5, 1.0, 0, 0, 0, 0),
+    "zoomInPanLeft": (1.0, 1.3, 40, 0, -40, 0),
+    "zoomInPanRight": (1.0, 1.3, -40, 0, 40, 0),
+    "zoomInPanUp": (1.0, 1.3, 0, 40, 0, -40),
+    "zoomInPanDown": (1.0, 1.3, 0, -40, 0, 40),
+    "diagonalZoomInUpRight": (1.0, 1.3, -40, 40, 40, -40),
+    "diagonalZoomInDownLeft": (1.0, 1.3, 40, -40, -40, 40),
+    "technicalSubtleZoom": (1.0, 1.15, 0, 0, 0, 0),
+    "technicalPanRight": (1.05, 1.15, -30, 0, 30, 0),
+    "energeticReveal": (1.4, 1.0, 0, 0, 0, 0),
+}
+CATEGORY_KEYWORDS = {
+    "action": ("battle", "war", "race", "fight", "storm", "attack", "explosion", "charge"),
+    "technical": ("machine", "engine", "diagram", "computer", "circuit", "code", "chart", "cell"),
+    "architecture": ("building", "temple", "city", "tower", "castle", "bridge", "road", "wall"),
+    "landscape": ("mountain", "river", "sea", "valley", "forest", "desert", "field", "coast"),
+    "portrait": ("person", "people", "king", "queen", "emperor", "face", "leader", "scientist"),
+}
+CATEGORY_PRESETS = {
+    "action": ("dramaticZoomIn", "energeticReveal", "diagonalZoomInUpRight", "zoomInPanRight"),
+    "technical": ("technicalSubtleZoom", "technicalPanRight", "zoomInPanUp"),
+    "architecture": ("architectureRise", "architectureDescend", "zoomInPanUp"),
+    "landscape": ("landscapePanLeft", "landscapePanRight", "zoomInPanLeft", "dramaticZoomOut"),
+    "portrait": ("portraitZoomIn", "portraitZoomOut", "zoomInPanDown"),
+    "general": tuple(KEN_BURNS_PRESETS),
+}
+TRANSITION_SECONDS = 0.5
+
+
+def category_of(prompt: str) -> str:
+    """Which kind of picture a prompt describes, by its words."""
+    words = prompt.lower()
+    for category, keywords in CATEGORY_KEYWORDS.items():
+        if any(keyword in words for keyword in keywords):
+            return category
+    return "general"
+
+
+def choose_preset(prompt: str, previous: str | None, rng: random.Random) -> str:
+    """A preset of the prompt's category, never the same as the previous clip's."""
+    pool = [name for name in CATEGORY_PRESETS[category_of(prompt)] if name != previous]
+    return rng.choice(pool or list(KEN_BURNS_PRESETS))
+
+
+def ken_burns_fields(preset: str) -> dict[str, Any]:
+    """The clip fields of a preset, named as the editor's kenBurns clips name them."""
+    start_scale, end_scale, start_x, start_y, end_x, end_y = KEN_BURNS_PRESETS[preset]
+    return {
+        "effectName": preset,
+        "startScale": start_scale,
+        "endScale": end_scale,
+        "startX": start_x,
+        "startY": start_y,
+        "endX": end_x,
+        "endY": end_y,
+    }
+
+
+async def generate_effects(step: StepInput) -> StepOutput:
+    """One effect per image: its Ken Burns move, a crossfade in, and the segment's sound cue."""
+    images = step.section("images")
+    if not images:
+        raise StepFailed("step effects needs images; the lecture has none")
+    script = step.section("script") or {}
+    cues = [str(s.get("effect", "")) for s in script.get("segments", [])]
+    rng = step.rng()
+    effects: list[dict[str, Any]] = []
+    previous: str | None = None
+    for n, image in enumerate(images):
+        preset = choose_preset(str(image.get("prompt", "")), previous, rng)
+        previous = preset
+        effects.append(
+            {
+                "id": f"effect-{image['id']}",
+                "label": f"{image.get('label') or 'Image ' + str(n + 1)} motion",
+                "category": "pan-zoom",
+                "prompt": cues[n % len(cues)] if cues else "",
+                "imageAssetId": image["id"],
+                "transition": "crossfade" if n else "none",
+                "transitionDuration": TRANSITION_SECONDS if n else 0,
+                **ken_burns_fields(preset),
+            }
+        )
+    return StepOutput(sections={"effects": effects}, summary={"effects": len(effects)})

@@ -1,0 +1,73 @@
+"""Running workers: standalone (`tutopanda worker`) or beside the API (`tutopanda serve`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+
+from tutopanda.settings import Settings
+from workers.app import WORKFLOW_QUEUE, create_worker_app
+from workers.generators.registry import build_generators
+from workers.recovery import recover_stalled_jobs_forever
+from workers.steps import StepRunner
+
+logger = logging.getLogger("tutopanda.worker")
+RESTART_DELAYS = (1, 2, 5, 10, 30)
+
+
+async def run_worker(
+    settings: Settings, url: str, *, wait: bool = True, install_signal_handlers: bool = True
+) -> None:
+    """Process workflow jobs; with wait=False, return once the queue is empty."""
+    runner = StepRunner(settings, build_generators(settings.generator_providers))
+    app = create_worker_app(url, settings)
+    async with app.open_async():
+        recovery = asyncio.create_task(
+            recover_stalled_jobs_forever(app, WORKFLOW_QUEUE, settings.stalled_after_seconds)
+        )
+        try:
+            await app.run_worker_async(
+                queues=[WORKFLOW_QUEUE],
+                concurrency=settings.worker_concurrency,
+                wait=wait,
+                additional_context={"runner": runner},
+                install_signal_handlers=install_signal_handlers,
+                update_heartbeat_interval=settings.worker_heartbeat_seconds,
+                stalled_worker_timeout=settings.stalled_after_seconds,
+                shutdown_graceful_timeout=30,
+            )
+        finally:
+            recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recovery
+
+
+async def supervise_worker(settings: Settings, url: str, *, install_signal_handlers: bool) -> None:
+    """Run the worker; if the database is away, wait and start it again (until cancelled)."""
+    failures = 0
+    while True:
+        try:
+            await run_worker(settings, url, install_signal_handlers=install_signal_handlers)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
+            failures += 1
+            logger.error(
+                "worker stopped (%s: %s); restarting in %ss", type(error).__name__, error, delay
+            )
+            await asyncio.sleep(delay)
+
+
+async def run_worker_beside(settings: Settings, url: str, server: Awaitable[None]) -> None:
+    """Serve the API with a worker in the same process; the server's signals stop both."""
+    worker = asyncio.create_task(supervise_worker(settings, url, install_signal_handlers=False))
+    try:
+        await server
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
