@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from litestar import Litestar
@@ -17,7 +18,11 @@ from tutopanda.settings import Settings, load_settings
 SECRET = "test-secret-" + "x" * 40
 BODY_CAP = 256 * 1024
 
-Headers = Callable[[str], dict[str, str]]
+
+class Headers(Protocol):
+    """Authorization headers for a user (alice when not named)."""
+
+    def __call__(self, user_id: str = ...) -> dict[str, str]: ...
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256"
         "Bearer " + token({"sub": "a" * 300, "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, SECRET * 2, "HS512"),
         "Bearer "
-        + jwt.encode({"sub": "alice", "exp": NOW + timedelta(hours=1)}, None, algorithm="none"),
+        + jwt.encode({"sub": "alice", "exp": NOW + timedelta(hours=1)}, "", algorithm="none"),
         "Bearer " + "x" * 20000,
     ],
 )
