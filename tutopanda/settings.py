@@ -34,6 +34,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "log_level": "TUTOPANDA_LOG_LEVEL",
     "cors_origins": "TUTOPANDA_CORS_ORIGINS",
     "worker_heartbeat_seconds": "TUTOPANDA_WORKER_HEARTBEAT_SECONDS",
+    "worker_poll_seconds": "TUTOPANDA_WORKER_POLL_SECONDS",
     "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
     "step_retries": "TUTOPANDA_STEP_RETRIES",
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
@@ -65,6 +66,7 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     cors_origins: str = ""
     worker_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    worker_poll_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
     stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     step_retries: Annotated[int, Field(ge=0, le=20)] = 4
     step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2

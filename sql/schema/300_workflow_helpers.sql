@@ -1,7 +1,8 @@
 -- Private helpers of the workflow aggregate: runs, the queue, notifications.
 
 -- app.workflow_enqueue_step: defer the job that runs one step of a run, in this transaction.
--- Jobs of one run share a Procrastinate lock, so its steps never run at the same time.
+-- No Procrastinate lock: step N+1 is only enqueued when step N commits, and the step function
+-- applies each step once, so a lock would only delay the next step until the worker polls.
 CREATE OR REPLACE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer)
 RETURNS bigint
 LANGUAGE sql
@@ -9,7 +10,7 @@ LANGUAGE sql
 SET search_path = procrastinate, pg_catalog, pg_temp
 AS $$
     SELECT (procrastinate.procrastinate_defer_jobs_v1(ARRAY[ROW(
-        'workflows', 'tutopanda.workflow_step', 0, 'run:' || p_run_id, NULL,
+        'workflows', 'tutopanda.workflow_step', 0, NULL, NULL,
         jsonb_build_object('run_id', p_run_id, 'step_index', p_step_index), NULL
     )::procrastinate.procrastinate_job_to_defer_v1]))[1];
 $$;

@@ -107,7 +107,8 @@ BEGIN
         v_run := app.workflow_run_set_status(p_run_id, 'cancelled');
         PERFORM procrastinate.procrastinate_cancel_job_v1(j.id, false, false)
         FROM procrastinate.procrastinate_jobs AS j
-        WHERE j.lock = 'run:' || p_run_id AND j.status = 'todo';
+        WHERE j.status = 'todo' AND j.task_name = 'tutopanda.workflow_step'
+          AND j.args ->> 'run_id' = p_run_id;
     END IF;
     RETURN v_run.status;
 END

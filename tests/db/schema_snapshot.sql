@@ -219,7 +219,8 @@ BEGIN
         v_run := app.workflow_run_set_status(p_run_id, 'cancelled');
         PERFORM procrastinate.procrastinate_cancel_job_v1(j.id, false, false)
         FROM procrastinate.procrastinate_jobs AS j
-        WHERE j.lock = 'run:' || p_run_id AND j.status = 'todo';
+        WHERE j.status = 'todo' AND j.task_name = 'tutopanda.workflow_step'
+          AND j.args ->> 'run_id' = p_run_id;
     END IF;
     RETURN v_run.status;
 END
@@ -609,7 +610,7 @@ CREATE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) R
     SET search_path TO 'procrastinate', 'pg_catalog', 'pg_temp'
     AS $$
     SELECT (procrastinate.procrastinate_defer_jobs_v1(ARRAY[ROW(
-        'workflows', 'tutopanda.workflow_step', 0, 'run:' || p_run_id, NULL,
+        'workflows', 'tutopanda.workflow_step', 0, NULL, NULL,
         jsonb_build_object('run_id', p_run_id, 'step_index', p_step_index), NULL
     )::procrastinate.procrastinate_job_to_defer_v1]))[1];
 $$;

@@ -41,7 +41,7 @@ async def test_create_project_queues_a_run_and_its_first_job(
             "workflows",
             "todo",
             {"run_id": created.run_id, "step_index": 1},
-            f"run:{created.run_id}",
+            None,
         )
     ]
 

@@ -22,7 +22,7 @@ WHERE run_id = %(run_id)s;
 -- run_jobs --
 -- The queue jobs of a run, oldest first.
 SELECT task_name, queue_name, status::text, args, lock FROM procrastinate.procrastinate_jobs
-WHERE lock = 'run:' || %(run_id)s ORDER BY id;
+WHERE args ->> 'run_id' = %(run_id)s ORDER BY id;
 
 -- step_rows --
 -- Recorded steps of a run.
@@ -68,3 +68,12 @@ SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %(pid)s;
 -- break_project_list --
 -- Sabotage: the API's list function disappears (an unexpected server-side error).
 DROP FUNCTION api.project_list(text);
+
+-- enqueue_step_again --
+-- Defer a duplicate job for a step that may already have run (a retried or doubled job).
+SELECT app.workflow_enqueue_step(%(run_id)s, %(step_index)s);
+
+-- job_statuses --
+-- Status of every workflow job of a run, by step.
+SELECT (args ->> 'step_index')::int AS step, status::text, attempts FROM procrastinate.procrastinate_jobs
+WHERE args ->> 'run_id' = %(run_id)s ORDER BY id;

@@ -31,8 +31,10 @@ class StepInput:
     context: dict[str, JsonValue] = field(default_factory=dict)
 
     def rng(self) -> random.Random:
-        """A random source seeded by the request, so a step computes the same thing twice."""
-        seed = f"{self.prompt}|{self.run_id}|{self.step_name}"
+        """A random source seeded by the request (prompt, options, step), never by ids or time:
+        the same request computes the same content."""
+        options = self.settings.model_dump_json(by_alias=True)
+        seed = f"{self.prompt}|{options}|{self.step_name}"
         digest = hashlib.sha256(seed.encode()).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))  # noqa: S311 (not for secrets)
 

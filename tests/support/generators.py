@@ -1,0 +1,63 @@
+"""Generators for tests, plugged in through TUTOPANDA_GENERATORS like a real provider."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from pathlib import Path
+from typing import ClassVar
+
+from workers.generators.base import StepInput, StepOutput
+from workers.generators.media import generate_narration
+
+
+class AlwaysFails:
+    """A provider that is down: every attempt raises."""
+
+    async def __call__(self, _step: StepInput) -> StepOutput:
+        raise RuntimeError("narration provider unavailable")
+
+
+class FailsTwice:
+    """A flaky provider: the first two attempts of each run fail, the third works."""
+
+    calls: ClassVar[Counter[str]] = Counter()
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        FailsTwice.calls[step.run_id] += 1
+        if FailsTwice.calls[step.run_id] <= 2:
+            raise TimeoutError("narration provider timed out")
+        return await generate_narration(step)
+
+
+class Gate:
+    """Blocks in the step until the test opens the gate (to act while a step is running)."""
+
+    entered: ClassVar[asyncio.Event | None] = None
+    release: ClassVar[asyncio.Event | None] = None
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.entered, cls.release = asyncio.Event(), asyncio.Event()
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        assert Gate.entered is not None
+        assert Gate.release is not None
+        Gate.entered.set()
+        await Gate.release.wait()
+        return await generate_narration(step)
+
+
+class HangsOnce:
+    """The first attempt anywhere writes a marker file and hangs (to be killed); later ones work.
+
+    The marker path comes from TUTOPANDA_TEST_MARKER, so separate worker processes agree.
+    """
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        marker = Path(os.environ["TUTOPANDA_TEST_MARKER"])
+        if not marker.exists():
+            marker.write_text(f"{os.getpid()}\n", "utf-8")
+            await asyncio.sleep(3600)
+        return await generate_narration(step)

@@ -1,0 +1,40 @@
+"""`tutopanda serve` runs the API and a worker in one process: a prompt becomes a lecture."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+from api.auth import issue_token
+from tests.support.databases import TestDatabase
+from tests.support.processes import serving
+
+SECRET = "serve-secret-" + "s" * 40
+
+
+def test_a_prompt_becomes_a_lecture_through_one_process(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": database.admin_url,
+        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_HOME": str(tmp_path),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+    }
+    headers = {"Authorization": f"Bearer {issue_token(SECRET, 'dana')}"}
+    with serving(env=env) as base, httpx.Client(base_url=base, headers=headers) as http:
+        created = http.post("/projects", json={"prompt": "Why the sky is blue"}).json()
+        deadline = time.monotonic() + 30
+        while (run := http.get(f"/workflow-runs/{created['runId']}").json())["status"] in (
+            "queued",
+            "running",
+        ):
+            assert time.monotonic() < deadline, run
+            time.sleep(0.1)
+        lecture = http.get(f"/lectures/{created['lectureId']}").json()
+    assert (run["status"], run["currentStep"], run["totalSteps"]) == ("succeeded", 6, 6)
+    assert lecture["revision"] == 6
+    assert lecture["timeline"]["duration"] > 0
+    assert len(lecture["timeline"]["tracks"]["voice"]) == len(lecture["narration"])
