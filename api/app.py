@@ -15,7 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from api.auth import create_jwt_auth, jwt_secret
 from api.controllers.health import HealthController
-from api.controllers.history import HistoryController
+from api.controllers.history import DiffController, HistoryController
 from api.controllers.lectures import LectureController
 from api.controllers.projects import ProjectController
 from api.controllers.workflows import LectureWorkflowController, WorkflowRunController
@@ -60,6 +60,7 @@ def create_app(
             ProjectController,
             LectureController,
             HistoryController,
+            DiffController,
             LectureWorkflowController,
             WorkflowRunController,
         ],

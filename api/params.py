@@ -16,3 +16,9 @@ Before = Annotated[
     int | None,
     QueryParameter(ge=0, le=MAX_SERIAL, description="only revisions older than this one"),
 ]
+FromRevision = Annotated[
+    int, QueryParameter(name="from", ge=0, le=MAX_SERIAL, description="the older revision")
+]
+ToRevision = Annotated[
+    int, QueryParameter(name="to", ge=0, le=MAX_SERIAL, description="the newer revision")
+]

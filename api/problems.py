@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -40,6 +41,10 @@ _HTTP_CODES = {
     428: "precondition_required",
     429: "too_many_requests",
 }
+
+
+# Litestar reports a missing parameter as text only; the field name is in it.
+_MISSING = re.compile(r"^Missing required (?P<kind>\w+) parameter '(?P<name>[^']+)'")
 
 
 class RevisionConflict(Exception):
@@ -95,6 +100,9 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
         errors = [_field_error(item) for item in exc.extra]
         return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
+    if isinstance(exc, ValidationException) and (missing := _MISSING.match(str(exc.detail))):
+        error = FieldError(field=missing["name"], message=f"missing {missing['kind']} parameter")
+        return _Answer(422, "validation_failed", "the request is invalid", errors=[error])
     if isinstance(exc, RecursionError):
         return _Answer(400, "bad_request", "the JSON body is nested too deeply")
     if isinstance(exc, HTTPException):

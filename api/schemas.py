@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import (
+    Field,
+    JsonValue,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from tutopanda.models.base import CheckedModel, WireModel
 from tutopanda.models.history import RevisionSummary
@@ -101,3 +107,27 @@ class Problem(WireModel):
     request_id: str
     errors: list[FieldError] | None = None
     lecture: LectureSnapshot | None = None
+
+
+class PatchOperation(WireModel):
+    """One RFC 6902 operation; `path` is a JSON Pointer inside its section (no value to remove)."""
+
+    op: Literal["add", "remove", "replace"]
+    path: str
+    value: JsonValue = None
+
+    @model_serializer(mode="wrap")
+    def _remove_has_no_value(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if self.op == "remove" and isinstance(data, dict):
+            data.pop("value", None)
+        return data
+
+
+class LectureDiff(WireModel):
+    """What changed between two revisions: per changed section, the patch from old to new."""
+
+    lecture_id: int
+    from_revision: int = Field(alias="from")
+    to_revision: int = Field(alias="to")
+    sections: dict[str, list[PatchOperation]]

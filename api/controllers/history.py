@@ -10,12 +10,45 @@ from litestar.params import JSONBody
 from api import identifiers
 from api.auth import AuthUser
 from api.database import Db
-from api.params import Before, LectureId, Limit, RevisionNumber
+from api.params import Before, FromRevision, LectureId, Limit, RevisionNumber, ToRevision
 from api.preconditions import IfMatch, base_revision, etag
 from api.problems import PreconditionRequired, RevisionConflict, problems
-from api.schemas import HistoryPage, RestoreRequest, SaveResponse
+from api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
+from tutopanda.audit.diff import section_diff
 from tutopanda.models.history import RevisionDetail
 from tutopanda.store import history
+
+
+class DiffController(Controller):
+    """The difference between two revisions of a lecture."""
+
+    path = "/lectures/{lecture_id:int}/diff"
+    tags = ["history"]
+
+    @get(
+        "/",
+        summary="Diff two revisions (JSON Patch per section)",
+        responses=problems(401, 404, 422, 503),
+    )
+    async def diff(
+        self,
+        request: Request[AuthUser, Any, Any],
+        db: Db,
+        lecture_id: LectureId,
+        from_revision: FromRevision,
+        to_revision: ToRevision,
+    ) -> LectureDiff:
+        """RFC 6902 operations per changed section that turn revision `from` into `to`."""
+        user, lecture = request.user.user_id, identifiers.lecture_id(lecture_id)
+        before = await history.get_revision(db, user, lecture, from_revision)
+        after = await history.get_revision(db, user, lecture, to_revision)
+        sections = section_diff(
+            before.data.model_dump(mode="json", by_alias=True),
+            after.data.model_dump(mode="json", by_alias=True),
+        )
+        return LectureDiff.model_validate(
+            {"lectureId": lecture, "from": from_revision, "to": to_revision, "sections": sections}
+        )
 
 
 class HistoryController(Controller):

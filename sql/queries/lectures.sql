@@ -26,3 +26,8 @@ SELECT * FROM api.lecture_revision_get(
 SELECT * FROM api.lecture_restore(
     %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer,
     %(base_revision)s::integer, p_force => %(force)s::boolean);
+
+-- lecture_revision_data --
+-- The stored content after one revision, as JSON (for diffs).
+SELECT data FROM api.lecture_revision_get(
+    %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer);

@@ -47,7 +47,8 @@ END
 $$;
 
 -- app.revision_append: insert the history row of a lecture's current state and notify.
--- Called by lecture_commit and by lecture creation (revision 0).
+-- Called by lecture_commit and by lecture creation (revision 0). The row is chained to the
+-- previous one by audit.revision_hash; the lecture row is locked, so the chain cannot fork.
 CREATE OR REPLACE FUNCTION app.revision_append(
     p_lecture app.video_lectures,
     p_actor text,
@@ -61,12 +62,20 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_prev bytea;
+    v_data jsonb := app.lecture_content(p_lecture);
 BEGIN
+    SELECT r.hash INTO v_prev FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture.id AND r.revision = p_lecture.revision - 1;
     INSERT INTO app.lecture_revisions AS r
         (lecture_id, revision, data, created_by, source, run_id, changed_sections, forced,
-         restored_from, created_at)
-    VALUES (p_lecture.id, p_lecture.revision, app.lecture_content(p_lecture), p_actor, p_source,
-            p_run_id, p_changed, p_forced, p_restored_from, p_lecture.updated_at);
+         restored_from, created_at, prev_hash, hash)
+    VALUES (p_lecture.id, p_lecture.revision, v_data, p_actor, p_source, p_run_id, p_changed,
+            p_forced, p_restored_from, p_lecture.updated_at, v_prev,
+            audit.revision_hash(v_prev, p_lecture.id, p_lecture.revision, v_data, p_actor,
+                                p_source, p_run_id, p_changed, p_forced, p_restored_from,
+                                p_lecture.updated_at));
     PERFORM app.notify(jsonb_build_object(
         'type', 'lecture.revision', 'lectureId', p_lecture.id, 'revision', p_lecture.revision,
         'source', p_source, 'runId', p_run_id, 'changedSections', to_jsonb(p_changed)));

@@ -22,6 +22,10 @@ GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA procrastinate
     TO tutopanda_runtime, tutopanda_owner;
 GRANT EXECUTE ON ALL ROUTINES IN SCHEMA procrastinate TO tutopanda_runtime, tutopanda_owner;
 
--- Auditors read the audit views, which run with their owner's rights over app tables.
+-- Auditors read the audit views, which run with their owner's rights over app tables, and may
+-- recompute history hashes (a pure function; audit.history_chain calls it on their behalf).
 GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
 GRANT SELECT ON ALL TABLES IN SCHEMA audit TO tutopanda_auditor;
+GRANT EXECUTE ON FUNCTION audit.revision_hash(
+    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
+) TO tutopanda_auditor;

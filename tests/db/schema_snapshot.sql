@@ -591,12 +591,20 @@ CREATE FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, 
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_prev bytea;
+    v_data jsonb := app.lecture_content(p_lecture);
 BEGIN
+    SELECT r.hash INTO v_prev FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture.id AND r.revision = p_lecture.revision - 1;
     INSERT INTO app.lecture_revisions AS r
         (lecture_id, revision, data, created_by, source, run_id, changed_sections, forced,
-         restored_from, created_at)
-    VALUES (p_lecture.id, p_lecture.revision, app.lecture_content(p_lecture), p_actor, p_source,
-            p_run_id, p_changed, p_forced, p_restored_from, p_lecture.updated_at);
+         restored_from, created_at, prev_hash, hash)
+    VALUES (p_lecture.id, p_lecture.revision, v_data, p_actor, p_source, p_run_id, p_changed,
+            p_forced, p_restored_from, p_lecture.updated_at, v_prev,
+            audit.revision_hash(v_prev, p_lecture.id, p_lecture.revision, v_data, p_actor,
+                                p_source, p_run_id, p_changed, p_forced, p_restored_from,
+                                p_lecture.updated_at));
     PERFORM app.notify(jsonb_build_object(
         'type', 'lecture.revision', 'lectureId', p_lecture.id, 'revision', p_lecture.revision,
         'source', p_source, 'runId', p_run_id, 'changedSections', to_jsonb(p_changed)));
@@ -782,6 +790,25 @@ $$;
 
 ALTER FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT sha256(convert_to(
+        coalesce(encode(p_prev_hash, 'hex'), '') || ':' || jsonb_build_object(
+            'lectureId', p_lecture_id, 'revision', p_revision, 'data', p_data,
+            'createdBy', p_created_by, 'source', p_source, 'runId', p_run_id,
+            'changedSections', to_jsonb(p_changed_sections), 'forced', p_forced,
+            'restoredFrom', p_restored_from,
+            'createdAt', (extract(epoch FROM p_created_at) * 1000000)::bigint
+        )::text,
+        'UTF8'));
+$$;
+
+ALTER FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a history row given the previous row''s hash: recompute it to verify the chain.';
+
 CREATE TABLE app.installed_components (
     name text NOT NULL,
     version text NOT NULL,
@@ -802,11 +829,17 @@ CREATE TABLE app.lecture_revisions (
     forced boolean DEFAULT false NOT NULL,
     restored_from integer,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    prev_hash bytea,
+    hash bytea NOT NULL,
     CONSTRAINT lecture_revisions_revision_check CHECK ((revision >= 0)),
     CONSTRAINT lecture_revisions_source_check CHECK ((source = ANY (ARRAY['app'::text, 'workflow'::text, 'system'::text])))
 );
 
 ALTER TABLE app.lecture_revisions OWNER TO tutopanda_owner;
+
+COMMENT ON COLUMN app.lecture_revisions.prev_hash IS 'The hash of the previous revision of the same lecture (NULL for the first).';
+
+COMMENT ON COLUMN app.lecture_revisions.hash IS 'audit.revision_hash(prev_hash, this row): SHA-256 chained per lecture (tamper evidence).';
 
 ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.lecture_revisions_id_seq
@@ -867,6 +900,186 @@ CREATE TABLE app.workflow_steps (
 );
 
 ALTER TABLE app.workflow_steps OWNER TO tutopanda_owner;
+
+CREATE VIEW audit.workflow_activity AS
+ SELECT w.run_id,
+    w.lecture_id,
+    l.project_id,
+    p.created_by AS owner,
+    w.user_id AS started_by,
+    w.kind,
+    w.status AS outcome,
+    w.current_step AS steps_done,
+    w.total_steps,
+    w.error,
+    w.created_at AS queued_at,
+        CASE
+            WHEN (w.status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'cancelled'::text])) THEN w.updated_at
+            ELSE NULL::timestamp with time zone
+        END AS finished_at,
+        CASE
+            WHEN (w.status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'cancelled'::text])) THEN (w.updated_at - w.created_at)
+            ELSE NULL::interval
+        END AS duration,
+    COALESCE(( SELECT jsonb_agg(jsonb_build_object('step', s.step_index, 'name', s.name, 'revision', s.revision, 'attempts', s.attempts, 'seconds', round(EXTRACT(epoch FROM (s.completed_at - s.started_at)), 3)) ORDER BY s.step_index) AS jsonb_agg
+           FROM app.workflow_steps s
+          WHERE (s.run_id = w.run_id)), '[]'::jsonb) AS steps
+   FROM ((app.workflow_runs w
+     JOIN app.video_lectures l ON ((l.id = w.lecture_id)))
+     JOIN app.projects p ON ((p.id = l.project_id)));
+
+ALTER VIEW audit.workflow_activity OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.workflow_activity IS 'Every workflow run: outcome (queued, running, succeeded, failed, cancelled), steps, timing.';
+
+CREATE VIEW audit.failed_runs AS
+ SELECT a.run_id,
+    a.lecture_id,
+    a.owner,
+    a.kind,
+    (a.steps_done + 1) AS failed_step,
+    a.total_steps,
+    a.error,
+    a.finished_at AS failed_at
+   FROM audit.workflow_activity a
+  WHERE (a.outcome = 'failed'::text);
+
+ALTER VIEW audit.failed_runs OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.failed_runs IS 'Failed workflow runs with the failing step and the error.';
+
+CREATE VIEW audit.history_chain AS
+ WITH ordered AS (
+         SELECT r.id,
+            r.lecture_id,
+            r.revision,
+            r.data,
+            r.created_by,
+            r.source,
+            r.run_id,
+            r.changed_sections,
+            r.forced,
+            r.restored_from,
+            r.created_at,
+            r.prev_hash,
+            r.hash,
+            lag(r.hash) OVER history AS previous_hash,
+            lag(r.revision) OVER history AS previous_revision
+           FROM app.lecture_revisions r
+          WINDOW history AS (PARTITION BY r.lecture_id ORDER BY r.revision)
+        )
+ SELECT o.lecture_id,
+    o.revision,
+    encode(o.hash, 'hex'::text) AS hash,
+    (o.hash = audit.revision_hash(o.prev_hash, o.lecture_id, o.revision, o.data, o.created_by, o.source, o.run_id, o.changed_sections, o.forced, o.restored_from, o.created_at)) AS content_intact,
+    (NOT (o.prev_hash IS DISTINCT FROM o.previous_hash)) AS link_intact,
+    COALESCE((o.revision = (o.previous_revision + 1)), (o.revision = 0)) AS sequence_intact
+   FROM ordered o;
+
+ALTER VIEW audit.history_chain OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.history_chain IS 'Tamper check per history row: content_intact (row matches its hash), link_intact (chained to the previous row), sequence_intact (no missing revision before it).';
+
+CREATE VIEW audit.lecture_history AS
+ SELECT r.lecture_id,
+    l.project_id,
+    p.created_by AS owner,
+    l.title AS lecture_title,
+    r.revision,
+    r.source,
+    r.created_by AS actor,
+    r.run_id,
+    r.changed_sections,
+    r.forced,
+    r.restored_from,
+    pg_column_size(r.data) AS snapshot_bytes,
+    r.created_at AS changed_at,
+    encode(r.hash, 'hex'::text) AS hash
+   FROM ((app.lecture_revisions r
+     JOIN app.video_lectures l ON ((l.id = r.lecture_id)))
+     JOIN app.projects p ON ((p.id = l.project_id)));
+
+ALTER VIEW audit.lecture_history OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.lecture_history IS 'Every revision of every lecture: actor, source (app, workflow, system), run, changed sections.';
+
+COMMENT ON COLUMN audit.lecture_history.source IS 'app: an editor save or restore; workflow: a workflow step (run_id set); system: migration.';
+
+COMMENT ON COLUMN audit.lecture_history.actor IS 'The user id that made the change (for a workflow step, the user who started the run).';
+
+COMMENT ON COLUMN audit.lecture_history.forced IS 'True when an editor overwrote newer revisions on purpose (force option).';
+
+COMMENT ON COLUMN audit.lecture_history.restored_from IS 'The older revision whose content this revision restored, if any.';
+
+COMMENT ON COLUMN audit.lecture_history.snapshot_bytes IS 'Stored size of the full snapshot after this revision.';
+
+CREATE VIEW audit.lecture_snapshots AS
+ SELECT r.lecture_id,
+    r.revision,
+    r.data,
+    r.created_at AS changed_at
+   FROM app.lecture_revisions r;
+
+ALTER VIEW audit.lecture_snapshots OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.lecture_snapshots IS 'The lecture content (JSON, camelCase like the editor''s) after each revision.';
+
+CREATE VIEW audit.lectures AS
+ SELECT l.id AS lecture_id,
+    l.project_id,
+    p.created_by AS owner,
+    p.name AS project_name,
+    l.title,
+    l.revision AS current_revision,
+    l.created_at,
+    l.updated_at,
+    ( SELECT count(*) AS count
+           FROM app.lecture_revisions r
+          WHERE (r.lecture_id = l.id)) AS revisions
+   FROM (app.video_lectures l
+     JOIN app.projects p ON ((p.id = l.project_id)));
+
+ALTER VIEW audit.lectures OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.lectures IS 'Every lecture: owner, title, current revision, history rows.';
+
+CREATE VIEW audit.section_changes AS
+ SELECT h.lecture_id,
+    h.project_id,
+    h.owner,
+    h.revision,
+    s.section,
+    h.source,
+    h.actor,
+    h.run_id,
+    h.forced,
+    h.changed_at
+   FROM (audit.lecture_history h
+     CROSS JOIN LATERAL unnest(h.changed_sections) s(section));
+
+ALTER VIEW audit.section_changes OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.section_changes IS 'One row per (revision, changed section): title, summary, script, images, videos, narration, music, effects or timeline.';
+
+CREATE VIEW audit.workflow_steps AS
+ SELECT s.run_id,
+    w.lecture_id,
+    w.kind,
+    w.status AS run_outcome,
+    s.step_index,
+    s.name AS step,
+    s.revision,
+    s.attempts,
+    s.started_at,
+    s.completed_at,
+    (s.completed_at - s.started_at) AS duration,
+    s.output_summary
+   FROM (app.workflow_steps s
+     JOIN app.workflow_runs w ON ((w.run_id = s.run_id)));
+
+ALTER VIEW audit.workflow_steps OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.workflow_steps IS 'Every completed workflow step: the revision it wrote, attempts, duration, output summary.';
 
 ALTER TABLE ONLY app.projects ALTER COLUMN id SET DEFAULT nextval('app.projects_id_seq'::regclass);
 
@@ -1010,3 +1223,22 @@ REVOKE ALL ON FUNCTION app.workflow_run_steps(p_run_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.workflow_activity TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.failed_runs TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.history_chain TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.lecture_history TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.lecture_snapshots TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.lectures TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.section_changes TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.workflow_steps TO tutopanda_auditor;

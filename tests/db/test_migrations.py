@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 
 from tests.support.databases import TestDatabase
 from tests.support.sql import test_query
+from tutopanda.audit.verify import verify_history
 from tutopanda.db.migrate import migrate
 from tutopanda.resources import migrations_dir
 
@@ -65,6 +66,8 @@ def test_legacy_rows_survive_with_revision_zero_and_history(blank_database: Test
         "effects",
         "timeline",
     }
+    sealed = verify_history(blank_database.admin_url)  # migration 0004 hashed the old rows
+    assert (sealed.intact, sealed.revisions) == (True, 2)
 
 
 def test_second_run_applies_nothing_new(database: TestDatabase) -> None:

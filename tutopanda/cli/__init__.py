@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import psycopg
 
+from tutopanda.audit.guard import QueryRefused
+from tutopanda.cli import audit as audit_commands
 from tutopanda.cli import db as db_commands
 from tutopanda.cli import schema as schema_commands
 from tutopanda.cli import serve as serve_commands
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.register(commands)
     schema_commands.register(commands)
     serve_commands.register(commands)
+    audit_commands.register(commands)
     return parser
 
 
@@ -38,6 +41,7 @@ def _first_line(error: BaseException) -> str:
 _ERROR_EXITS: list[tuple[type[BaseException], int, str]] = [
     (SettingsError, EXIT_USAGE, "invalid setting {}"),
     (UsageError, EXIT_USAGE, "{}"),
+    (QueryRefused, EXIT_USAGE, "refused: {}"),
     (MigrationError, EXIT_FAILURE, "migrate failed: {}"),
     (EmbeddedServerError, EXIT_FAILURE, "{}"),
     (psycopg.OperationalError, EXIT_FAILURE, "cannot reach the database: {}"),

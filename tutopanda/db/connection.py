@@ -40,3 +40,21 @@ def role_conninfo(
     if connect_timeout_seconds is not None:
         extra["connect_timeout"] = str(max(1, round(connect_timeout_seconds)))
     return make_conninfo(url, **extra)
+
+
+def auditor_conninfo(url: str, statement_timeout_seconds: float) -> str:
+    """Connection string for an audit query: the auditor role, read-only, with a timeout.
+
+    Every limit is a startup option, so no SQL text is needed (or could be skipped) to set it.
+    """
+    params = conninfo_to_dict(url)
+    existing = str(params.get("options") or "").strip()
+    milliseconds = max(1, round(statement_timeout_seconds * 1000))
+    limits = (
+        f"-c role={AUDITOR_ROLE} -c search_path=pg_catalog -c default_transaction_read_only=on "
+        f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds} "
+        f"-c idle_in_transaction_session_timeout={milliseconds + 5000}"
+    )
+    return make_conninfo(
+        url, options=f"{existing} {limits}".strip(), application_name="tutopanda-audit"
+    )

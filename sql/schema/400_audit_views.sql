@@ -1,0 +1,130 @@
+-- The audit surface: read-only views for auditors (role tutopanda_auditor, docs/audit.md).
+-- They run with their owner's rights over the app tables; auditors can read nothing else.
+
+-- audit.lecture_history: one row per revision of every lecture: who, how, what, when.
+-- The first thing an auditor reads; snapshots themselves are in audit.lecture_snapshots.
+CREATE VIEW audit.lecture_history AS
+SELECT r.lecture_id,
+       l.project_id,
+       p.created_by AS owner,
+       l.title AS lecture_title,
+       r.revision,
+       r.source,
+       r.created_by AS actor,
+       r.run_id,
+       r.changed_sections,
+       r.forced,
+       r.restored_from,
+       pg_column_size(r.data) AS snapshot_bytes,
+       r.created_at AS changed_at,
+       encode(r.hash, 'hex') AS hash
+FROM app.lecture_revisions AS r
+JOIN app.video_lectures AS l ON l.id = r.lecture_id
+JOIN app.projects AS p ON p.id = l.project_id;
+COMMENT ON VIEW audit.lecture_history IS
+    'Every revision of every lecture: actor, source (app, workflow, system), run, changed sections.';
+COMMENT ON COLUMN audit.lecture_history.source IS
+    'app: an editor save or restore; workflow: a workflow step (run_id set); system: migration.';
+COMMENT ON COLUMN audit.lecture_history.actor IS
+    'The user id that made the change (for a workflow step, the user who started the run).';
+COMMENT ON COLUMN audit.lecture_history.forced IS
+    'True when an editor overwrote newer revisions on purpose (force option).';
+COMMENT ON COLUMN audit.lecture_history.restored_from IS
+    'The older revision whose content this revision restored, if any.';
+COMMENT ON COLUMN audit.lecture_history.snapshot_bytes IS
+    'Stored size of the full snapshot after this revision.';
+
+-- audit.section_changes: one row per section a revision changed.
+-- Answers "who changed the timeline of lecture 42 last week?".
+CREATE VIEW audit.section_changes AS
+SELECT h.lecture_id, h.project_id, h.owner, h.revision, s.section, h.source, h.actor, h.run_id,
+       h.forced, h.changed_at
+FROM audit.lecture_history AS h
+CROSS JOIN LATERAL unnest(h.changed_sections) AS s (section);
+COMMENT ON VIEW audit.section_changes IS
+    'One row per (revision, changed section): title, summary, script, images, videos, narration, '
+    'music, effects or timeline.';
+
+-- audit.lecture_snapshots: the full content of a lecture after each revision.
+-- The input of diffs (tutopanda audit diff) and of content questions.
+CREATE VIEW audit.lecture_snapshots AS
+SELECT r.lecture_id, r.revision, r.data, r.created_at AS changed_at
+FROM app.lecture_revisions AS r;
+COMMENT ON VIEW audit.lecture_snapshots IS
+    'The lecture content (JSON, camelCase like the editor''s) after each revision.';
+
+-- audit.lectures: every lecture with its owner, current revision and history size.
+-- Where to start when the question names a lecture or a user.
+CREATE VIEW audit.lectures AS
+SELECT l.id AS lecture_id, l.project_id, p.created_by AS owner, p.name AS project_name, l.title,
+       l.revision AS current_revision, l.created_at, l.updated_at,
+       (SELECT count(*) FROM app.lecture_revisions AS r WHERE r.lecture_id = l.id) AS revisions
+FROM app.video_lectures AS l
+JOIN app.projects AS p ON p.id = l.project_id;
+COMMENT ON VIEW audit.lectures IS 'Every lecture: owner, title, current revision, history rows.';
+
+-- audit.workflow_activity: one row per workflow run with its outcome, duration and steps.
+-- Answers "which runs failed and why?", "how long does generation take?".
+CREATE VIEW audit.workflow_activity AS
+SELECT w.run_id, w.lecture_id, l.project_id, p.created_by AS owner, w.user_id AS started_by,
+       w.kind, w.status AS outcome, w.current_step AS steps_done, w.total_steps, w.error,
+       w.created_at AS queued_at,
+       CASE WHEN w.status IN ('succeeded', 'failed', 'cancelled') THEN w.updated_at END
+           AS finished_at,
+       CASE WHEN w.status IN ('succeeded', 'failed', 'cancelled')
+            THEN w.updated_at - w.created_at END AS duration,
+       coalesce((
+           SELECT jsonb_agg(jsonb_build_object(
+                      'step', s.step_index, 'name', s.name, 'revision', s.revision,
+                      'attempts', s.attempts,
+                      'seconds', round(extract(epoch FROM s.completed_at - s.started_at), 3))
+                  ORDER BY s.step_index)
+           FROM app.workflow_steps AS s WHERE s.run_id = w.run_id), '[]') AS steps
+FROM app.workflow_runs AS w
+JOIN app.video_lectures AS l ON l.id = w.lecture_id
+JOIN app.projects AS p ON p.id = l.project_id;
+COMMENT ON VIEW audit.workflow_activity IS
+    'Every workflow run: outcome (queued, running, succeeded, failed, cancelled), steps, timing.';
+
+-- audit.workflow_steps: one row per completed step, with how long it took and its attempts.
+-- A step with attempts > 1 was retried (a transient failure or a crashed worker).
+CREATE VIEW audit.workflow_steps AS
+SELECT s.run_id, w.lecture_id, w.kind, w.status AS run_outcome, s.step_index, s.name AS step,
+       s.revision, s.attempts, s.started_at, s.completed_at,
+       s.completed_at - s.started_at AS duration, s.output_summary
+FROM app.workflow_steps AS s
+JOIN app.workflow_runs AS w ON w.run_id = s.run_id;
+COMMENT ON VIEW audit.workflow_steps IS
+    'Every completed workflow step: the revision it wrote, attempts, duration, output summary.';
+
+-- audit.failed_runs: the runs that failed, the step they failed at and the recorded error.
+-- A shortcut over audit.workflow_activity.
+CREATE VIEW audit.failed_runs AS
+SELECT a.run_id, a.lecture_id, a.owner, a.kind, a.steps_done + 1 AS failed_step,
+       a.total_steps, a.error, a.finished_at AS failed_at
+FROM audit.workflow_activity AS a
+WHERE a.outcome = 'failed';
+COMMENT ON VIEW audit.failed_runs IS 'Failed workflow runs with the failing step and the error.';
+
+-- audit.history_chain: each history row checked against its hash and its predecessor.
+-- tutopanda audit verify reads it; every flag is true for an untouched history.
+CREATE VIEW audit.history_chain AS
+WITH ordered AS (
+    SELECT r.*,
+           lag(r.hash) OVER history AS previous_hash,
+           lag(r.revision) OVER history AS previous_revision
+    FROM app.lecture_revisions AS r
+    WINDOW history AS (PARTITION BY r.lecture_id ORDER BY r.revision)
+)
+SELECT o.lecture_id,
+       o.revision,
+       encode(o.hash, 'hex') AS hash,
+       o.hash = audit.revision_hash(o.prev_hash, o.lecture_id, o.revision, o.data, o.created_by,
+                                    o.source, o.run_id, o.changed_sections, o.forced,
+                                    o.restored_from, o.created_at) AS content_intact,
+       o.prev_hash IS NOT DISTINCT FROM o.previous_hash AS link_intact,
+       coalesce(o.revision = o.previous_revision + 1, o.revision = 0) AS sequence_intact
+FROM ordered AS o;
+COMMENT ON VIEW audit.history_chain IS
+    'Tamper check per history row: content_intact (row matches its hash), link_intact (chained '
+    'to the previous row), sequence_intact (no missing revision before it).';

@@ -1,0 +1,55 @@
+"""GET /lectures/{id}/diff: JSON Patch per section between two revisions of my lecture."""
+
+from __future__ import annotations
+
+import jsonpatch
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.api.conftest import Headers
+from tests.api.helpers import assert_problem, new_lecture
+
+Client = TestClient[Litestar]
+SCRIPT = {
+    "segments": [
+        {"narration": "One.", "backgroundMusic": "m", "effect": "e"},
+        {"narration": "Two.", "backgroundMusic": "m", "effect": "e"},
+    ]
+}
+
+
+def test_diff_between_two_revisions(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"script": SCRIPT}}, headers=auth())
+    edited = {"segments": [{**SCRIPT["segments"][0], "narration": "Uno."}]}
+    client.patch(
+        lecture,
+        json={"baseRevision": 1, "payload": {"script": edited, "title": "T"}},
+        headers=auth(),
+    )
+    response = client.get(f"{lecture}/diff?from=1&to=2", headers=auth())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["from"], body["to"]) == (1, 2)
+    assert body["sections"]["title"] == [{"op": "replace", "path": "", "value": "T"}]
+    assert body["sections"]["script"] == [
+        {"op": "replace", "path": "/segments/0/narration", "value": "Uno."},
+        {"op": "remove", "path": "/segments/1"},
+    ]
+    assert jsonpatch.apply_patch(SCRIPT, body["sections"]["script"]) == edited
+    backwards = client.get(f"{lecture}/diff?from=2&to=1", headers=auth()).json()
+    assert jsonpatch.apply_patch(edited, backwards["sections"]["script"]) == SCRIPT
+    assert client.get(f"{lecture}/diff?from=2&to=2", headers=auth()).json()["sections"] == {}
+
+
+def test_diff_errors(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    assert_problem(client.get(f"{lecture}/diff?from=0&to=5", headers=auth()), 404, "not_found")
+    assert_problem(client.get(f"{lecture}/diff?from=0&to=0", headers=auth("bob")), 404, "not_found")
+    problem = assert_problem(
+        client.get(f"{lecture}/diff?from=0", headers=auth()), 422, "validation_failed"
+    )
+    assert any("to" in error["field"] for error in problem["errors"])
+    assert_problem(
+        client.get(f"{lecture}/diff?from=-1&to=0", headers=auth()), 422, "validation_failed"
+    )

@@ -1,0 +1,97 @@
+"""`tutopanda audit query | diff | verify`: the auditor's tools, as tutopanda_auditor."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tutopanda.audit.diff import section_diff
+from tutopanda.audit.formats import FORMATS, render
+from tutopanda.audit.runner import (
+    DEFAULT_ROW_LIMIT,
+    DEFAULT_TIMEOUT_SECONDS,
+    MAX_ROW_LIMIT,
+    run_audit_query,
+)
+from tutopanda.audit.snapshots import revision_snapshot
+from tutopanda.audit.verify import verify_history
+from tutopanda.cli.errors import EXIT_FAILURE, UsageError
+from tutopanda.db.connection import admin_url
+from tutopanda.settings import Settings
+
+
+def register(commands: Any) -> None:
+    audit = commands.add_parser("audit", help="read-only audit tools: query, diff, verify")
+    actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    run = actions.add_parser("query", help="run one SELECT over the audit.* views")
+    run.add_argument("sql", help='the query, e.g. "SELECT * FROM audit.lecture_history"')
+    run.add_argument("--format", choices=FORMATS, default="table", help="output (table)")
+    run.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_ROW_LIMIT,
+        help=f"most rows to print (default {DEFAULT_ROW_LIMIT}, max {MAX_ROW_LIMIT})",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help=f"seconds before the query is cancelled (default {DEFAULT_TIMEOUT_SECONDS:g})",
+    )
+    run.set_defaults(handler=_query)
+
+    diff = actions.add_parser("diff", help="JSON Patch between two revisions of a lecture")
+    diff.add_argument("lecture", type=int, help="lecture id")
+    diff.add_argument("from_revision", type=int, metavar="FROM", help="older revision")
+    diff.add_argument("to_revision", type=int, metavar="TO", help="newer revision")
+    diff.set_defaults(handler=_diff)
+
+    verify = actions.add_parser("verify", help="recompute the history hash chain")
+    verify.add_argument("lecture", type=int, nargs="?", help="one lecture (default: all)")
+    verify.set_defaults(handler=_verify)
+
+
+def _query(settings: Settings, args: argparse.Namespace) -> int:
+    if not 0 < args.timeout <= 3600:
+        raise UsageError("--timeout must be between 0 and 3600 seconds")
+    result = run_audit_query(
+        admin_url(settings), args.sql, row_limit=args.limit, timeout_seconds=args.timeout
+    )
+    sys.stdout.write(render(result, args.format))
+    if result.truncated:
+        print(
+            f"tutopanda: only the first {args.limit} rows are shown (raise --limit)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _diff(settings: Settings, args: argparse.Namespace) -> int:
+    url = admin_url(settings)
+    snapshots = {}
+    for revision in (args.from_revision, args.to_revision):
+        snapshot = revision_snapshot(url, args.lecture, revision)
+        if snapshot is None:
+            raise UsageError(f"lecture {args.lecture} has no revision {revision}")
+        snapshots[revision] = snapshot
+    document = {
+        "lectureId": args.lecture,
+        "from": args.from_revision,
+        "to": args.to_revision,
+        "sections": section_diff(snapshots[args.from_revision], snapshots[args.to_revision]),
+    }
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _verify(settings: Settings, args: argparse.Namespace) -> int:
+    outcome = verify_history(admin_url(settings), args.lecture)
+    if outcome.intact:
+        print(f"intact: {outcome.revisions} revision(s) of {outcome.lectures} lecture(s) verified")
+        return 0
+    for link in outcome.broken:
+        print(f"lecture {link.lecture_id}: broken at revision {link.revision}: {link.reason}")
+    return EXIT_FAILURE
