@@ -38,12 +38,16 @@ class HealthController(Controller):
         },
     )
     async def ready(self, state: State) -> Response[HealthResponse]:
-        """200 when a pooled database connection answers, 503 otherwise."""
+        """200 when the database answers and is migrated, 503 otherwise."""
         pool: AsyncConnectionPool[AsyncConnection[Any]] = state.pool
         try:
             async with pool.connection() as conn:
-                await fetch_value(conn, "ready_check", {})
+                migrated = await fetch_value(conn, "ready_check", {})
         except Exception as error:  # any failure means not ready
             logger.warning("not ready: %s", error)
+            migrated = None
+        if not migrated:
+            if migrated is False:
+                logger.warning("not ready: the database is not migrated (tutopanda db migrate)")
             return Response(HealthResponse(status="unavailable"), status_code=503)
         return Response(HealthResponse(status="ok"))

@@ -21,5 +21,6 @@ SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('tutopanda:migrate'));
 SELECT pg_catalog.current_setting('server_version_num')::integer AS version;
 
 -- ready_check --
--- The cheapest statement that proves the database answers.
-SELECT 1;
+-- The database answers and is migrated: true when the api functions exist.
+SELECT pg_catalog.to_regprocedure(
+    'api.lecture_save(text, integer, integer, jsonb, boolean, boolean)') IS NOT NULL AS migrated;

@@ -110,3 +110,11 @@ def test_outage_answers_503_quickly_and_recovers(
             assert time.monotonic() < deadline, "the API did not recover"
             time.sleep(0.2)
         assert client.get(lecture, headers=auth()).status_code == 200
+
+
+def test_ready_is_503_on_a_database_that_is_not_migrated(
+    settings: Settings, blank_database: TestDatabase
+) -> None:
+    with TestClient(create_app(settings, blank_database.admin_url)) as client:
+        assert client.get("/health").status_code == 200
+        assert client.get("/ready").json() == {"status": "unavailable"}
