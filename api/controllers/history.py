@@ -11,9 +11,10 @@ from api import identifiers
 from api.auth import AuthUser
 from api.database import Db
 from api.params import Before, FromRevision, LectureId, Limit, RevisionNumber, ToRevision
-from api.preconditions import IfMatch, base_revision, etag
-from api.problems import PreconditionRequired, RevisionConflict, problems
+from api.preconditions import IfMatch
+from api.problems import problems
 from api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
+from api.writes import required_base_revision, saved_or_conflict
 from tutopanda.audit.diff import section_diff
 from tutopanda.models.history import RevisionDetail
 from tutopanda.store import history
@@ -106,9 +107,7 @@ class HistoryController(Controller):
         if_match: IfMatch = None,
     ) -> Response[SaveResponse]:
         """Make an old revision's content current, as a new revision (nothing is erased)."""
-        base = base_revision(data.base_revision, if_match)
-        if base is None:
-            raise PreconditionRequired("send baseRevision in the body or an If-Match header")
+        base = required_base_revision(data.base_revision, if_match)
         result = await history.restore_revision(
             db,
             request.user.user_id,
@@ -117,12 +116,4 @@ class HistoryController(Controller):
             base,
             force=data.force,
         )
-        if result.lecture is not None:
-            raise RevisionConflict(result.lecture, base)
-        body = SaveResponse(
-            status="saved",
-            revision=result.revision,
-            updated_at=result.updated_at,
-            changed_sections=result.changed_sections,
-        )
-        return Response(body, headers={"ETag": etag(result.revision)})
+        return saved_or_conflict(result, base)

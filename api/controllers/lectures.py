@@ -12,9 +12,10 @@ from api import identifiers
 from api.auth import AuthUser
 from api.database import Db
 from api.params import LectureId
-from api.preconditions import IfMatch, IfNoneMatch, base_revision, etag, none_match
-from api.problems import PreconditionRequired, RevisionConflict, problems
+from api.preconditions import IfMatch, IfNoneMatch, etag, none_match
+from api.problems import problems
 from api.schemas import SaveRequest, SaveResponse
+from api.writes import required_base_revision, saved_or_conflict
 from tutopanda.models.lecture import LectureSnapshot
 from tutopanda.store import lectures
 
@@ -65,9 +66,7 @@ class LectureController(Controller):
         200 with the new revision; 409 `revision_conflict` with the latest snapshot when the
         lecture moved on (nothing is written); 428 without `baseRevision` or `If-Match`.
         """
-        base = base_revision(data.base_revision, if_match)
-        if base is None:
-            raise PreconditionRequired("send baseRevision in the body or an If-Match header")
+        base = required_base_revision(data.base_revision, if_match)
         result = await lectures.save_draft(
             db,
             request.user.user_id,
@@ -77,12 +76,4 @@ class LectureController(Controller):
             merge=data.merge,
             force=data.force,
         )
-        if result.lecture is not None:
-            raise RevisionConflict(result.lecture, base)
-        body = SaveResponse(
-            status="saved",
-            revision=result.revision,
-            updated_at=result.updated_at,
-            changed_sections=result.changed_sections,
-        )
-        return Response(body, headers={"ETag": etag(result.revision)})
+        return saved_or_conflict(result, base)

@@ -46,6 +46,36 @@ BEGIN
 END
 $$;
 
+-- app.lecture_save_outcome: what a save or a restore answers once it has decided.
+-- p_apply: write p_sections (saved, new revision); otherwise conflict with the latest snapshot.
+CREATE OR REPLACE FUNCTION app.lecture_save_outcome(
+    p_lecture_id integer,
+    p_apply boolean,
+    p_sections jsonb,
+    p_actor text,
+    p_forced boolean,
+    p_restored_from integer DEFAULT NULL
+)
+RETURNS TABLE (
+    status text, revision integer, updated_at timestamptz, changed_sections text[], lecture jsonb
+)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF p_apply THEN
+        RETURN QUERY
+        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
+        FROM app.lecture_commit(p_lecture_id, p_sections, p_actor, 'app', NULL, p_forced,
+                                p_restored_from) AS c;
+    ELSE
+        RETURN QUERY
+        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
+        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    END IF;
+END
+$$;
+
 -- app.revision_append: insert the history row of a lecture's current state and notify.
 -- Called by lecture_commit and by lecture creation (revision 0). The row is chained to the
 -- previous one by audit.revision_hash; the lecture row is locked, so the chain cannot fork.

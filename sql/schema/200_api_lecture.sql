@@ -55,20 +55,12 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
-    IF p_base_revision = v_current OR coalesce(p_force, false) OR (
-        coalesce(p_merge, false) AND p_base_revision < v_current
-        AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)
-    ) THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture_id, p_sections, p_user_id, 'app',
-                                p_forced => p_base_revision <> v_current
-                                            AND coalesce(p_force, false)) AS c;
-    ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    END IF;
+    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
+        p_lecture_id,
+        p_base_revision = v_current OR coalesce(p_force, false) OR (
+            coalesce(p_merge, false) AND p_base_revision < v_current
+            AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)),
+        p_sections, p_user_id, p_forced => p_base_revision <> v_current AND coalesce(p_force, false));
 END
 $$;
 COMMENT ON FUNCTION api.lecture_save(text, integer, integer, jsonb, boolean, boolean) IS

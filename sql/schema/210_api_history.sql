@@ -96,19 +96,10 @@ BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    IF p_base_revision = v_current OR coalesce(p_force, false) THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(
-            p_lecture_id,
-            (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
-            p_user_id, 'app', p_forced => p_base_revision <> v_current,
-            p_restored_from => p_revision) AS c;
-    ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    END IF;
+    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
+        p_lecture_id, p_base_revision = v_current OR coalesce(p_force, false),
+        (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
+        p_user_id, p_forced => p_base_revision <> v_current, p_restored_from => p_revision);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_restore(text, integer, integer, integer, boolean) IS

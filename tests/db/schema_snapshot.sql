@@ -82,19 +82,10 @@ BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    IF p_base_revision = v_current OR coalesce(p_force, false) THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(
-            p_lecture_id,
-            (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
-            p_user_id, 'app', p_forced => p_base_revision <> v_current,
-            p_restored_from => p_revision) AS c;
-    ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    END IF;
+    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
+        p_lecture_id, p_base_revision = v_current OR coalesce(p_force, false),
+        (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
+        p_user_id, p_forced => p_base_revision <> v_current, p_restored_from => p_revision);
 END
 $$;
 
@@ -136,20 +127,12 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
-    IF p_base_revision = v_current OR coalesce(p_force, false) OR (
-        coalesce(p_merge, false) AND p_base_revision < v_current
-        AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)
-    ) THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture_id, p_sections, p_user_id, 'app',
-                                p_forced => p_base_revision <> v_current
-                                            AND coalesce(p_force, false)) AS c;
-    ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    END IF;
+    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
+        p_lecture_id,
+        p_base_revision = v_current OR coalesce(p_force, false) OR (
+            coalesce(p_merge, false) AND p_base_revision < v_current
+            AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)),
+        p_sections, p_user_id, p_forced => p_base_revision <> v_current AND coalesce(p_force, false));
 END
 $$;
 
@@ -507,6 +490,26 @@ END
 $$;
 
 ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_apply THEN
+        RETURN QUERY
+        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
+        FROM app.lecture_commit(p_lecture_id, p_sections, p_actor, 'app', NULL, p_forced,
+                                p_restored_from) AS c;
+    ELSE
+        RETURN QUERY
+        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
+        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    END IF;
+END
+$$;
+
+ALTER FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_section_names() RETURNS text[]
     LANGUAGE sql IMMUTABLE
@@ -1195,6 +1198,8 @@ REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PU
 REVOKE ALL ON FUNCTION app.lecture_lock_owned(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_revisions_guard() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_section_names() FROM PUBLIC;
 

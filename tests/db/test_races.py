@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,12 +11,14 @@ from psycopg import AsyncConnection
 
 from tests.support.databases import TestDatabase
 from tests.support.factories import SCRIPT, new_lecture, patch
-from tests.support.races import wait_until_blocked
+from tests.support.races import race
+from tutopanda.models.project import CreatedProject
 from tutopanda.store import lectures, workflows
 from tutopanda.workflows import WorkflowKind
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
+ONE_STEP = WorkflowKind("one_step", ("script",))
 
 
 @pytest_asyncio.fixture
@@ -30,26 +31,31 @@ async def sessions(database: TestDatabase) -> AsyncIterator[tuple[Conn, Conn]]:
         yield first, second
 
 
+async def committed_lecture(conn: Conn, workflow: WorkflowKind | None = None) -> CreatedProject:
+    created = await (
+        new_lecture(conn) if workflow is None else new_lecture(conn, workflow=workflow)
+    )
+    await conn.commit()
+    return created
+
+
 async def test_two_saves_on_the_same_base_exactly_one_wins(
     sessions: tuple[Conn, Conn], admin_aconn: Conn
 ) -> None:
     a, b = sessions
-    created = await new_lecture(a)
-    await a.commit()
-    won = await lectures.save_draft(a, "user-1", created.lecture_id, 0, patch(title="A"))
-    racing = asyncio.create_task(
-        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(title="B"))
+    lecture_id = (await committed_lecture(a)).lecture_id
+    won, lost = await race(
+        admin_aconn,
+        a,
+        b,
+        lectures.save_draft(a, "user-1", lecture_id, 0, patch(title="A")),
+        lectures.save_draft(b, "user-1", lecture_id, 0, patch(title="B")),
     )
-    await wait_until_blocked(admin_aconn, b)
-    await a.commit()
-    lost = await racing
-    await b.commit()
-
     assert (won.status, won.revision) == ("saved", 1)
     assert (lost.status, lost.revision) == ("conflict", 1)
     assert lost.lecture is not None
     assert (lost.lecture.title, lost.lecture.revision) == ("A", 1)
-    final = await lectures.get_lecture(a, "user-1", created.lecture_id)
+    final = await lectures.get_lecture(a, "user-1", lecture_id)
     assert (final.title, final.revision) == ("A", 1)
 
 
@@ -57,16 +63,15 @@ async def test_the_loser_of_a_race_wins_after_rollback(
     sessions: tuple[Conn, Conn], admin_aconn: Conn
 ) -> None:
     a, b = sessions
-    created = await new_lecture(a)
-    await a.commit()
-    await lectures.save_draft(a, "user-1", created.lecture_id, 0, patch(title="A"))
-    racing = asyncio.create_task(
-        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(title="B"))
+    lecture_id = (await committed_lecture(a)).lecture_id
+    _, saved = await race(
+        admin_aconn,
+        a,
+        b,
+        lectures.save_draft(a, "user-1", lecture_id, 0, patch(title="A")),
+        lectures.save_draft(b, "user-1", lecture_id, 0, patch(title="B")),
+        first_commits=False,
     )
-    await wait_until_blocked(admin_aconn, b)
-    await a.rollback()
-    saved = await racing
-    await b.commit()
     assert (saved.status, saved.revision) == ("saved", 1)
 
 
@@ -74,16 +79,14 @@ async def test_a_workflow_step_and_a_stale_editor_save(
     sessions: tuple[Conn, Conn], admin_aconn: Conn
 ) -> None:
     a, b = sessions
-    created = await new_lecture(a, workflow=WorkflowKind("one_step", ("script",)))
-    await a.commit()
-    step = await workflows.apply_step(a, created.run_id, 1, "script", {"script": SCRIPT})
-    racing = asyncio.create_task(
-        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(script=None))
+    created = await committed_lecture(a, ONE_STEP)
+    step, editor = await race(
+        admin_aconn,
+        a,
+        b,
+        workflows.apply_step(a, created.run_id, 1, "script", {"script": SCRIPT}),
+        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(script=None)),
     )
-    await wait_until_blocked(admin_aconn, b)
-    await a.commit()
-    editor = await racing
-    await b.commit()
     assert (step.revision, step.run_status) == (1, "succeeded")
     assert editor.status == "conflict"
     assert editor.lecture is not None
@@ -94,18 +97,16 @@ async def test_merge_lets_disjoint_sections_through_a_race(
     sessions: tuple[Conn, Conn], admin_aconn: Conn
 ) -> None:
     a, b = sessions
-    created = await new_lecture(a)
-    await a.commit()
-    await lectures.save_draft(a, "user-1", created.lecture_id, 0, patch(title="A"))
-    racing = asyncio.create_task(
-        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(summary="B"), merge=True)
+    lecture_id = (await committed_lecture(a)).lecture_id
+    _, merged = await race(
+        admin_aconn,
+        a,
+        b,
+        lectures.save_draft(a, "user-1", lecture_id, 0, patch(title="A")),
+        lectures.save_draft(b, "user-1", lecture_id, 0, patch(summary="B"), merge=True),
     )
-    await wait_until_blocked(admin_aconn, b)
-    await a.commit()
-    merged = await racing
-    await b.commit()
     assert (merged.status, merged.revision) == ("saved", 2)
-    final = await lectures.get_lecture(a, "user-1", created.lecture_id)
+    final = await lectures.get_lecture(a, "user-1", lecture_id)
     assert (final.title, final.summary) == ("A", "B")
 
 
@@ -113,15 +114,13 @@ async def test_a_retried_step_racing_itself_writes_once(
     sessions: tuple[Conn, Conn], admin_aconn: Conn
 ) -> None:
     a, b = sessions
-    created = await new_lecture(a, workflow=WorkflowKind("one_step", ("script",)))
-    await a.commit()
-    first = await workflows.apply_step(a, created.run_id, 1, "script", {"script": SCRIPT})
-    retry = asyncio.create_task(
-        workflows.apply_step(b, created.run_id, 1, "script", {"title": "other"})
+    created = await committed_lecture(a, ONE_STEP)
+    first, second = await race(
+        admin_aconn,
+        a,
+        b,
+        workflows.apply_step(a, created.run_id, 1, "script", {"script": SCRIPT}),
+        workflows.apply_step(b, created.run_id, 1, "script", {"title": "other"}),
     )
-    await wait_until_blocked(admin_aconn, b)
-    await a.commit()
-    second = await retry
-    await b.commit()
     assert (first.applied, second.applied) == (True, False)
     assert first.revision == second.revision == 1

@@ -26,8 +26,8 @@ class WorkflowStep(WireModel):
     completed_at: datetime
 
 
-class WorkflowRun(WireModel):
-    """A run of a workflow on one lecture, as its owner sees it."""
+class RunState(WireModel):
+    """Where a run stands: which lecture, which workflow, step n of N."""
 
     run_id: str
     lecture_id: int
@@ -37,6 +37,11 @@ class WorkflowRun(WireModel):
     current_step: int
     total_steps: int
     context: dict[str, JsonValue]
+
+
+class WorkflowRun(RunState):
+    """A run of a workflow on one lecture, as its owner sees it."""
+
     error: str | None
     created_at: datetime
     updated_at: datetime
@@ -51,16 +56,8 @@ class StepOutcome(WireModel):
     run_status: RunStatus
 
 
-class RunWork(WireModel):
+class RunWork(RunState):
     """Everything a worker needs to run the next step of a run."""
 
-    run_id: str
-    lecture_id: int
-    user_id: str
-    kind: str
-    status: RunStatus
-    current_step: int
-    total_steps: int
-    context: dict[str, JsonValue]
     lecture: dict[str, Any]
     settings: dict[str, JsonValue]

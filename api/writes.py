@@ -1,0 +1,31 @@
+"""Optimistic writes (save, restore): a base revision is required; a lost race answers 409."""
+
+from __future__ import annotations
+
+from litestar import Response
+
+from api.preconditions import base_revision, etag
+from api.problems import PreconditionRequired, RevisionConflict
+from api.schemas import SaveResponse
+from tutopanda.models.lecture import SaveResult
+
+
+def required_base_revision(body_revision: int | None, if_match: str | None) -> int:
+    """The revision a write builds on; 428 when neither the body nor If-Match names one."""
+    base = base_revision(body_revision, if_match)
+    if base is None:
+        raise PreconditionRequired("send baseRevision in the body or an If-Match header")
+    return base
+
+
+def saved_or_conflict(result: SaveResult, base: int) -> Response[SaveResponse]:
+    """200 with the new revision as ETag, or 409 with the latest snapshot."""
+    if result.lecture is not None:
+        raise RevisionConflict(result.lecture, base)
+    body = SaveResponse(
+        status="saved",
+        revision=result.revision,
+        updated_at=result.updated_at,
+        changed_sections=result.changed_sections,
+    )
+    return Response(body, headers={"ETag": etag(result.revision)})
