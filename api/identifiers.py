@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from api.params import MAX_SERIAL
 from tutopanda.errors import NotFound
 
-MAX_SERIAL = 2**31 - 1
 _RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tutopanda.models.base import PassthroughModel, Text, WireModel
+from tutopanda.models.base import PassthroughModel, WireModel
 
 NonEmptyText = Annotated[str, Field(min_length=1, max_length=100_000)]
 
@@ -23,6 +23,3 @@ class LectureScript(WireModel):
     """The stored script (`script` section)."""
 
     segments: Annotated[list[LectureSegment], Field(min_length=1, max_length=10_000)]
-
-
-__all__ = ["LectureScript", "LectureSegment", "Text"]
