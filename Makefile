@@ -47,8 +47,12 @@ db-start: install ## Start the embedded PostgreSQL (data in .tutopanda/pgdata)
 db-stop: install ## Stop the embedded PostgreSQL
 	$(BIN)/tutopanda db stop
 
-schema-snapshot: install ## Refresh tests/db/schema_snapshot.sql after an intended schema change
+schema-snapshot: install ## Refresh tests/db/schema_snapshot.pg*.sql (test server + embedded 18)
 	TUTOPANDA_UPDATE_SCHEMA_SNAPSHOT=1 $(BIN)/pytest -q tests/db/test_schema_snapshot.py
+	url=$$(TUTOPANDA_HOME=.tutopanda/snapshot $(BIN)/tutopanda db start | tail -1) && \
+	TUTOPANDA_UPDATE_SCHEMA_SNAPSHOT=1 TUTOPANDA_TEST_DATABASE_URL="$$url" \
+	$(BIN)/pytest -q tests/db/test_schema_snapshot.py; \
+	status=$$?; TUTOPANDA_HOME=.tutopanda/snapshot $(BIN)/tutopanda db stop; exit $$status
 
 bench: install ## Run the benchmarks (ratios against baselines measured in the same run)
 	$(BIN)/python -m bench

@@ -11,7 +11,8 @@ from tutopanda.db import embedded
 SCHEMAS = ("app", "api", "audit")
 HEADER = (
     "-- GENERATED FILE, do not edit: normalised `pg_dump --schema-only` of schemas app, api\n"
-    "-- and audit after `tutopanda db migrate`. Refresh with `make schema-snapshot`.\n"
+    "-- and audit after `tutopanda db migrate`, on the PostgreSQL major version in the file\n"
+    "-- name. Refresh with `make schema-snapshot`.\n"
 )
 _DROPPED_LINE = re.compile(
     r"^(--.*|SET .*|SELECT pg_catalog\.set_config\(.*|\\(un)?restrict .*"

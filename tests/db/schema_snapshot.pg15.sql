@@ -1,5 +1,6 @@
 -- GENERATED FILE, do not edit: normalised `pg_dump --schema-only` of schemas app, api
--- and audit after `tutopanda db migrate`. Refresh with `make schema-snapshot`.
+-- and audit after `tutopanda db migrate`, on the PostgreSQL major version in the file
+-- name. Refresh with `make schema-snapshot`.
 
 CREATE SCHEMA api;
 
