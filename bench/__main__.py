@@ -40,35 +40,30 @@ def timed(rounds: int, work: Callable[[int], None]) -> float:
     return rounds / (time.perf_counter() - started)
 
 
+def new_lecture(runtime: psycopg.Connection[Any], prompt: str) -> int:
+    """A lecture of user `bench`, created through the api; returns its id."""
+    created = runtime.execute(
+        query("project_create"),
+        {
+            "user_id": "bench",
+            "prompt": prompt,
+            "name": None,
+            "settings": Jsonb({}),
+            "workflow_kind": "bench",
+            "total_steps": 1,
+        },
+    ).fetchone()
+    assert created is not None
+    return int(created[1])
+
+
 def run(url: str) -> list[dict[str, Any]]:
     with (
         psycopg.connect(url, autocommit=True) as owner,
         psycopg.connect(role_conninfo(url, RUNTIME_ROLE), autocommit=True) as runtime,
     ):
-        created = runtime.execute(
-            query("project_create"),
-            {
-                "user_id": "bench",
-                "prompt": "Benchmarks",
-                "name": None,
-                "settings": Jsonb({}),
-                "workflow_kind": "bench",
-                "total_steps": 1,
-            },
-        ).fetchone()
-        assert created is not None
-        engine_lecture = created[1]
-        baseline_lecture = runtime.execute(
-            query("project_create"),
-            {
-                "user_id": "bench",
-                "prompt": "Baseline",
-                "name": None,
-                "settings": Jsonb({}),
-                "workflow_kind": "bench",
-                "total_steps": 1,
-            },
-        ).fetchone()[1]  # type: ignore[index]
+        engine_lecture = new_lecture(runtime, "Benchmarks")
+        baseline_lecture = new_lecture(runtime, "Baseline")
         revision = [0]
 
         def engine_save(i: int) -> None:
