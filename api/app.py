@@ -13,15 +13,15 @@ from litestar.plugins.pydantic import PydanticPlugin
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from api.auth import create_jwt_auth, jwt_secret
-from api.controllers.health import HealthController
-from api.controllers.history import DiffController, HistoryController
-from api.controllers.lectures import LectureController
-from api.controllers.projects import ProjectController
-from api.controllers.workflows import LectureWorkflowController, WorkflowRunController
-from api.database import create_pool, pool_lifespan, provide_connection
-from api.middleware import install_outermost
-from api.problems import problem_response
+from tutopanda.api.auth import create_jwt_auth, jwt_secret
+from tutopanda.api.controllers.health import HealthController
+from tutopanda.api.controllers.history import DiffController, HistoryController
+from tutopanda.api.controllers.lectures import LectureController
+from tutopanda.api.controllers.projects import ProjectController
+from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
+from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
+from tutopanda.api.middleware import install_outermost
+from tutopanda.api.problems import problem_response
 from tutopanda.settings import Settings
 
 API_VERSION = "1.0.0"

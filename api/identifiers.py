@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from api.params import MAX_SERIAL
+from tutopanda.api.params import MAX_SERIAL
 from tutopanda.errors import NotFound
 
 _RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -14,8 +14,8 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.openapi.datastructures import ResponseSpec
 from psycopg_pool import PoolTimeout
 
-from api.middleware import REQUEST_ID_HEADER, request_id_of
-from api.schemas import FieldError, Problem
+from tutopanda.api.middleware import REQUEST_ID_HEADER, request_id_of
+from tutopanda.api.schemas import FieldError, Problem
 from tutopanda.db.errors import domain_error
 from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
 from tutopanda.models.lecture import LectureSnapshot

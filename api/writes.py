@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import Response
 
-from api.preconditions import base_revision, etag
-from api.problems import PreconditionRequired, RevisionConflict
-from api.schemas import SaveResponse
+from tutopanda.api.preconditions import base_revision, etag
+from tutopanda.api.problems import PreconditionRequired, RevisionConflict
+from tutopanda.api.schemas import SaveResponse
 from tutopanda.models.lecture import SaveResult
 
 

@@ -6,7 +6,7 @@ from procrastinate import App, PsycopgConnector, RetryStrategy
 
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.settings import Settings
-from workers.tasks import run_workflow_step
+from tutopanda.workers.tasks import run_workflow_step
 
 # The SQL side enqueues these jobs (app.workflow_enqueue_step): keep the names in step.
 WORKFLOW_STEP_TASK = "tutopanda.workflow_step"

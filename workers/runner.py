@@ -8,10 +8,10 @@ import logging
 from collections.abc import Awaitable
 
 from tutopanda.settings import Settings
-from workers.app import WORKFLOW_QUEUE, create_worker_app
-from workers.generators.registry import build_generators
-from workers.recovery import recover_stalled_jobs_forever
-from workers.steps import StepRunner
+from tutopanda.workers.app import WORKFLOW_QUEUE, create_worker_app
+from tutopanda.workers.generators.registry import build_generators
+from tutopanda.workers.recovery import recover_stalled_jobs_forever
+from tutopanda.workers.steps import StepRunner
 
 logger = logging.getLogger("tutopanda.worker")
 RESTART_DELAYS = (1, 2, 5, 10, 30)

@@ -18,8 +18,8 @@ from tutopanda.models.project import LectureConfig
 from tutopanda.models.workflow import RunWork
 from tutopanda.settings import Settings
 from tutopanda.store import workflows
+from tutopanda.workers.generators.base import StepFailed, StepGenerator, StepInput, StepOutput
 from tutopanda.workflows import workflow_kind
-from workers.generators.base import StepFailed, StepGenerator, StepInput, StepOutput
 
 logger = logging.getLogger("tutopanda.worker")
 Pool = AsyncConnectionPool[AsyncConnection[Any]]

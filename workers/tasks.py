@@ -9,7 +9,7 @@ from procrastinate import JobContext, PsycopgConnector
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from workers.steps import StepRunner
+from tutopanda.workers.steps import StepRunner
 
 logger = logging.getLogger("tutopanda.worker")
 

@@ -11,7 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from api.schemas import HealthResponse
+from tutopanda.api.schemas import HealthResponse
 from tutopanda.db.execute import fetch_value
 
 logger = logging.getLogger("tutopanda.api")

@@ -7,14 +7,14 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from api import identifiers
-from api.auth import AuthUser
-from api.database import Db
-from api.params import Before, FromRevision, LectureId, Limit, RevisionNumber, ToRevision
-from api.preconditions import IfMatch
-from api.problems import problems
-from api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
-from api.writes import required_base_revision, saved_or_conflict
+from tutopanda.api import identifiers
+from tutopanda.api.auth import AuthUser
+from tutopanda.api.database import Db
+from tutopanda.api.params import Before, FromRevision, LectureId, Limit, RevisionNumber, ToRevision
+from tutopanda.api.preconditions import IfMatch
+from tutopanda.api.problems import problems
+from tutopanda.api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
+from tutopanda.api.writes import required_base_revision, saved_or_conflict
 from tutopanda.audit.diff import section_diff
 from tutopanda.models.history import RevisionDetail
 from tutopanda.store import history

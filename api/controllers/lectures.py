@@ -8,14 +8,14 @@ from litestar import Controller, Request, Response, get, patch
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-from api import identifiers
-from api.auth import AuthUser
-from api.database import Db
-from api.params import LectureId
-from api.preconditions import IfMatch, IfNoneMatch, etag, none_match
-from api.problems import problems
-from api.schemas import SaveRequest, SaveResponse
-from api.writes import required_base_revision, saved_or_conflict
+from tutopanda.api import identifiers
+from tutopanda.api.auth import AuthUser
+from tutopanda.api.database import Db
+from tutopanda.api.params import LectureId
+from tutopanda.api.preconditions import IfMatch, IfNoneMatch, etag, none_match
+from tutopanda.api.problems import problems
+from tutopanda.api.schemas import SaveRequest, SaveResponse
+from tutopanda.api.writes import required_base_revision, saved_or_conflict
 from tutopanda.models.lecture import LectureSnapshot
 from tutopanda.store import lectures
 

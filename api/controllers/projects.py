@@ -7,9 +7,9 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from api.auth import AuthUser
-from api.database import Db
-from api.problems import problems
+from tutopanda.api.auth import AuthUser
+from tutopanda.api.database import Db
+from tutopanda.api.problems import problems
 from tutopanda.models.project import CreatedProject, ProjectCreate, ProjectSummary
 from tutopanda.store import projects
 

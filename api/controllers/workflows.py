@@ -7,12 +7,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
-from api import identifiers
-from api.auth import AuthUser
-from api.database import Db
-from api.params import LectureId, RunId
-from api.problems import problems
-from api.schemas import RunStatusResponse, WorkflowStartRequest
+from tutopanda.api import identifiers
+from tutopanda.api.auth import AuthUser
+from tutopanda.api.database import Db
+from tutopanda.api.params import LectureId, RunId
+from tutopanda.api.problems import problems
+from tutopanda.api.schemas import RunStatusResponse, WorkflowStartRequest
 from tutopanda.models.workflow import WorkflowRun
 from tutopanda.store import workflows
 from tutopanda.workflows import workflow_kind

@@ -10,9 +10,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from api.app import create_app
-from api.auth import issue_token
 from tests.support.databases import TestDatabase
+from tutopanda.api.app import create_app
+from tutopanda.api.auth import issue_token
 from tutopanda.settings import Settings, load_settings
 
 SECRET = "test-secret-" + "x" * 40

@@ -9,12 +9,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from api.app import create_app
 from tests.api.conftest import Headers
 from tests.api.helpers import assert_problem, new_lecture
 from tests.support.databases import TestDatabase
 from tests.support.server import TestServer
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from tutopanda.api.app import create_app
 from tutopanda.db.urls import postgres_url
 from tutopanda.settings import Settings
 

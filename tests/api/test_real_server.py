@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.auth import issue_token
 from tests.api.conftest import SECRET
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
+from tutopanda.api.auth import issue_token
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
-from workers.generators.base import StepInput, StepOutput
-from workers.generators.media import generate_narration
+from tutopanda.workers.generators.base import StepInput, StepOutput
+from tutopanda.workers.generators.media import generate_narration
 
 
 class AlwaysFails:

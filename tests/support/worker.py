@@ -13,7 +13,7 @@ from psycopg import AsyncConnection
 from tutopanda.models.workflow import RunStatus, WorkflowRun
 from tutopanda.settings import Settings, load_settings
 from tutopanda.store import workflows
-from workers.runner import run_worker
+from tutopanda.workers.runner import run_worker
 
 FINISHED: tuple[RunStatus, ...] = ("succeeded", "failed", "cancelled")
 

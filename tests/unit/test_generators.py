@@ -12,11 +12,15 @@ from hypothesis import strategies as st
 
 from tutopanda.models.lecture import LecturePatch
 from tutopanda.models.project import LectureConfig
-from workers.generators.base import StepFailed, StepInput
-from workers.generators.media import generate_narration, narration_seconds
-from workers.generators.registry import DEFAULT_GENERATORS, GeneratorConfigError, build_generators
-from workers.generators.script import generate_script
-from workers.generators.timeline import synthesise_timeline
+from tutopanda.workers.generators.base import StepFailed, StepInput
+from tutopanda.workers.generators.media import generate_narration, narration_seconds
+from tutopanda.workers.generators.registry import (
+    DEFAULT_GENERATORS,
+    GeneratorConfigError,
+    build_generators,
+)
+from tutopanda.workers.generators.script import generate_script
+from tutopanda.workers.generators.timeline import synthesise_timeline
 
 EPSILON = 1e-6
 

@@ -120,7 +120,7 @@ async def test_a_step_that_cannot_work_fails_the_run_without_retrying(
     created = await new_lecture(aconn)
     # The narration generator as the script step: it needs a script, so it fails permanently.
     settings = worker_settings(
-        TUTOPANDA_GENERATORS="script=workers.generators.media:generate_narration"
+        TUTOPANDA_GENERATORS="script=tutopanda.workers.generators.media:generate_narration"
     )
     async with running_worker(settings, database.admin_url):
         run = await wait_for_run(aconn, "user-1", created.run_id)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from api.auth import issue_token
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
+from tutopanda.api.auth import issue_token
 
 SECRET = "serve-secret-" + "s" * 40
 

@@ -43,7 +43,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check_generators(settings: Settings) -> None:
-    from workers.generators.registry import GeneratorConfigError, build_generators
+    from tutopanda.workers.generators.registry import GeneratorConfigError, build_generators
 
     try:
         build_generators(settings.generator_providers)
@@ -52,7 +52,7 @@ def _check_generators(settings: Settings) -> None:
 
 
 def _worker(settings: Settings, _args: argparse.Namespace) -> int:
-    from workers.runner import supervise_worker
+    from tutopanda.workers.runner import supervise_worker
 
     _check_generators(settings)
     url = admin_url(settings)
@@ -64,8 +64,8 @@ async def run_service(settings: Settings, host: str, port: int, *, with_worker: 
     """Serve the API until a signal stops uvicorn; a worker runs beside it when asked."""
     import uvicorn
 
-    from api.app import create_app
-    from api.auth import development_secret_path
+    from tutopanda.api.app import create_app
+    from tutopanda.api.auth import development_secret_path
 
     url = admin_url(settings)
     app = create_app(settings, url)
@@ -88,13 +88,13 @@ async def run_service(settings: Settings, host: str, port: int, *, with_worker: 
     if not with_worker:
         await server.serve()
         return
-    from workers.runner import run_worker_beside
+    from tutopanda.workers.runner import run_worker_beside
 
     await run_worker_beside(settings, url, server.serve())
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
-    from api.auth import issue_token, jwt_secret
+    from tutopanda.api.auth import issue_token, jwt_secret
 
     if not 0 < args.hours <= 24 * 365:
         raise UsageError("--hours must be between 0 and 8760")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from workers.generators.base import StepFailed, StepInput, StepOutput
+from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
 
 # name: (startScale, endScale, startX, startY, endX, endY); X/Y are pixel-like offsets.
 KEN_BURNS_PRESETS: dict[str, tuple[float, float, float, float, float, float]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workers.generators.base import StepFailed, StepInput, StepOutput
-from workers.generators.text import ASPECTS, topic_of, word_count
+from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
+from tutopanda.workers.generators.text import ASPECTS, topic_of, word_count
 
 MIN_NARRATION_SECONDS = 1.0
 

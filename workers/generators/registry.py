@@ -12,11 +12,15 @@ import inspect
 from collections.abc import Mapping
 from typing import cast
 
-from workers.generators.base import StepGenerator
-from workers.generators.effects import generate_effects
-from workers.generators.media import generate_image_prompts, generate_music, generate_narration
-from workers.generators.script import generate_script
-from workers.generators.timeline import generate_timeline
+from tutopanda.workers.generators.base import StepGenerator
+from tutopanda.workers.generators.effects import generate_effects
+from tutopanda.workers.generators.media import (
+    generate_image_prompts,
+    generate_music,
+    generate_narration,
+)
+from tutopanda.workers.generators.script import generate_script
+from tutopanda.workers.generators.timeline import generate_timeline
 
 DEFAULT_GENERATORS: dict[str, StepGenerator] = {
     "script": generate_script,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workers.generators.base import StepInput, StepOutput
-from workers.generators.text import (
+from tutopanda.workers.generators.base import StepInput, StepOutput
+from tutopanda.workers.generators.text import (
     ASPECTS,
     MUSIC_CUES,
     SOUND_CUES,

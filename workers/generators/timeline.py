@@ -11,8 +11,8 @@ import math
 import re
 from typing import Any
 
-from workers.generators.base import StepFailed, StepInput, StepOutput
-from workers.generators.effects import KEN_BURNS_PRESETS, choose_preset, ken_burns_fields
+from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
+from tutopanda.workers.generators.effects import KEN_BURNS_PRESETS, choose_preset, ken_burns_fields
 
 MIN_CLIP_SECONDS = 1.0
 _SEGMENT_SUFFIX = re.compile(r"-(\d+)-(\d+)$")

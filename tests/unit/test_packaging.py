@@ -1,0 +1,37 @@
+"""The wheel installs one top-level package, `tutopanda`, with the API and workers inside it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _build_wheel(directory: Path) -> Path:
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    subprocess.run(  # noqa: S603
+        [*command, "--quiet", "--wheel-dir", str(directory), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    return next(directory.glob("tutopanda-*.whl"))
+
+
+def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
+    with zipfile.ZipFile(_build_wheel(tmp_path)) as wheel:
+        names = wheel.namelist()
+    top_level = {name.split("/")[0] for name in names if not name.startswith("tutopanda-")}
+    assert top_level == {"tutopanda"}
+    assert "tutopanda/api/app.py" in names
+    assert "tutopanda/workers/app.py" in names
+    assert any(name.startswith("tutopanda/_resources/sql/schema/") for name in names)
+
+
+def test_the_links_point_at_the_repository_folders() -> None:
+    for name in ("api", "workers"):
+        link = ROOT / "tutopanda" / name
+        assert link.is_symlink()
+        assert link.resolve() == ROOT / name
