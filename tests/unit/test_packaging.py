@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _build_wheel(directory: Path) -> Path:
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [*command, "--quiet", "--wheel-dir", str(directory), str(ROOT)],
         check=True,
         capture_output=True,
