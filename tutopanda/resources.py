@@ -1,21 +1,19 @@
-"""Locates the `sql/` and `migrations/` folders in a source checkout or an installed wheel."""
+"""Locates the `sql/` and `migrations/` folders shipped inside the package (`_resources`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# In the repository these are links to the top-level folders; in a wheel, copies of them.
+_RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
     """Return the folder `name` (`sql` or `migrations`) shipped with this version of the code."""
-    checkout = _PACKAGE_DIR.parent / name
-    if checkout.is_dir():
-        return checkout
-    installed = _PACKAGE_DIR / "_resources" / name
-    if installed.is_dir():
-        return installed
-    raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
+    folder = _RESOURCES / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
+    return folder
 
 
 def sql_dir() -> Path:

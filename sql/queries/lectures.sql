@@ -1,8 +1,8 @@
 -- Named queries of the lecture aggregate (content and history).
 
 -- lecture_get --
--- A lecture of a user with its revision (PT404 when missing or not theirs).
-SELECT * FROM api.lecture_get(%(user_id)s::text, %(lecture_id)s::integer);
+-- A lecture of a user as JSON text (PT404 when missing or not theirs).
+SELECT api.lecture_get(%(user_id)s::text, %(lecture_id)s::integer)::text AS lecture;
 
 -- lecture_save --
 -- Save sections on a base revision: saved, or conflict with the latest snapshot.
@@ -26,8 +26,3 @@ SELECT * FROM api.lecture_revision_get(
 SELECT * FROM api.lecture_restore(
     %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer,
     %(base_revision)s::integer, p_force => %(force)s::boolean);
-
--- lecture_revision_data --
--- The stored content after one revision, as JSON (for diffs).
-SELECT data FROM api.lecture_revision_get(
-    %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer);

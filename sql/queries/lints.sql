@@ -1,15 +1,25 @@
 -- Catalog lints (in the spirit of supabase/splinter): each returns the offending objects.
+-- `tutopanda db lint` runs every query of this file whose name starts with lint_.
 
--- lint_functions_without_search_path --
--- Functions of our schemas that do not pin search_path.
+-- lint_security_definer_without_search_path --
+-- SECURITY DEFINER functions of our schemas that do not pin search_path.
 SELECT p.oid::regprocedure::text AS object
 FROM pg_catalog.pg_proc AS p
 JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
 WHERE n.nspname IN ('app', 'api', 'audit')
+  AND p.prosecdef
   AND NOT EXISTS (
       SELECT FROM unnest(coalesce(p.proconfig, '{}'::text[])) AS c (setting)
       WHERE c.setting LIKE 'search\_path=%'
   )
+ORDER BY 1;
+
+-- lint_api_functions_not_security_definer --
+-- Functions of schema api that run with the caller's rights (the runtime role has none).
+SELECT p.oid::regprocedure::text AS object
+FROM pg_catalog.pg_proc AS p
+JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+WHERE n.nspname = 'api' AND NOT p.prosecdef
 ORDER BY 1;
 
 -- lint_security_definer_executable_by_public --

@@ -22,10 +22,6 @@ SELECT api.workflow_run_fail(%(run_id)s::text, %(error)s::text) AS status;
 -- The owner cancels a run; returns the status.
 SELECT api.workflow_run_cancel(%(user_id)s::text, %(run_id)s::text) AS status;
 
--- workflow_run_succeed --
--- A fully stepped run -> succeeded; returns the status.
-SELECT api.workflow_run_succeed(%(run_id)s::text) AS status;
-
 -- workflow_run_work --
 -- The run, its lecture and the project settings, for a worker.
 SELECT * FROM api.workflow_run_work(%(run_id)s::text);

@@ -1,6 +1,7 @@
--- reset: the api functions and the audit views are re-creatable objects owned by sql/.
+-- reset: the api and app functions and the audit views are re-creatable objects owned by sql/.
 -- Dropping them first lets a renamed or removed one disappear, and lets a signature change
 -- apply; the whole sql/ step runs in one transaction, so callers never see a gap.
+-- Triggers on app tables go with their functions and are re-created by the file that defines them.
 -- (audit.revision_hash belongs to migration 0004: existing hashes depend on it.)
 DO $reset$
 DECLARE
@@ -18,7 +19,7 @@ BEGIN
         SELECT p.oid::regprocedure::text
         FROM pg_catalog.pg_proc AS p
         JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'api'
+        WHERE n.nspname IN ('api', 'app')
     LOOP
         EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', v_name);
     END LOOP;

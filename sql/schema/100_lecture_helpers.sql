@@ -10,34 +10,76 @@ AS $$
     SELECT pg_notify('tutopanda_events', p_payload::text);
 $$;
 
--- app.lecture_section_names: the writable sections of a lecture, in their stored order.
--- One list for validation, snapshots and restore; the Python models mirror it.
-CREATE OR REPLACE FUNCTION app.lecture_section_names()
-RETURNS text[]
+-- app.lecture_sections: THE list of a lecture's sections in SQL, in stored order, with the JSON
+-- types each accepts. Each is a column of app.video_lectures (text or jsonb, same name); the
+-- functions that must spell the columns out are generated from this list below, on every migrate.
+CREATE OR REPLACE FUNCTION app.lecture_sections()
+RETURNS TABLE (name text, json_types text[])
 LANGUAGE sql
 IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ARRAY['title', 'summary', 'script', 'images', 'videos', 'narration', 'music',
-                 'effects', 'timeline'];
+    VALUES ('title', ARRAY['string']),
+           ('summary', ARRAY['string', 'null']),
+           ('script', ARRAY['object', 'null']),
+           ('images', ARRAY['array', 'null']),
+           ('videos', ARRAY['array', 'null']),
+           ('narration', ARRAY['array', 'null']),
+           ('music', ARRAY['array', 'null']),
+           ('effects', ARRAY['array', 'null']),
+           ('timeline', ARRAY['object', 'null']);
 $$;
 
--- app.lecture_content: the content of a lecture row as the JSON object history stores.
--- Keys are the section names; an empty section is JSON null.
-CREATE OR REPLACE FUNCTION app.lecture_content(p_lecture app.video_lectures)
-RETURNS jsonb
-LANGUAGE sql
-STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT jsonb_build_object(
-        'title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script,
-        'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration,
-        'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline);
-$$;
+-- Generates app.lecture_content (row -> content JSON) and app.lecture_store (content JSON ->
+-- row update) from app.lecture_sections(). A section without its column stops the migrate.
+DO $generate$
+DECLARE
+    v_missing text;
+    v_build text;
+    v_assign text;
+BEGIN
+    SELECT string_agg(s.name, ', ') FILTER (WHERE a.attname IS NULL),
+           string_agg(format('%L, p_lecture.%I', s.name, s.name), ', ' ORDER BY s.position),
+           string_agg(format(CASE WHEN a.atttypid = 'jsonb'::regtype
+                                  THEN '%I = nullif(p_content -> %L, ''null'')'
+                                  ELSE '%I = p_content ->> %L' END, s.name, s.name),
+                      ', ' ORDER BY s.position)
+    INTO v_missing, v_build, v_assign
+    FROM app.lecture_sections() WITH ORDINALITY AS s (name, json_types, position)
+    LEFT JOIN pg_catalog.pg_attribute AS a
+        ON a.attrelid = 'app.video_lectures'::regclass AND a.attname = s.name
+       AND NOT a.attisdropped AND a.atttypid IN ('jsonb'::regtype, 'text'::regtype);
+    IF v_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'app.video_lectures has no text or jsonb column for section(s) %', v_missing
+            USING HINT = 'add the column in a migration (see README, "Adding a lecture section")';
+    END IF;
+    EXECUTE format($sql$
+        CREATE OR REPLACE FUNCTION app.lecture_content(p_lecture app.video_lectures)
+        RETURNS jsonb
+        LANGUAGE sql
+        IMMUTABLE
+        SET search_path = pg_catalog, pg_temp
+        AS 'SELECT jsonb_build_object(%s)'
+    $sql$, replace(v_build, '''', ''''''));
+    EXECUTE format($sql$
+        CREATE OR REPLACE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb)
+        RETURNS app.video_lectures
+        LANGUAGE sql
+        SET search_path = pg_catalog, pg_temp
+        AS 'UPDATE app.video_lectures AS l SET %s, revision = l.revision + 1,
+                updated_at = clock_timestamp() WHERE l.id = p_lecture_id RETURNING l.*'
+    $sql$, replace(v_assign, '''', ''''''));
+END
+$generate$;
+COMMENT ON FUNCTION app.lecture_content(app.video_lectures) IS
+    'The content of a lecture row as history stores it: one key per section, empty is null. '
+    'GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_store(integer, jsonb) IS
+    'Write a whole content object to a locked lecture as its next revision; returns the row. '
+    'GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
 -- app.lecture_snapshot: the content plus identity and revision, camelCase like the editor's.
--- Returned with conflicts so the editor can show what won.
+-- What GET /lectures/{id} answers, and what a conflict returns so the editor can show what won.
 CREATE OR REPLACE FUNCTION app.lecture_snapshot(p_lecture app.video_lectures)
 RETURNS jsonb
 LANGUAGE sql
@@ -65,65 +107,50 @@ BEGIN
     IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'sections must be a non-empty JSON object';
     END IF;
-    FOR v_key, v_type IN SELECT e.key, jsonb_typeof(e.value) FROM jsonb_each(p_sections) AS e LOOP
-        v_expected := CASE
-            WHEN v_key = 'title' THEN ARRAY['string']
-            WHEN v_key = 'summary' THEN ARRAY['string', 'null']
-            WHEN v_key IN ('script', 'timeline') THEN ARRAY['object', 'null']
-            WHEN v_key = ANY (app.lecture_section_names()) THEN ARRAY['array', 'null']
-        END;
-        IF v_expected IS NULL THEN
-            RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', v_key),
-                HINT = 'sections: ' || array_to_string(app.lecture_section_names(), ', ');
-        ELSIF NOT v_type = ANY (v_expected) THEN
-            RAISE EXCEPTION USING ERRCODE = 'PT422',
-                MESSAGE = format('section %I must be %s, not %s', v_key,
-                                 array_to_string(v_expected, ' or '), v_type);
-        END IF;
-    END LOOP;
-    IF length(p_sections ->> 'title') NOT BETWEEN 1 AND 500 THEN
+    SELECT e.key, jsonb_typeof(e.value), s.json_types INTO v_key, v_type, v_expected
+    FROM jsonb_each(p_sections) AS e
+    LEFT JOIN app.lecture_sections() AS s ON s.name = e.key
+    WHERE s.name IS NULL OR NOT jsonb_typeof(e.value) = ANY (s.json_types)
+    LIMIT 1;
+    IF FOUND AND v_expected IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', v_key),
+            HINT = 'sections: ' || (SELECT string_agg(s.name, ', ') FROM app.lecture_sections() AS s);
+    ELSIF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('section %I must be %s, not %s', v_key,
+                             array_to_string(v_expected, ' or '), v_type);
+    ELSIF length(p_sections ->> 'title') NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'title must be 1 to 500 characters';
     END IF;
     RETURN ARRAY(SELECT k FROM jsonb_object_keys(p_sections) AS k ORDER BY k);
 END
 $$;
 
--- app.lecture_lock_owned: lock a lecture of this user for writing; return its revision.
--- Another user's lecture is indistinguishable from a missing one (PT404).
-CREATE OR REPLACE FUNCTION app.lecture_lock_owned(p_user_id text, p_lecture_id integer)
-RETURNS integer
+-- app.lecture_owned: THE ownership rule of lectures: the lecture if this user owns it (locked for
+-- writing when p_lock), else PT404 — another user's lecture is indistinguishable from a missing one.
+CREATE OR REPLACE FUNCTION app.lecture_owned(
+    p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false
+)
+RETURNS app.video_lectures
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_revision integer;
+    v_lecture app.video_lectures;
 BEGIN
-    SELECT l.revision INTO v_revision
-    FROM app.video_lectures AS l
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE l.id = p_lecture_id AND p.created_by = p_user_id
-    FOR UPDATE OF l;
+    IF p_lock THEN
+        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE l.id = p_lecture_id AND p.created_by = p_user_id
+        FOR UPDATE OF l;
+    ELSE
+        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
     END IF;
-    RETURN v_revision;
-END
-$$;
-
--- app.lecture_check_owned: like lecture_lock_owned, for reads (no lock).
--- Raises PT404 for a missing lecture or one of another user.
-CREATE OR REPLACE FUNCTION app.lecture_check_owned(p_user_id text, p_lecture_id integer)
-RETURNS void
-LANGUAGE plpgsql
-STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM FROM app.video_lectures AS l
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
-    END IF;
+    RETURN v_lecture;
 END
 $$;

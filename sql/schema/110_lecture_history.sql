@@ -4,7 +4,7 @@
 -- The only code that changes lecture content: every change gets exactly one history row and
 -- one notification. Writes nothing (and returns no changed sections) when nothing differs.
 CREATE OR REPLACE FUNCTION app.lecture_commit(
-    p_lecture_id integer,
+    p_lecture app.video_lectures,
     p_sections jsonb,
     p_actor text,
     p_source text,
@@ -17,29 +17,18 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    v_before jsonb := app.lecture_content(p_lecture);
     v_lecture app.video_lectures;
-    v_after jsonb;
     v_changed text[];
 BEGIN
-    SELECT * INTO STRICT v_lecture FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    v_after := app.lecture_content(v_lecture) || p_sections;
     v_changed := ARRAY(
-        SELECT k FROM jsonb_object_keys(p_sections) AS k
-        WHERE app.lecture_content(v_lecture) -> k IS DISTINCT FROM p_sections -> k ORDER BY k);
+        SELECT e.key FROM jsonb_each(p_sections) AS e
+        WHERE v_before -> e.key IS DISTINCT FROM e.value ORDER BY e.key);
     IF cardinality(v_changed) = 0 THEN
-        RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
+        RETURN QUERY SELECT p_lecture.revision, p_lecture.updated_at, v_changed;
         RETURN;
     END IF;
-    UPDATE app.video_lectures AS l
-    SET title = v_after ->> 'title', summary = v_after ->> 'summary',
-        script = nullif(v_after -> 'script', 'null'), images = nullif(v_after -> 'images', 'null'),
-        videos = nullif(v_after -> 'videos', 'null'),
-        narration = nullif(v_after -> 'narration', 'null'),
-        music = nullif(v_after -> 'music', 'null'), effects = nullif(v_after -> 'effects', 'null'),
-        timeline = nullif(v_after -> 'timeline', 'null'),
-        revision = l.revision + 1, updated_at = clock_timestamp()
-    WHERE l.id = p_lecture_id
-    RETURNING * INTO v_lecture;
+    v_lecture := app.lecture_store(p_lecture.id, v_before || p_sections);
     PERFORM app.revision_append(v_lecture, p_actor, p_source, p_run_id, v_changed, p_forced,
                                 p_restored_from);
     RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
@@ -47,9 +36,10 @@ END
 $$;
 
 -- app.lecture_save_outcome: what a save or a restore answers once it has decided.
--- p_apply: write p_sections (saved, new revision); otherwise conflict with the latest snapshot.
+-- p_apply: write p_sections to the locked lecture (saved, new revision); otherwise conflict
+-- with the latest snapshot.
 CREATE OR REPLACE FUNCTION app.lecture_save_outcome(
-    p_lecture_id integer,
+    p_lecture app.video_lectures,
     p_apply boolean,
     p_sections jsonb,
     p_actor text,
@@ -66,12 +56,11 @@ BEGIN
     IF p_apply THEN
         RETURN QUERY
         SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture_id, p_sections, p_actor, 'app', NULL, p_forced,
+        FROM app.lecture_commit(p_lecture, p_sections, p_actor, 'app', NULL, p_forced,
                                 p_restored_from) AS c;
     ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+        RETURN QUERY SELECT 'conflict'::text, p_lecture.revision, p_lecture.updated_at, '{}'::text[],
+                            app.lecture_snapshot(p_lecture);
     END IF;
 END
 $$;

@@ -1,7 +1,5 @@
 -- The history api: list revisions, read one, restore an old one as a new revision.
 
--- api.lecture_history_list: revisions of a lecture, newest first, `p_limit` at a time.
--- Page with p_before_revision: the smallest revision of the previous page.
 CREATE OR REPLACE FUNCTION api.lecture_history_list(
     p_user_id text,
     p_lecture_id integer,
@@ -21,7 +19,7 @@ BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
     END IF;
-    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
            r.restored_from, pg_column_size(r.data), r.created_at
@@ -33,10 +31,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.lecture_history_list(text, integer, integer, integer) IS
-    'History of a lecture, newest first, paged by revision. PT404 not found, PT422 bad limit.';
+    'History of a lecture, newest first, p_limit rows older than p_before_revision (the smallest '
+    'revision of the previous page). PT404 not found, PT422 bad limit.';
 
--- api.lecture_revision_get: one history row with the full snapshot after that write.
--- PT404 when the lecture is not the user's or has no such revision.
 CREATE OR REPLACE FUNCTION api.lecture_revision_get(
     p_user_id text, p_lecture_id integer, p_revision integer
 )
@@ -51,7 +48,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
            r.forced, r.restored_from, pg_column_size(r.data), r.created_at, r.data
@@ -64,10 +61,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.lecture_revision_get(text, integer, integer) IS
-    'One revision of a lecture with its snapshot. PT404: lecture or revision not found.';
+    'One revision of a lecture with the full snapshot after that write. PT404: lecture or '
+    'revision not found.';
 
--- api.lecture_restore: make an old revision's content the lecture's content, as a new revision.
--- Optimistic like a save: a stale p_base_revision is a conflict unless p_force.
 CREATE OR REPLACE FUNCTION api.lecture_restore(
     p_user_id text,
     p_lecture_id integer,
@@ -83,24 +79,24 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_current integer;
+    v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
     v_data jsonb;
 BEGIN
-    v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
     SELECT r.data INTO v_data FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
-    END IF;
-    IF p_base_revision IS NULL OR p_base_revision < 0 THEN
+    ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        p_lecture_id, p_base_revision = v_current OR coalesce(p_force, false),
-        (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
-        p_user_id, p_forced => p_base_revision <> v_current, p_restored_from => p_revision);
+        v_lecture, p_base_revision = v_lecture.revision OR coalesce(p_force, false),
+        (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
+        p_user_id, p_forced => p_base_revision <> v_lecture.revision,
+        p_restored_from => p_revision);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_restore(text, integer, integer, integer, boolean) IS
-    'Restore an old revision as a new one (saved or conflict, like a save). PT404, PT422.';
+    'Make an old revision''s content current as a new revision; optimistic like a save (a stale '
+    'p_base_revision is a conflict unless p_force). PT404, PT422.';

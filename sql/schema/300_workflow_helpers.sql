@@ -1,5 +1,15 @@
 -- Private helpers of the workflow aggregate: runs, the queue, notifications.
 
+-- app.workflow_step_task: the Procrastinate task and queue of a workflow step job — the one
+-- spelling in SQL of what workers/app.py registers (tests/unit compares the two).
+CREATE OR REPLACE FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text)
+LANGUAGE sql
+IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 'tutopanda.workflow_step', 'workflows';
+$$;
+
 -- app.workflow_enqueue_step: defer the job that runs one step of a run, in this transaction.
 -- No Procrastinate lock: step N+1 is only enqueued when step N commits, and the step function
 -- applies each step once, so a lock would only delay the next step until the worker polls.
@@ -10,13 +20,14 @@ LANGUAGE sql
 SET search_path = procrastinate, pg_catalog, pg_temp
 AS $$
     SELECT (procrastinate.procrastinate_defer_jobs_v1(ARRAY[ROW(
-        'workflows', 'tutopanda.workflow_step', 0, NULL, NULL,
+        t.queue_name, t.task_name, 0, NULL, NULL,
         jsonb_build_object('run_id', p_run_id, 'step_index', p_step_index), NULL
-    )::procrastinate.procrastinate_job_to_defer_v1]))[1];
+    )::procrastinate.procrastinate_job_to_defer_v1]))[1]
+    FROM app.workflow_step_task() AS t;
 $$;
 
 -- app.workflow_run_notify: announce a run's state (ids, status and step numbers only).
--- Called after every change of a run's status or step.
+-- Called when a run is created and by app.workflow_run_update, the one writer of its state.
 CREATE OR REPLACE FUNCTION app.workflow_run_notify(p_run app.workflow_runs)
 RETURNS void
 LANGUAGE sql
@@ -28,7 +39,7 @@ AS $$
         'totalSteps', p_run.total_steps));
 $$;
 
--- app.workflow_run_insert: create a queued run on a lecture and enqueue its first step.
+-- app.workflow_run_insert: create a queued run on a locked lecture and enqueue its first step.
 -- Refuses (PT409) when the lecture already has a queued or running run.
 CREATE OR REPLACE FUNCTION app.workflow_run_insert(
     p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb
@@ -63,9 +74,11 @@ BEGIN
 END
 $$;
 
--- app.workflow_run_lock: lock a run for a state change; PT404 when it does not exist.
--- With p_user_id, only the owner of the run's lecture may touch it.
-CREATE OR REPLACE FUNCTION app.workflow_run_lock(p_run_id text, p_user_id text DEFAULT NULL)
+-- app.workflow_run_owned: THE ownership rule of runs: the run if it is on a lecture of this user
+-- (any run when p_user_id is NULL: workers), locked when p_lock; else PT404.
+CREATE OR REPLACE FUNCTION app.workflow_run_owned(
+    p_run_id text, p_user_id text DEFAULT NULL, p_lock boolean DEFAULT false
+)
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -73,12 +86,18 @@ AS $$
 DECLARE
     v_run app.workflow_runs;
 BEGIN
-    SELECT r.* INTO v_run
-    FROM app.workflow_runs AS r
-    JOIN app.video_lectures AS l ON l.id = r.lecture_id
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
-    FOR UPDATE OF r;
+    IF p_lock THEN
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r
+        JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
+        FOR UPDATE OF r;
+    ELSE
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r
+        JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id);
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
     END IF;
@@ -86,10 +105,11 @@ BEGIN
 END
 $$;
 
--- app.workflow_run_set_status: move a locked run to a new status, touch updated_at, notify.
--- The caller has checked that the transition is allowed.
-CREATE OR REPLACE FUNCTION app.workflow_run_set_status(
-    p_run_id text, p_status text, p_error text DEFAULT NULL
+-- app.workflow_run_update: THE writer of a run's state: status, current step and error change
+-- together with updated_at and the notification. The caller holds the run's lock and has
+-- checked that the transition is allowed; NULL step or error keep the stored ones.
+CREATE OR REPLACE FUNCTION app.workflow_run_update(
+    p_run_id text, p_status text, p_current_step integer DEFAULT NULL, p_error text DEFAULT NULL
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
@@ -99,7 +119,8 @@ DECLARE
     v_run app.workflow_runs;
 BEGIN
     UPDATE app.workflow_runs AS r
-    SET status = p_status, error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
+    SET status = p_status, current_step = coalesce(p_current_step, r.current_step),
+        error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
     WHERE r.run_id = p_run_id
     RETURNING * INTO v_run;
     PERFORM app.workflow_run_notify(v_run);

@@ -1,7 +1,5 @@
 -- The project api: create a project with its lecture and generation run; list projects.
 
--- api.project_create: a project, its lecture (revision 0, empty sections, revision-0 history
--- row) and a queued workflow run whose first step job is enqueued in this same transaction.
 CREATE OR REPLACE FUNCTION api.project_create(
     p_user_id text,
     p_prompt text,
@@ -37,10 +35,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.project_create(text, text, text, jsonb, text, integer) IS
-    'Create project + lecture (revision 0) + queued run, enqueue its first step. PT422 bad input.';
+    'Create a project, its lecture (revision 0, empty sections, a revision-0 history row) and a '
+    'queued workflow run whose first step job is enqueued in the same transaction. PT422.';
 
--- api.project_list: the user's projects, newest first, each with its lectures.
--- Lectures are listed without content: id, title, revision, updated_at.
 CREATE OR REPLACE FUNCTION api.project_list(p_user_id text)
 RETURNS TABLE (
     id integer, name text, is_default boolean, settings jsonb, created_at timestamptz,
@@ -61,4 +58,5 @@ AS $$
     ORDER BY p.created_at DESC, p.id DESC;
 $$;
 COMMENT ON FUNCTION api.project_list(text) IS
-    'Projects of a user, newest first, with their lectures (no content).';
+    'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; '
+    'no content).';

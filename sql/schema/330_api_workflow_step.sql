@@ -1,7 +1,5 @@
 -- What workers call: read a run's work, and apply a step's sections exactly once.
 
--- api.workflow_run_work: what a worker needs for the next step: the run, its lecture's content
--- and the project settings. No owner check: only workers call it, with a run id from a job.
 CREATE OR REPLACE FUNCTION api.workflow_run_work(p_run_id text)
 RETURNS TABLE (
     run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer,
@@ -27,12 +25,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.workflow_run_work(text) IS
-    'Run, lecture snapshot (with prompt) and project settings for a worker. PT404.';
+    'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) '
+    'and the project settings. No owner check: workers call it with a run id from a job. PT404.';
 
--- api.workflow_step_apply: record step p_step_index of a run and write its sections, once.
--- Already recorded: returns its revision and writes nothing. Otherwise, in one transaction:
--- the lecture write (source workflow, with the run id), the step row, the run's progress,
--- and the next step's job (or the run marked succeeded after its last step).
 CREATE OR REPLACE FUNCTION api.workflow_step_apply(
     p_run_id text,
     p_step_index integer,
@@ -48,7 +43,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
     v_revision integer;
 BEGIN
     SELECT s.revision INTO v_revision FROM app.workflow_steps AS s
@@ -63,21 +58,20 @@ BEGIN
         (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
     VALUES (p_run_id, p_step_index, p_step_name, v_revision, coalesce(p_output_summary, '{}'),
             greatest(coalesce(p_attempts, 1), 1), p_started_at, clock_timestamp());
-    UPDATE app.workflow_runs AS r
-    SET current_step = p_step_index, updated_at = clock_timestamp(),
-        status = CASE WHEN p_step_index = r.total_steps THEN 'succeeded' ELSE 'running' END
-    WHERE r.run_id = p_run_id
-    RETURNING * INTO v_run;
+    v_run := app.workflow_run_update(
+        p_run_id, CASE WHEN p_step_index = v_run.total_steps THEN 'succeeded' ELSE 'running' END,
+        p_current_step => p_step_index);
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;
-    PERFORM app.workflow_run_notify(v_run);
     RETURN QUERY SELECT v_revision, true, v_run.status;
 END
 $$;
 COMMENT ON FUNCTION api.workflow_step_apply(text, integer, text, jsonb, jsonb, integer, timestamptz) IS
-    'Apply a workflow step once (idempotent per run and step). PT404, PT409 cancelled/finished/'
-    'out of order, PT422 invalid sections.';
+    'Record step p_step_index of a run and write its sections, once: a recorded step returns its '
+    'revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, '
+    'with the run id), the step row, the run''s progress and the next step''s job (or marks the '
+    'run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
 
 -- app.workflow_step_check: may this run record this step now? Raises PT409 or PT422.
 -- Cancelled and finished runs take no more steps; steps come in order.
@@ -115,17 +109,15 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_revision integer;
+    v_lecture app.video_lectures;
 BEGIN
-    SELECT l.revision INTO STRICT v_revision
+    SELECT l.* INTO STRICT v_lecture
     FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id FOR UPDATE;
     IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN v_revision;
+        RETURN v_lecture.revision;
     END IF;
     PERFORM app.lecture_sections_check(p_sections);
-    SELECT c.revision INTO v_revision
-    FROM app.lecture_commit(p_run.lecture_id, p_sections, p_run.user_id, 'workflow',
-                            p_run.run_id) AS c;
-    RETURN v_revision;
+    RETURN (SELECT c.revision FROM app.lecture_commit(v_lecture, p_sections, p_run.user_id,
+                                                      'workflow', p_run.run_id) AS c);
 END
 $$;

@@ -20,26 +20,16 @@ ALTER SCHEMA audit OWNER TO tutopanda_owner;
 
 COMMENT ON SCHEMA audit IS 'Read-only views for auditors (re-created from sql/ by every migrate).';
 
-CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS TABLE(id integer, project_id integer, title text, summary text, script jsonb, images jsonb, videos jsonb, narration jsonb, music jsonb, effects jsonb, timeline jsonb, revision integer, updated_at timestamp with time zone)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-BEGIN
-    RETURN QUERY
-    SELECT l.id, l.project_id, l.title, l.summary, l.script, l.images, l.videos, l.narration,
-           l.music, l.effects, l.timeline, l.revision, l.updated_at
-    FROM app.video_lectures AS l
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
-    END IF;
-END
+    SELECT app.lecture_snapshot(app.lecture_owned(p_user_id, p_lecture_id));
 $$;
 
 ALTER FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) IS 'Read a lecture of a user (content, revision, updated_at). PT404: missing or not theirs.';
+COMMENT ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) IS 'A lecture of a user as JSON (sections, id, projectId, revision, updatedAt). PT404: missing or not theirs.';
 
 CREATE FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer DEFAULT 50, p_before_revision integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, source text, created_by text, run_id text, changed_sections text[], forced boolean, restored_from integer, size_bytes integer, created_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -49,7 +39,7 @@ BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
     END IF;
-    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
            r.restored_from, pg_column_size(r.data), r.created_at
@@ -63,43 +53,42 @@ $$;
 
 ALTER FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) IS 'History of a lecture, newest first, paged by revision. PT404 not found, PT422 bad limit.';
+COMMENT ON FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) IS 'History of a lecture, newest first, p_limit rows older than p_before_revision (the smallest revision of the previous page). PT404 not found, PT422 bad limit.';
 
 CREATE FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean DEFAULT false) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_current integer;
+    v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
     v_data jsonb;
 BEGIN
-    v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
     SELECT r.data INTO v_data FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
-    END IF;
-    IF p_base_revision IS NULL OR p_base_revision < 0 THEN
+    ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        p_lecture_id, p_base_revision = v_current OR coalesce(p_force, false),
-        (SELECT jsonb_object_agg(k, v_data -> k) FROM unnest(app.lecture_section_names()) AS k),
-        p_user_id, p_forced => p_base_revision <> v_current, p_restored_from => p_revision);
+        v_lecture, p_base_revision = v_lecture.revision OR coalesce(p_force, false),
+        (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
+        p_user_id, p_forced => p_base_revision <> v_lecture.revision,
+        p_restored_from => p_revision);
 END
 $$;
 
 ALTER FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean) IS 'Restore an old revision as a new one (saved or conflict, like a save). PT404, PT422.';
+COMMENT ON FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean) IS 'Make an old revision''s content current as a new revision; optimistic like a save (a stale p_base_revision is a conflict unless p_force). PT404, PT422.';
 
 CREATE FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) RETURNS TABLE(lecture_id integer, revision integer, source text, created_by text, run_id text, changed_sections text[], forced boolean, restored_from integer, size_bytes integer, created_at timestamp with time zone, data jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM app.lecture_check_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
            r.forced, r.restored_from, pg_column_size(r.data), r.created_at, r.data
@@ -114,7 +103,7 @@ $$;
 
 ALTER FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) IS 'One revision of a lecture with its snapshot. PT404: lecture or revision not found.';
+COMMENT ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) IS 'One revision of a lecture with the full snapshot after that write. PT404: lecture or revision not found.';
 
 CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -122,24 +111,25 @@ CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_re
     AS $$
 DECLARE
     v_sent text[] := app.lecture_sections_check(p_sections);
-    v_current integer;
+    v_lecture app.video_lectures;
 BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    v_current := app.lecture_lock_owned(p_user_id, p_lecture_id);
+    v_lecture := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
     RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        p_lecture_id,
-        p_base_revision = v_current OR coalesce(p_force, false) OR (
-            coalesce(p_merge, false) AND p_base_revision < v_current
+        v_lecture,
+        p_base_revision = v_lecture.revision OR coalesce(p_force, false) OR (
+            coalesce(p_merge, false) AND p_base_revision < v_lecture.revision
             AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)),
-        p_sections, p_user_id, p_forced => p_base_revision <> v_current AND coalesce(p_force, false));
+        p_sections, p_user_id,
+        p_forced => p_base_revision <> v_lecture.revision AND coalesce(p_force, false));
 END
 $$;
 
 ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) IS 'Save sections on a base revision: saved (revision+1) or conflict (latest snapshot, no write). Options: force, merge. PT404 not found, PT422 invalid sections or base revision.';
+COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) IS 'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge applies when none of the sent sections changed since the base. PT404, PT422 invalid sections or base revision.';
 
 CREATE FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) RETURNS TABLE(project_id integer, lecture_id integer, run_id text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -169,7 +159,7 @@ $$;
 
 ALTER FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) IS 'Create project + lecture (revision 0) + queued run, enqueue its first step. PT422 bad input.';
+COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) IS 'Create a project, its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422.';
 
 CREATE FUNCTION api.project_list(p_user_id text) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -187,24 +177,23 @@ $$;
 
 ALTER FUNCTION api.project_list(p_user_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_list(p_user_id text) IS 'Projects of a user, newest first, with their lectures (no content).';
+COMMENT ON FUNCTION api.project_list(p_user_id text) IS 'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; no content).';
 
 CREATE FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'procrastinate', 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id, p_user_id);
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_user_id, p_lock => true);
 BEGIN
     IF v_run.status IN ('succeeded', 'failed') THEN
         RAISE EXCEPTION USING ERRCODE = 'PT409',
             MESSAGE = format('workflow run %s already %s', p_run_id, v_run.status);
     ELSIF v_run.status <> 'cancelled' THEN
-        v_run := app.workflow_run_set_status(p_run_id, 'cancelled');
+        v_run := app.workflow_run_update(p_run_id, 'cancelled');
         PERFORM procrastinate.procrastinate_cancel_job_v1(j.id, false, false)
-        FROM procrastinate.procrastinate_jobs AS j
-        WHERE j.status = 'todo' AND j.task_name = 'tutopanda.workflow_step'
-          AND j.args ->> 'run_id' = p_run_id;
+        FROM procrastinate.procrastinate_jobs AS j, app.workflow_step_task() AS t
+        WHERE j.status = 'todo' AND j.task_name = t.task_name AND j.args ->> 'run_id' = p_run_id;
     END IF;
     RETURN v_run.status;
 END
@@ -212,7 +201,7 @@ $$;
 
 ALTER FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) IS 'Cancel a run of the user (idempotent). PT404 not found, PT409 already succeeded or failed.';
+COMMENT ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) IS 'The owner stops a run: queued/running -> cancelled (idempotent); its queued jobs are cancelled, a running step finds the run cancelled and writes nothing. PT404, PT409 already succeeded or failed.';
 
 CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -220,24 +209,25 @@ CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_
     AS $$
 BEGIN
     -- The lecture lock serialises concurrent starts, so at most one run is in progress.
-    PERFORM app.lecture_lock_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
     RETURN app.workflow_run_insert(p_user_id, p_lecture_id, p_kind, p_total_steps, p_context);
 END
 $$;
 
 ALTER FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) IS 'Start a workflow run on a lecture; returns the run id. PT404, PT409 run in progress, PT422.';
+COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) IS 'Start a workflow on a lecture of the user and enqueue its first step; returns the run id. PT404 lecture not found, PT409 a run is already in progress, PT422 bad kind or steps.';
 
 CREATE FUNCTION api.workflow_run_fail(p_run_id text, p_error text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
 BEGIN
     IF v_run.status IN ('queued', 'running') THEN
-        v_run := app.workflow_run_set_status(p_run_id, 'failed', coalesce(p_error, 'unknown error'));
+        v_run := app.workflow_run_update(p_run_id, 'failed',
+                                         p_error => coalesce(p_error, 'unknown error'));
     END IF;
     RETURN v_run.status;
 END
@@ -245,24 +235,15 @@ $$;
 
 ALTER FUNCTION api.workflow_run_fail(p_run_id text, p_error text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) IS 'Mark a run failed with its error; returns its status (unchanged when finished). PT404.';
+COMMENT ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) IS 'Record why a run failed: queued/running -> failed; a finished or cancelled run is left as it is. Returns the status after the call. PT404.';
 
 CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABLE(run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer, total_steps integer, context jsonb, error text, created_at timestamp with time zone, updated_at timestamp with time zone, steps jsonb)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-BEGIN
-    RETURN QUERY
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
            r.context, r.error, r.created_at, r.updated_at, app.workflow_run_steps(r.run_id)
-    FROM app.workflow_runs AS r
-    JOIN app.video_lectures AS l ON l.id = r.lecture_id
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE r.run_id = p_run_id AND p.created_by = p_user_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
-    END IF;
-END
+    FROM app.workflow_run_owned(p_run_id, p_user_id) AS r;
 $$;
 
 ALTER FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
@@ -274,10 +255,10 @@ CREATE FUNCTION api.workflow_run_start(p_run_id text) RETURNS text
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
 BEGIN
     IF v_run.status = 'queued' THEN
-        v_run := app.workflow_run_set_status(p_run_id, 'running');
+        v_run := app.workflow_run_update(p_run_id, 'running');
     END IF;
     RETURN v_run.status;
 END
@@ -285,29 +266,7 @@ $$;
 
 ALTER FUNCTION api.workflow_run_start(p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_start(p_run_id text) IS 'Mark a queued run running; returns its status (unchanged when finished). PT404.';
-
-CREATE FUNCTION api.workflow_run_succeed(p_run_id text) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
-BEGIN
-    IF v_run.status = 'succeeded' THEN
-        RETURN v_run.status;
-    ELSIF v_run.status <> 'running' OR v_run.current_step < v_run.total_steps THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT409',
-            MESSAGE = format('workflow run %s is %s at step %s of %s', p_run_id, v_run.status,
-                             v_run.current_step, v_run.total_steps);
-    END IF;
-    RETURN (app.workflow_run_set_status(p_run_id, 'succeeded')).status;
-END
-$$;
-
-ALTER FUNCTION api.workflow_run_succeed(p_run_id text) OWNER TO tutopanda_owner;
-
-COMMENT ON FUNCTION api.workflow_run_succeed(p_run_id text) IS 'Mark a fully stepped running run succeeded (idempotent). PT404, PT409.';
+COMMENT ON FUNCTION api.workflow_run_start(p_run_id text) IS 'A worker takes up a run: queued -> running (running stays running); returns the status after the call, unchanged for a finished or cancelled run. PT404.';
 
 CREATE FUNCTION api.workflow_run_work(p_run_id text) RETURNS TABLE(run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer, total_steps integer, context jsonb, lecture jsonb, settings jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -330,14 +289,14 @@ $$;
 
 ALTER FUNCTION api.workflow_run_work(p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_work(p_run_id text) IS 'Run, lecture snapshot (with prompt) and project settings for a worker. PT404.';
+COMMENT ON FUNCTION api.workflow_run_work(p_run_id text) IS 'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) and the project settings. No owner check: workers call it with a run id from a job. PT404.';
 
 CREATE FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(revision integer, applied boolean, run_status text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_run app.workflow_runs := app.workflow_run_lock(p_run_id);
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
     v_revision integer;
 BEGIN
     SELECT s.revision INTO v_revision FROM app.workflow_steps AS s
@@ -352,74 +311,19 @@ BEGIN
         (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
     VALUES (p_run_id, p_step_index, p_step_name, v_revision, coalesce(p_output_summary, '{}'),
             greatest(coalesce(p_attempts, 1), 1), p_started_at, clock_timestamp());
-    UPDATE app.workflow_runs AS r
-    SET current_step = p_step_index, updated_at = clock_timestamp(),
-        status = CASE WHEN p_step_index = r.total_steps THEN 'succeeded' ELSE 'running' END
-    WHERE r.run_id = p_run_id
-    RETURNING * INTO v_run;
+    v_run := app.workflow_run_update(
+        p_run_id, CASE WHEN p_step_index = v_run.total_steps THEN 'succeeded' ELSE 'running' END,
+        p_current_step => p_step_index);
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;
-    PERFORM app.workflow_run_notify(v_run);
     RETURN QUERY SELECT v_revision, true, v_run.status;
 END
 $$;
 
 ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Apply a workflow step once (idempotent per run and step). PT404, PT409 cancelled/finished/out of order, PT422 invalid sections.';
-
-CREATE FUNCTION app.lecture_check_owned(p_user_id text, p_lecture_id integer) RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-    PERFORM FROM app.video_lectures AS l
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
-    END IF;
-END
-$$;
-
-ALTER FUNCTION app.lecture_check_owned(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.lecture_commit(p_lecture_id integer, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    v_lecture app.video_lectures;
-    v_after jsonb;
-    v_changed text[];
-BEGIN
-    SELECT * INTO STRICT v_lecture FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-    v_after := app.lecture_content(v_lecture) || p_sections;
-    v_changed := ARRAY(
-        SELECT k FROM jsonb_object_keys(p_sections) AS k
-        WHERE app.lecture_content(v_lecture) -> k IS DISTINCT FROM p_sections -> k ORDER BY k);
-    IF cardinality(v_changed) = 0 THEN
-        RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
-        RETURN;
-    END IF;
-    UPDATE app.video_lectures AS l
-    SET title = v_after ->> 'title', summary = v_after ->> 'summary',
-        script = nullif(v_after -> 'script', 'null'), images = nullif(v_after -> 'images', 'null'),
-        videos = nullif(v_after -> 'videos', 'null'),
-        narration = nullif(v_after -> 'narration', 'null'),
-        music = nullif(v_after -> 'music', 'null'), effects = nullif(v_after -> 'effects', 'null'),
-        timeline = nullif(v_after -> 'timeline', 'null'),
-        revision = l.revision + 1, updated_at = clock_timestamp()
-    WHERE l.id = p_lecture_id
-    RETURNING * INTO v_lecture;
-    PERFORM app.revision_append(v_lecture, p_actor, p_source, p_run_id, v_changed, p_forced,
-                                p_restored_from);
-    RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
-END
-$$;
-
-ALTER FUNCTION app.lecture_commit(p_lecture_id integer, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
+COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
 
 CREATE TABLE app.video_lectures (
     id integer NOT NULL,
@@ -442,38 +346,65 @@ CREATE TABLE app.video_lectures (
 
 ALTER TABLE app.video_lectures OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-    SELECT jsonb_build_object(
-        'title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script,
-        'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration,
-        'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline);
-$$;
-
-ALTER FUNCTION app.lecture_content(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.lecture_lock_owned(p_user_id text, p_lecture_id integer) RETURNS integer
+CREATE FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_revision integer;
+    v_before jsonb := app.lecture_content(p_lecture);
+    v_lecture app.video_lectures;
+    v_changed text[];
 BEGIN
-    SELECT l.revision INTO v_revision
-    FROM app.video_lectures AS l
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE l.id = p_lecture_id AND p.created_by = p_user_id
-    FOR UPDATE OF l;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
+    v_changed := ARRAY(
+        SELECT e.key FROM jsonb_each(p_sections) AS e
+        WHERE v_before -> e.key IS DISTINCT FROM e.value ORDER BY e.key);
+    IF cardinality(v_changed) = 0 THEN
+        RETURN QUERY SELECT p_lecture.revision, p_lecture.updated_at, v_changed;
+        RETURN;
     END IF;
-    RETURN v_revision;
+    v_lecture := app.lecture_store(p_lecture.id, v_before || p_sections);
+    PERFORM app.revision_append(v_lecture, p_actor, p_source, p_run_id, v_changed, p_forced,
+                                p_restored_from);
+    RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
 END
 $$;
 
-ALTER FUNCTION app.lecture_lock_owned(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$SELECT jsonb_build_object('title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script, 'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration, 'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline)$$;
+
+ALTER FUNCTION app.lecture_content(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_content(p_lecture app.video_lectures) IS 'The content of a lecture row as history stores it: one key per section, empty is null. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+
+CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false) RETURNS app.video_lectures
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_lecture app.video_lectures;
+BEGIN
+    IF p_lock THEN
+        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE l.id = p_lecture_id AND p.created_by = p_user_id
+        FOR UPDATE OF l;
+    ELSE
+        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
+    END IF;
+    RETURN v_lecture;
+END
+$$;
+
+ALTER FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_revisions_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -492,7 +423,7 @@ $$;
 
 ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
+CREATE FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -500,27 +431,33 @@ BEGIN
     IF p_apply THEN
         RETURN QUERY
         SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture_id, p_sections, p_actor, 'app', NULL, p_forced,
+        FROM app.lecture_commit(p_lecture, p_sections, p_actor, 'app', NULL, p_forced,
                                 p_restored_from) AS c;
     ELSE
-        RETURN QUERY
-        SELECT 'conflict'::text, l.revision, l.updated_at, '{}'::text[], app.lecture_snapshot(l)
-        FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+        RETURN QUERY SELECT 'conflict'::text, p_lecture.revision, p_lecture.updated_at, '{}'::text[],
+                            app.lecture_snapshot(p_lecture);
     END IF;
 END
 $$;
 
-ALTER FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_section_names() RETURNS text[]
+CREATE FUNCTION app.lecture_sections() RETURNS TABLE(name text, json_types text[])
     LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT ARRAY['title', 'summary', 'script', 'images', 'videos', 'narration', 'music',
-                 'effects', 'timeline'];
+    VALUES ('title', ARRAY['string']),
+           ('summary', ARRAY['string', 'null']),
+           ('script', ARRAY['object', 'null']),
+           ('images', ARRAY['array', 'null']),
+           ('videos', ARRAY['array', 'null']),
+           ('narration', ARRAY['array', 'null']),
+           ('music', ARRAY['array', 'null']),
+           ('effects', ARRAY['array', 'null']),
+           ('timeline', ARRAY['object', 'null']);
 $$;
 
-ALTER FUNCTION app.lecture_section_names() OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_sections() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) RETURNS boolean
     LANGUAGE sql STABLE
@@ -546,23 +483,19 @@ BEGIN
     IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'sections must be a non-empty JSON object';
     END IF;
-    FOR v_key, v_type IN SELECT e.key, jsonb_typeof(e.value) FROM jsonb_each(p_sections) AS e LOOP
-        v_expected := CASE
-            WHEN v_key = 'title' THEN ARRAY['string']
-            WHEN v_key = 'summary' THEN ARRAY['string', 'null']
-            WHEN v_key IN ('script', 'timeline') THEN ARRAY['object', 'null']
-            WHEN v_key = ANY (app.lecture_section_names()) THEN ARRAY['array', 'null']
-        END;
-        IF v_expected IS NULL THEN
-            RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', v_key),
-                HINT = 'sections: ' || array_to_string(app.lecture_section_names(), ', ');
-        ELSIF NOT v_type = ANY (v_expected) THEN
-            RAISE EXCEPTION USING ERRCODE = 'PT422',
-                MESSAGE = format('section %I must be %s, not %s', v_key,
-                                 array_to_string(v_expected, ' or '), v_type);
-        END IF;
-    END LOOP;
-    IF length(p_sections ->> 'title') NOT BETWEEN 1 AND 500 THEN
+    SELECT e.key, jsonb_typeof(e.value), s.json_types INTO v_key, v_type, v_expected
+    FROM jsonb_each(p_sections) AS e
+    LEFT JOIN app.lecture_sections() AS s ON s.name = e.key
+    WHERE s.name IS NULL OR NOT jsonb_typeof(e.value) = ANY (s.json_types)
+    LIMIT 1;
+    IF FOUND AND v_expected IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', v_key),
+            HINT = 'sections: ' || (SELECT string_agg(s.name, ', ') FROM app.lecture_sections() AS s);
+    ELSIF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('section %I must be %s, not %s', v_key,
+                             array_to_string(v_expected, ' or '), v_type);
+    ELSIF length(p_sections ->> 'title') NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'title must be 1 to 500 characters';
     END IF;
     RETURN ARRAY(SELECT k FROM jsonb_object_keys(p_sections) AS k ORDER BY k);
@@ -581,6 +514,16 @@ CREATE FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) RETURNS jsonb
 $$;
 
 ALTER FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) RETURNS app.video_lectures
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$UPDATE app.video_lectures AS l SET title = p_content ->> 'title', summary = p_content ->> 'summary', script = nullif(p_content -> 'script', 'null'), images = nullif(p_content -> 'images', 'null'), videos = nullif(p_content -> 'videos', 'null'), narration = nullif(p_content -> 'narration', 'null'), music = nullif(p_content -> 'music', 'null'), effects = nullif(p_content -> 'effects', 'null'), timeline = nullif(p_content -> 'timeline', 'null'), revision = l.revision + 1,
+                updated_at = clock_timestamp() WHERE l.id = p_lecture_id RETURNING l.*$$;
+
+ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) IS 'Write a whole content object to a locked lecture as its next revision; returns the row. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
 CREATE FUNCTION app.notify(p_payload jsonb) RETURNS void
     LANGUAGE sql
@@ -622,9 +565,10 @@ CREATE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) R
     SET search_path TO 'procrastinate', 'pg_catalog', 'pg_temp'
     AS $$
     SELECT (procrastinate.procrastinate_defer_jobs_v1(ARRAY[ROW(
-        'workflows', 'tutopanda.workflow_step', 0, NULL, NULL,
+        t.queue_name, t.task_name, 0, NULL, NULL,
         jsonb_build_object('run_id', p_run_id, 'step_index', p_step_index), NULL
-    )::procrastinate.procrastinate_job_to_defer_v1]))[1];
+    )::procrastinate.procrastinate_job_to_defer_v1]))[1]
+    FROM app.workflow_step_task() AS t;
 $$;
 
 ALTER FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) OWNER TO tutopanda_owner;
@@ -682,28 +626,6 @@ CREATE TABLE app.workflow_runs (
 
 ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_lock(p_run_id text, p_user_id text DEFAULT NULL::text) RETURNS app.workflow_runs
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    v_run app.workflow_runs;
-BEGIN
-    SELECT r.* INTO v_run
-    FROM app.workflow_runs AS r
-    JOIN app.video_lectures AS l ON l.id = r.lecture_id
-    JOIN app.projects AS p ON p.id = l.project_id
-    WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
-    FOR UPDATE OF r;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
-    END IF;
-    RETURN v_run;
-END
-$$;
-
-ALTER FUNCTION app.workflow_run_lock(p_run_id text, p_user_id text) OWNER TO tutopanda_owner;
-
 CREATE FUNCTION app.workflow_run_notify(p_run app.workflow_runs) RETURNS void
     LANGUAGE sql
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -716,23 +638,33 @@ $$;
 
 ALTER FUNCTION app.workflow_run_notify(p_run app.workflow_runs) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_set_status(p_run_id text, p_status text, p_error text DEFAULT NULL::text) RETURNS app.workflow_runs
+CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_run app.workflow_runs;
 BEGIN
-    UPDATE app.workflow_runs AS r
-    SET status = p_status, error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
-    WHERE r.run_id = p_run_id
-    RETURNING * INTO v_run;
-    PERFORM app.workflow_run_notify(v_run);
+    IF p_lock THEN
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r
+        JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
+        FOR UPDATE OF r;
+    ELSE
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r
+        JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        JOIN app.projects AS p ON p.id = l.project_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id);
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
+    END IF;
     RETURN v_run;
 END
 $$;
 
-ALTER FUNCTION app.workflow_run_set_status(p_run_id text, p_status text, p_error text) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_steps(p_run_id text) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -746,6 +678,25 @@ CREATE FUNCTION app.workflow_run_steps(p_run_id text) RETURNS jsonb
 $$;
 
 ALTER FUNCTION app.workflow_run_steps(p_run_id text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text) RETURNS app.workflow_runs
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs;
+BEGIN
+    UPDATE app.workflow_runs AS r
+    SET status = p_status, current_step = coalesce(p_current_step, r.current_step),
+        error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
+    WHERE r.run_id = p_run_id
+    RETURNING * INTO v_run;
+    PERFORM app.workflow_run_notify(v_run);
+    RETURN v_run;
+END
+$$;
+
+ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) RETURNS void
     LANGUAGE plpgsql
@@ -772,23 +723,30 @@ $$;
 
 ALTER FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT 'tutopanda.workflow_step', 'workflows';
+$$;
+
+ALTER FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_revision integer;
+    v_lecture app.video_lectures;
 BEGIN
-    SELECT l.revision INTO STRICT v_revision
+    SELECT l.* INTO STRICT v_lecture
     FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id FOR UPDATE;
     IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN v_revision;
+        RETURN v_lecture.revision;
     END IF;
     PERFORM app.lecture_sections_check(p_sections);
-    SELECT c.revision INTO v_revision
-    FROM app.lecture_commit(p_run.lecture_id, p_sections, p_run.user_id, 'workflow',
-                            p_run.run_id) AS c;
-    RETURN v_revision;
+    RETURN (SELECT c.revision FROM app.lecture_commit(v_lecture, p_sections, p_run.user_id,
+                                                      'workflow', p_run.run_id) AS c);
 END
 $$;
 
@@ -1181,34 +1139,31 @@ GRANT ALL ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) TO tut
 REVOKE ALL ON FUNCTION api.workflow_run_start(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_start(p_run_id text) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.workflow_run_succeed(p_run_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.workflow_run_succeed(p_run_id text) TO tutopanda_runtime;
-
 REVOKE ALL ON FUNCTION api.workflow_run_work(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION app.lecture_check_owned(p_user_id text, p_lecture_id integer) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION app.lecture_commit(p_lecture_id integer, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_lock_owned(p_user_id text, p_lecture_id integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_revisions_guard() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_save_outcome(p_lecture_id integer, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_section_names() FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_sections() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections_check(p_sections jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.notify(p_payload jsonb) FROM PUBLIC;
 
@@ -1218,15 +1173,17 @@ REVOKE ALL ON FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index int
 
 REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_lock(p_run_id text, p_user_id text) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION app.workflow_run_notify(p_run app.workflow_runs) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_set_status(p_run_id text, p_status text, p_error text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_steps(p_run_id text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) FROM PUBLIC;
 

@@ -128,14 +128,19 @@ async def test_fail_records_the_error_and_finished_runs_stay_finished(aconn: Con
         await workflows.apply_step(aconn, created.run_id, 1, "script", {})
 
 
-async def test_succeed_needs_every_step(aconn: Conn) -> None:
+async def test_the_last_step_finishes_the_run(aconn: Conn) -> None:
     created = await new_lecture(aconn, workflow=TWO_STEPS)
     await workflows.start_run(aconn, created.run_id)
-    with pytest.raises(Conflict):
-        await workflows.succeed_run(aconn, created.run_id)
-    await workflows.apply_step(aconn, created.run_id, 1, "first", {})
-    await workflows.apply_step(aconn, created.run_id, 2, "second", {})
-    assert await workflows.succeed_run(aconn, created.run_id) == "succeeded"
+    first = await workflows.apply_step(aconn, created.run_id, 1, "first", {})
+    assert first.run_status == "running"
+    second = await workflows.apply_step(aconn, created.run_id, 2, "second", {})
+    assert second.run_status == "succeeded"
+    run = await workflows.get_run(aconn, "user-1", created.run_id)
+    assert (run.status, run.current_step, run.updated_at >= run.created_at) == (
+        "succeeded",
+        2,
+        True,
+    )
 
 
 async def test_one_run_in_progress_per_lecture(aconn: Conn) -> None:

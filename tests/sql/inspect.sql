@@ -77,3 +77,18 @@ SELECT app.workflow_enqueue_step(%(run_id)s, %(step_index)s);
 -- Status of every workflow job of a run, by step.
 SELECT (args ->> 'step_index')::int AS step, status::text, attempts FROM procrastinate.procrastinate_jobs
 WHERE args ->> 'run_id' = %(run_id)s ORDER BY id;
+
+-- section_list --
+-- The lecture sections SQL knows, in order, with their JSON types.
+SELECT name, json_types FROM app.lecture_sections();
+
+-- lecture_columns --
+-- The columns of the lecture table that can hold a section (text or jsonb), in order.
+SELECT attname::text FROM pg_catalog.pg_attribute
+WHERE attrelid = 'app.video_lectures'::regclass AND attnum > 0 AND NOT attisdropped
+  AND atttypid IN ('text'::regtype, 'jsonb'::regtype)
+ORDER BY attnum;
+
+-- step_task --
+-- The Procrastinate task and queue SQL enqueues workflow steps on.
+SELECT task_name, queue_name FROM app.workflow_step_task();

@@ -52,3 +52,18 @@ def serving(*args: str, env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=30)
         if process.stdout:
             process.stdout.close()
+
+
+def run_cli(
+    database_url: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `tutopanda ARGS` on `database_url` to completion; never raises on a failing exit."""
+    return subprocess.run(
+        [sys.executable, "-m", "tutopanda", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -28,10 +28,29 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
     assert "tutopanda/api/app.py" in names
     assert "tutopanda/workers/app.py" in names
     assert any(name.startswith("tutopanda/_resources/sql/schema/") for name in names)
+    assert any(name.startswith("tutopanda/_resources/migrations/0001") for name in names)
+
+
+def test_an_editable_install_imports_only_the_checkout(tmp_path: Path) -> None:
+    code = (
+        "import tutopanda.cli, tutopanda.api.app, tutopanda.workers.app; print(tutopanda.__file__)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, check=True, capture_output=True, text=True
+    )
+    assert Path(shown.stdout.strip()).resolve() == ROOT / "tutopanda" / "__init__.py"
+    missing = subprocess.run(
+        [sys.executable, "-c", "import api"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode != 0
 
 
 def test_the_links_point_at_the_repository_folders() -> None:
-    for name in ("api", "workers"):
+    for name in ("api", "workers", "_resources/sql", "_resources/migrations"):
         link = ROOT / "tutopanda" / name
         assert link.is_symlink()
-        assert link.resolve() == ROOT / name
+        assert link.resolve() == ROOT / name.removeprefix("_resources/")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import psycopg
+
+from tutopanda.cli.errors import EXIT_FAILURE
 from tutopanda.db import embedded
 from tutopanda.db.connection import admin_url
+from tutopanda.db.lints import run_lints
 from tutopanda.db.migrate import migrate
 from tutopanda.settings import Settings
 
@@ -17,6 +21,9 @@ def register(commands: Any) -> None:
 
     run = actions.add_parser("migrate", help="apply migrations, the queue schema and sql/")
     run.set_defaults(handler=_migrate)
+
+    lint = actions.add_parser("lint", help="check the migrated schema against the catalog lints")
+    lint.set_defaults(handler=_lint)
 
     start = actions.add_parser("start", help="start the embedded server (no DATABASE_URL)")
     start.set_defaults(handler=_start)
@@ -41,6 +48,18 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
         )
     print(f"sql objects: {len(report.sql_files)} files applied")
     return 0
+
+
+def _lint(settings: Settings, _args: argparse.Namespace) -> int:
+    with psycopg.connect(admin_url(settings), autocommit=True) as conn:
+        findings = run_lints(conn)
+    failed = 0
+    for lint, offenders in findings.items():
+        for offender in offenders:
+            print(f"{lint}: {offender}")
+        failed += bool(offenders)
+    print(f"lints: {len(findings) - failed} of {len(findings)} pass")
+    return EXIT_FAILURE if failed else 0
 
 
 def _start(settings: Settings, _args: argparse.Namespace) -> int:

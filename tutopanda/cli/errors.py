@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_FAILURE = 1  # the command was right, the world was not (database down, migration failed)
 EXIT_USAGE = 2  # the command or its input was wrong (bad setting, refused query)
 

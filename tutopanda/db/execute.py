@@ -39,6 +39,13 @@ async def fetch_all(
             return await cursor.fetchall()
 
 
+async def fetch_json(
+    conn: Connection, name: str, params: Mapping[str, Any], model: type[Row]
+) -> Row:
+    """The single JSON text value of a named query, parsed and validated as `model` in one pass."""
+    return model.model_validate_json(await fetch_value(conn, name, params))
+
+
 async def fetch_value(conn: Connection, name: str, params: Mapping[str, Any]) -> Any:
     """The first column of the single row of a named query."""
     with translated_errors():

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional, get_origin
 
-from pydantic import Field, JsonValue, field_validator
+from pydantic import (
+    Field,
+    JsonValue,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from tutopanda.models.assets import (
     ImageAsset,
@@ -18,53 +25,84 @@ from tutopanda.models.base import CheckedModel, WireModel, stored_json
 from tutopanda.models.script import LectureScript
 from tutopanda.models.timeline import Timeline
 
-SECTION_NAMES = (
-    "title",
-    "summary",
-    "script",
-    "images",
-    "videos",
-    "narration",
-    "music",
-    "effects",
-    "timeline",
-)
-ARRAY_SECTIONS = ("images", "videos", "narration", "music", "effects")
-
 Title = Annotated[str, Field(min_length=1, max_length=500)]
 Summary = Annotated[str, Field(max_length=100_000)]
+MAX_ITEMS = 10_000  # assets per list section
 
 
-class LecturePatch(CheckedModel):
+class LectureContent(WireModel):
+    """All sections of a lecture, normalised (list sections are never null).
+
+    THE list of sections in Python, in stored order, with each section's type: LecturePatch,
+    SECTION_NAMES, ARRAY_SECTIONS, the generators and docs/lecture.schema.json derive from it, and
+    tests/db/test_sections.py checks it against SQL's app.lecture_sections() and the table.
+    A required field is a section that cannot be cleared (null); a list field is an array section.
+    """
+
+    title: Title
+    summary: Summary | None = None
+    script: LectureScript | None = None
+    images: Annotated[list[ImageAsset], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    videos: Annotated[list[VideoAsset], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    narration: Annotated[list[NarrationAsset], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
+    music: Annotated[list[MusicAsset], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    effects: Annotated[list[SoundEffectAsset], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
+    timeline: Timeline | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_list_is_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                key: [] if value is None and key in ARRAY_SECTIONS else value
+                for key, value in data.items()
+            }
+        return data
+
+
+SECTION_NAMES: tuple[str, ...] = tuple(LectureContent.model_fields)
+ARRAY_SECTIONS: frozenset[str] = frozenset(
+    name
+    for name, info in LectureContent.model_fields.items()
+    if get_origin(info.annotation) is list
+)
+# Sections that always have a value: an auto-save may change them but not clear them.
+REQUIRED_SECTIONS: frozenset[str] = frozenset(
+    name for name, info in LectureContent.model_fields.items() if info.is_required()
+)
+
+
+def _optional_sections() -> dict[str, Any]:
+    """Every section of LectureContent as an optional field defaulting to None (not sent)."""
+    return {
+        name: (Optional[info.rebuild_annotation()], None)  # noqa: UP045 (a runtime type)
+        for name, info in LectureContent.model_fields.items()
+    }
+
+
+_SectionFields = create_model("LecturePatchSections", __base__=CheckedModel, **_optional_sections())
+
+
+class LecturePatch(_SectionFields):
     """Some sections of a lecture, as the editor's auto-save sends its dirty fields.
 
     A key that is present is written (null clears the section); absent keys are left alone.
     """
 
-    title: Title | None = None
-    summary: Summary | None = None
-    script: LectureScript | None = None
-    images: Annotated[list[ImageAsset], Field(max_length=10_000)] | None = None
-    videos: Annotated[list[VideoAsset], Field(max_length=10_000)] | None = None
-    narration: Annotated[list[NarrationAsset], Field(max_length=10_000)] | None = None
-    music: Annotated[list[MusicAsset], Field(max_length=10_000)] | None = None
-    effects: Annotated[list[SoundEffectAsset], Field(max_length=10_000)] | None = None
-    timeline: Timeline | None = None
-
-    @field_validator("title")
+    @field_validator(*REQUIRED_SECTIONS)
     @classmethod
-    def _title_is_not_null(cls, value: str | None) -> str:
+    def _required_sections_are_not_cleared(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
-            raise ValueError("title cannot be null")
+            raise ValueError(f"{info.field_name} cannot be null")
         return value
 
     def sections(self) -> dict[str, JsonValue]:
         """The sections that were sent, in their stored (camelCase JSON) form."""
-        stored: dict[str, JsonValue] = {}
-        for name in self.model_fields_set:
-            value = getattr(self, name)
-            stored[name] = _stored_form(value)
-        return stored
+        return {name: _stored_form(getattr(self, name)) for name in self.model_fields_set}
 
 
 def _stored_form(value: Any) -> JsonValue:
@@ -74,25 +112,6 @@ def _stored_form(value: Any) -> JsonValue:
     if isinstance(value, list):
         return [_stored_form(item) for item in value]
     return value  # type: ignore[no-any-return]
-
-
-class LectureContent(WireModel):
-    """All sections of a lecture, normalised: list sections are never null."""
-
-    title: str
-    summary: str | None = None
-    script: LectureScript | None = None
-    images: list[ImageAsset] = Field(default_factory=list)
-    videos: list[VideoAsset] = Field(default_factory=list)
-    narration: list[NarrationAsset] = Field(default_factory=list)
-    music: list[MusicAsset] = Field(default_factory=list)
-    effects: list[SoundEffectAsset] = Field(default_factory=list)
-    timeline: Timeline | None = None
-
-    @field_validator(*ARRAY_SECTIONS, mode="before")
-    @classmethod
-    def _null_list_is_empty(cls, value: Any) -> Any:
-        return [] if value is None else value
 
 
 class LectureSnapshot(LectureContent):

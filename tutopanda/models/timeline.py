@@ -21,7 +21,6 @@ from tutopanda.models.base import (
 )
 
 AssemblyStrategy = Literal["speed-adjustment", "styled-transition"]
-TRACK_KEYS = ("visual", "voice", "music", "soundEffects")
 
 
 class Clip(PassthroughModel):

@@ -11,7 +11,6 @@ from tutopanda.models.base import WireModel
 
 # queued -> running -> succeeded | failed | cancelled
 RunStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-ACTIVE_STATUSES = ("queued", "running")
 
 
 class WorkflowStep(WireModel):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tutopanda.db.execute import Connection, fetch_all, fetch_one, fetch_value
+from tutopanda.db.execute import Connection, fetch_all, fetch_one
 from tutopanda.models.history import RevisionDetail, RevisionSummary
 from tutopanda.models.lecture import SaveResult
 
@@ -33,14 +31,6 @@ async def get_revision(
     """One revision with the full snapshot after that write."""
     params = {"user_id": user_id, "lecture_id": lecture_id, "revision": revision}
     return await fetch_one(conn, "lecture_revision_get", params, RevisionDetail)
-
-
-async def get_revision_data(
-    conn: Connection, user_id: str, lecture_id: int, revision: int
-) -> dict[str, Any]:
-    """The content after one revision exactly as stored (camelCase JSON)."""
-    params = {"user_id": user_id, "lecture_id": lecture_id, "revision": revision}
-    return dict(await fetch_value(conn, "lecture_revision_data", params))
 
 
 async def restore_revision(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
-from tutopanda.db.execute import Connection, fetch_one
+from tutopanda.db.execute import Connection, fetch_json, fetch_one
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot, SaveResult
 
 
 async def get_lecture(conn: Connection, user_id: str, lecture_id: int) -> LectureSnapshot:
     """The lecture with its revision; NotFound when missing or another user's."""
     params = {"user_id": user_id, "lecture_id": lecture_id}
-    return await fetch_one(conn, "lecture_get", params, LectureSnapshot)
+    return await fetch_json(conn, "lecture_get", params, LectureSnapshot)
 
 
 async def save_draft(

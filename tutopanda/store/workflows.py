@@ -57,11 +57,6 @@ async def cancel_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
     return await _status(conn, "workflow_run_cancel", {"user_id": user_id, "run_id": run_id})
 
 
-async def succeed_run(conn: Connection, run_id: str) -> RunStatus:
-    """Mark a run whose steps are all recorded as succeeded."""
-    return await _status(conn, "workflow_run_succeed", {"run_id": run_id})
-
-
 async def run_work(conn: Connection, run_id: str) -> RunWork:
     """The run, its lecture snapshot and the project settings, for the worker."""
     return await fetch_one(conn, "workflow_run_work", {"run_id": run_id}, RunWork)

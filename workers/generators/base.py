@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import JsonValue
 
+from tutopanda.models.lecture import ARRAY_SECTIONS
 from tutopanda.models.project import LectureConfig
 
 
@@ -41,7 +42,7 @@ class StepInput:
     def section(self, name: str) -> Any:
         """A section of the lecture as stored (camelCase JSON), empty lists for null arrays."""
         value = self.lecture.get(name)
-        if value is None and name not in ("script", "timeline", "summary"):
+        if value is None and name in ARRAY_SECTIONS:
             return []
         return value
 
