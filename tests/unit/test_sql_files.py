@@ -1,4 +1,4 @@
-"""Each SQL function is described once: app helpers by a header comment, api functions by COMMENT ON."""
+"""Each SQL function is described once: app helpers by a header, api functions by COMMENT ON."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def test_functions_are_described_once(path: Path) -> None:
         schema, name = match.groups()
         header = _header(text, match.start())
         if schema == "app":
-            assert header and header[0].startswith(f"-- app.{name}:"), f"app.{name} needs a header"
+            assert header, f"app.{name} needs a header comment"
+            assert header[0].startswith(f"-- app.{name}:"), f"app.{name}: header names another"
         else:
             assert not header, f"api.{name} is described by its COMMENT ON, not a header"
             assert f"COMMENT ON FUNCTION api.{name}(" in text, f"api.{name} has no COMMENT ON"
