@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 
@@ -30,7 +30,8 @@ def python_sections() -> dict[str, set[str]]:
 
 
 def test_sql_python_and_the_table_name_the_same_sections(admin_conn: Conn) -> None:
-    sql = {str(name): set(types) for name, types in admin_conn.execute(test_query("section_list"))}
+    rows = admin_conn.execute(test_query("section_list")).fetchall()
+    sql = {str(name): set(cast(list[str], types)) for name, types in rows}
     assert list(sql) == list(SECTION_NAMES)
     assert sql == python_sections()
     columns = {str(row[0]) for row in admin_conn.execute(test_query("lecture_columns"))}
