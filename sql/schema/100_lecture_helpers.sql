@@ -1,15 +1,5 @@
 -- Private helpers of the lecture aggregate (schema app, SECURITY INVOKER, called by api.*).
 
--- app.notify: send one small event on channel tutopanda_events (delivered at commit).
--- Payloads carry ids, numbers and names, never a snapshot (pg_notify caps them at 8000 bytes).
-CREATE OR REPLACE FUNCTION app.notify(p_payload jsonb)
-RETURNS void
-LANGUAGE sql
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT pg_notify('tutopanda_events', p_payload::text);
-$$;
-
 -- app.lecture_sections: THE list of a lecture's sections in SQL, in stored order, with the JSON
 -- types each accepts. Each is a column of app.video_lectures (text or jsonb, same name); the
 -- functions that must spell the columns out are generated from this list below, on every migrate.

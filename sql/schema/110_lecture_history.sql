@@ -1,8 +1,8 @@
 -- The single writer of lecture content and the append-only history behind it.
 
 -- app.lecture_commit: write sections to a locked lecture, bump its revision, append history.
--- The only code that changes lecture content: every change gets exactly one history row and
--- one notification. Writes nothing (and returns no changed sections) when nothing differs.
+-- The only code that changes lecture content: every change gets exactly one history row (which
+-- is also its event, see 500_events.sql). Writes nothing when nothing differs.
 CREATE OR REPLACE FUNCTION app.lecture_commit(
     p_lecture app.video_lectures,
     p_sections jsonb,
@@ -65,7 +65,7 @@ BEGIN
 END
 $$;
 
--- app.revision_append: insert the history row of a lecture's current state and notify.
+-- app.revision_append: insert the history row of a lecture's current state.
 -- Called by lecture_commit and by lecture creation (revision 0). The row is chained to the
 -- previous one by audit.revision_hash; the lecture row is locked, so the chain cannot fork.
 CREATE OR REPLACE FUNCTION app.revision_append(
@@ -95,9 +95,6 @@ BEGIN
             audit.revision_hash(v_prev, p_lecture.id, p_lecture.revision, v_data, p_actor,
                                 p_source, p_run_id, p_changed, p_forced, p_restored_from,
                                 p_lecture.updated_at));
-    PERFORM app.notify(jsonb_build_object(
-        'type', 'lecture.revision', 'lectureId', p_lecture.id, 'revision', p_lecture.revision,
-        'source', p_source, 'runId', p_run_id, 'changedSections', to_jsonb(p_changed)));
 END
 $$;
 

@@ -26,17 +26,26 @@ AS $$
     FROM app.workflow_step_task() AS t;
 $$;
 
--- app.workflow_run_notify: announce a run's state (ids, status and step numbers only).
--- Called when a run is created and by app.workflow_run_update, the one writer of its state.
-CREATE OR REPLACE FUNCTION app.workflow_run_notify(p_run app.workflow_runs)
+-- app.workflow_run_event: record a change of a run as the next event of its lecture.
+-- Takes the lecture's lock to number it, so a lecture's events are numbered in commit order.
+CREATE OR REPLACE FUNCTION app.workflow_run_event(
+    p_run app.workflow_runs, p_step_name text DEFAULT NULL, p_message text DEFAULT NULL
+)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT app.notify(jsonb_build_object(
-        'type', 'workflow.run', 'runId', p_run.run_id, 'lectureId', p_run.lecture_id,
-        'kind', p_run.kind, 'status', p_run.status, 'currentStep', p_run.current_step,
-        'totalSteps', p_run.total_steps));
+    WITH lecture AS (
+        UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
+        WHERE l.id = p_run.lecture_id
+        RETURNING l.progress_seq, l.revision
+    )
+    INSERT INTO app.workflow_run_events AS e
+        (run_id, lecture_id, seq, revision, status, current_step, total_steps, step_name, message,
+         error)
+    SELECT p_run.run_id, p_run.lecture_id, lecture.progress_seq, lecture.revision, p_run.status,
+           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_run.error
+    FROM lecture;
 $$;
 
 -- app.workflow_run_insert: create a queued run on a locked lecture and enqueue its first step.
@@ -69,7 +78,7 @@ BEGIN
             coalesce(p_context, '{}'))
     RETURNING * INTO v_run;
     PERFORM app.workflow_enqueue_step(v_run.run_id, 1);
-    PERFORM app.workflow_run_notify(v_run);
+    PERFORM app.workflow_run_event(v_run);
     RETURN v_run.run_id;
 END
 $$;
@@ -106,10 +115,14 @@ END
 $$;
 
 -- app.workflow_run_update: THE writer of a run's state: status, current step and error change
--- together with updated_at and the notification. The caller holds the run's lock and has
--- checked that the transition is allowed; NULL step or error keep the stored ones.
+-- together with updated_at and the run's event. The caller holds the run's lock and has checked
+-- that the transition is allowed; NULL step or error keep the stored ones.
 CREATE OR REPLACE FUNCTION app.workflow_run_update(
-    p_run_id text, p_status text, p_current_step integer DEFAULT NULL, p_error text DEFAULT NULL
+    p_run_id text,
+    p_status text,
+    p_current_step integer DEFAULT NULL,
+    p_error text DEFAULT NULL,
+    p_step_name text DEFAULT NULL
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
@@ -123,7 +136,7 @@ BEGIN
         error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
     WHERE r.run_id = p_run_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_run_notify(v_run);
+    PERFORM app.workflow_run_event(v_run, p_step_name);
     RETURN v_run;
 END
 $$;
@@ -141,4 +154,18 @@ AS $$
         'output_summary', s.output_summary, 'attempts', s.attempts,
         'started_at', s.started_at, 'completed_at', s.completed_at) ORDER BY s.step_index), '[]')
     FROM app.workflow_steps AS s WHERE s.run_id = p_run_id;
+$$;
+
+-- app.workflow_run_state: a run's identity and progress as camelCase JSON (events, stream start).
+-- The shape of the workflow.progress event without the per-event fields.
+CREATE OR REPLACE FUNCTION app.workflow_run_state(p_run app.workflow_runs)
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT jsonb_build_object(
+        'lectureId', p_run.lecture_id, 'runId', p_run.run_id, 'kind', p_run.kind,
+        'status', p_run.status, 'currentStep', p_run.current_step,
+        'totalSteps', p_run.total_steps, 'error', p_run.error, 'updatedAt', p_run.updated_at);
 $$;

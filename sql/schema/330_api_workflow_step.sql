@@ -60,7 +60,7 @@ BEGIN
             greatest(coalesce(p_attempts, 1), 1), p_started_at, clock_timestamp());
     v_run := app.workflow_run_update(
         p_run_id, CASE WHEN p_step_index = v_run.total_steps THEN 'succeeded' ELSE 'running' END,
-        p_current_step => p_step_index);
+        p_current_step => p_step_index, p_step_name => p_step_name);
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;

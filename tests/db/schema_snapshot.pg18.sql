@@ -20,6 +20,87 @@ ALTER SCHEMA audit OWNER TO tutopanda_owner;
 
 COMMENT ON SCHEMA audit IS 'Read-only views for auditors (re-created from sql/ by every migrate).';
 
+CREATE FUNCTION api.events_publish() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_from xid8 := (SELECT p.horizon FROM app.event_publisher AS p);
+    v_to xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    v_lectures integer[];
+BEGIN
+    IF v_to <= v_from THEN
+        RETURN 0;
+    END IF;
+    SELECT array_agg(DISTINCT c.lecture_id ORDER BY c.lecture_id) INTO v_lectures FROM (
+        SELECT r.lecture_id FROM app.lecture_revisions AS r WHERE r.txid >= v_from AND r.txid < v_to
+        UNION ALL
+        SELECT e.lecture_id FROM app.workflow_run_events AS e WHERE e.txid >= v_from AND e.txid < v_to
+    ) AS c;
+    IF v_lectures IS NULL THEN
+        RETURN 0;  -- nothing new: keep the horizon, write nothing
+    END IF;
+    UPDATE app.event_publisher AS p SET horizon = v_to, published_at = clock_timestamp()
+    WHERE p.horizon = v_from;
+    IF NOT FOUND THEN
+        RETURN 0;  -- another publisher announced them
+    END IF;
+    -- The only NOTIFY of the project: one per batch, in the publisher's own transaction. The
+    -- payload is a hint (lecture ids, comma-separated, each under 8000 bytes): listeners read the
+    -- events themselves from the database, so a forged notification can only cause a re-read.
+    PERFORM pg_notify('tutopanda_events', string_agg(b.id::text, ','))
+    FROM unnest(v_lectures) WITH ORDINALITY AS b (id, n)
+    GROUP BY (b.n - 1) / 500;
+    RETURN cardinality(v_lectures);
+END
+$$;
+
+ALTER FUNCTION api.events_publish() OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.events_publish() IS 'Announce on channel tutopanda_events the lectures with events committed since the last call (below the oldest running transaction, so none is ever skipped); returns how many.';
+
+CREATE FUNCTION api.events_publisher_claim() RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT pg_try_advisory_lock(hashtext('tutopanda:events-publisher'));
+$$;
+
+ALTER FUNCTION api.events_publisher_claim() OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.events_publisher_claim() IS 'Become this database''s event publisher for the life of the session (true) unless another session is (false). Call on a direct connection: the lock belongs to the session.';
+
+CREATE FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer DEFAULT 500) RETURNS TABLE(revision integer, seq integer, type text, data jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT e.revision, e.seq, e.type, e.data FROM (
+        SELECT r.revision, 0 AS rank, NULL::integer AS seq, 'lecture.revised' AS type,
+               jsonb_build_object(
+                   'lectureId', r.lecture_id, 'revision', r.revision, 'source', r.source,
+                   'actor', r.created_by, 'runId', r.run_id,
+                   'changedSections', to_jsonb(r.changed_sections), 'forced', r.forced,
+                   'restoredFrom', r.restored_from, 'at', r.created_at) AS data
+        FROM app.lecture_revisions AS r
+        WHERE r.lecture_id = p_lecture_id AND r.revision > p_after_revision
+        UNION ALL
+        SELECT v.revision, 1, v.seq, 'workflow.progress',
+               app.workflow_run_state(w) || jsonb_build_object(
+                   'status', v.status, 'currentStep', v.current_step, 'stepName', v.step_name,
+                   'message', v.message, 'stepProgress', v.step_progress, 'error', v.error,
+                   'at', v.created_at)
+        FROM app.workflow_run_events AS v
+        JOIN app.workflow_runs AS w ON w.run_id = v.run_id
+        WHERE v.lecture_id = p_lecture_id AND v.seq > p_after_seq
+    ) AS e
+    ORDER BY e.revision, e.rank, e.seq
+    LIMIT least(greatest(p_limit, 1), 5000);
+$$;
+
+ALTER FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) IS 'A lecture''s events after revision p_after_revision and run event p_after_seq, in commit order: lecture.revised (history rows) and workflow.progress (run events). For the API''s event hub, which has checked the subscriber''s ownership with api.lecture_stream_open.';
+
 CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -130,6 +211,21 @@ $$;
 ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) IS 'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge applies when none of the sent sections changed since the base. PT404, PT422 invalid sections or base revision.';
+
+CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, progress_seq integer, runs jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT l.revision, l.progress_seq, coalesce((
+        SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
+        FROM app.workflow_runs AS r
+        WHERE r.lecture_id = l.id AND r.status IN ('queued', 'running')), '[]')
+    FROM app.lecture_owned(p_user_id, p_lecture_id) AS l;
+$$;
+
+ALTER FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) IS 'Where a lecture''s event stream starts for its owner: revision, last run event number and the active runs. PT404: missing or not theirs.';
 
 CREATE FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) RETURNS TABLE(project_id integer, lecture_id integer, run_id text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -313,7 +409,7 @@ BEGIN
             greatest(coalesce(p_attempts, 1), 1), p_started_at, clock_timestamp());
     v_run := app.workflow_run_update(
         p_run_id, CASE WHEN p_step_index = v_run.total_steps THEN 'succeeded' ELSE 'running' END,
-        p_current_step => p_step_index);
+        p_current_step => p_step_index, p_step_name => p_step_name);
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;
@@ -341,10 +437,13 @@ CREATE TABLE app.video_lectures (
     revision integer DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    progress_seq integer DEFAULT 0 NOT NULL,
     CONSTRAINT video_lectures_revision_not_negative CHECK ((revision >= 0))
 );
 
 ALTER TABLE app.video_lectures OWNER TO tutopanda_owner;
+
+COMMENT ON COLUMN app.video_lectures.progress_seq IS 'The number of the lecture''s last workflow run event (app.workflow_run_events.seq).';
 
 CREATE FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
     LANGUAGE plpgsql
@@ -525,15 +624,6 @@ ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) OWNER TO
 
 COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) IS 'Write a whole content object to a locked lecture as its next revision; returns the row. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
-CREATE FUNCTION app.notify(p_payload jsonb) RETURNS void
-    LANGUAGE sql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-    SELECT pg_notify('tutopanda_events', p_payload::text);
-$$;
-
-ALTER FUNCTION app.notify(p_payload jsonb) OWNER TO tutopanda_owner;
-
 CREATE FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, p_source text, p_run_id text, p_changed text[], p_forced boolean, p_restored_from integer) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -552,9 +642,6 @@ BEGIN
             audit.revision_hash(v_prev, p_lecture.id, p_lecture.revision, v_data, p_actor,
                                 p_source, p_run_id, p_changed, p_forced, p_restored_from,
                                 p_lecture.updated_at));
-    PERFORM app.notify(jsonb_build_object(
-        'type', 'lecture.revision', 'lectureId', p_lecture.id, 'revision', p_lecture.revision,
-        'source', p_source, 'runId', p_run_id, 'changedSections', to_jsonb(p_changed)));
 END
 $$;
 
@@ -572,6 +659,46 @@ CREATE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) R
 $$;
 
 ALTER FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) OWNER TO tutopanda_owner;
+
+CREATE TABLE app.workflow_runs (
+    run_id text NOT NULL,
+    lecture_id integer NOT NULL,
+    user_id text NOT NULL,
+    kind text NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    current_step integer DEFAULT 0 NOT NULL,
+    total_steps integer DEFAULT 0 NOT NULL,
+    context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT workflow_runs_current_step_check CHECK ((current_step >= 0)),
+    CONSTRAINT workflow_runs_run_id_is_uuid CHECK ((run_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text)),
+    CONSTRAINT workflow_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT workflow_runs_step_within_total CHECK ((current_step <= total_steps)),
+    CONSTRAINT workflow_runs_total_steps_check CHECK ((total_steps >= 0))
+);
+
+ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH lecture AS (
+        UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
+        WHERE l.id = p_run.lecture_id
+        RETURNING l.progress_seq, l.revision
+    )
+    INSERT INTO app.workflow_run_events AS e
+        (run_id, lecture_id, seq, revision, status, current_step, total_steps, step_name, message,
+         error)
+    SELECT p_run.run_id, p_run.lecture_id, lecture.progress_seq, lecture.revision, p_run.status,
+           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_run.error
+    FROM lecture;
+$$;
+
+ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) RETURNS text
     LANGUAGE plpgsql
@@ -598,45 +725,12 @@ BEGIN
             coalesce(p_context, '{}'))
     RETURNING * INTO v_run;
     PERFORM app.workflow_enqueue_step(v_run.run_id, 1);
-    PERFORM app.workflow_run_notify(v_run);
+    PERFORM app.workflow_run_event(v_run);
     RETURN v_run.run_id;
 END
 $_$;
 
 ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) OWNER TO tutopanda_owner;
-
-CREATE TABLE app.workflow_runs (
-    run_id text NOT NULL,
-    lecture_id integer NOT NULL,
-    user_id text NOT NULL,
-    kind text NOT NULL,
-    status text DEFAULT 'queued'::text NOT NULL,
-    current_step integer DEFAULT 0 NOT NULL,
-    total_steps integer DEFAULT 0 NOT NULL,
-    context jsonb DEFAULT '{}'::jsonb NOT NULL,
-    error text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT workflow_runs_current_step_check CHECK ((current_step >= 0)),
-    CONSTRAINT workflow_runs_run_id_is_uuid CHECK ((run_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text)),
-    CONSTRAINT workflow_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text]))),
-    CONSTRAINT workflow_runs_step_within_total CHECK ((current_step <= total_steps)),
-    CONSTRAINT workflow_runs_total_steps_check CHECK ((total_steps >= 0))
-);
-
-ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.workflow_run_notify(p_run app.workflow_runs) RETURNS void
-    LANGUAGE sql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-    SELECT app.notify(jsonb_build_object(
-        'type', 'workflow.run', 'runId', p_run.run_id, 'lectureId', p_run.lecture_id,
-        'kind', p_run.kind, 'status', p_run.status, 'currentStep', p_run.current_step,
-        'totalSteps', p_run.total_steps));
-$$;
-
-ALTER FUNCTION app.workflow_run_notify(p_run app.workflow_runs) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
     LANGUAGE plpgsql
@@ -666,6 +760,18 @@ $$;
 
 ALTER FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.workflow_run_state(p_run app.workflow_runs) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object(
+        'lectureId', p_run.lecture_id, 'runId', p_run.run_id, 'kind', p_run.kind,
+        'status', p_run.status, 'currentStep', p_run.current_step,
+        'totalSteps', p_run.total_steps, 'error', p_run.error, 'updatedAt', p_run.updated_at);
+$$;
+
+ALTER FUNCTION app.workflow_run_state(p_run app.workflow_runs) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.workflow_run_steps(p_run_id text) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -679,7 +785,7 @@ $$;
 
 ALTER FUNCTION app.workflow_run_steps(p_run_id text) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text) RETURNS app.workflow_runs
+CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text, p_step_name text DEFAULT NULL::text) RETURNS app.workflow_runs
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -691,12 +797,12 @@ BEGIN
         error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
     WHERE r.run_id = p_run_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_run_notify(v_run);
+    PERFORM app.workflow_run_event(v_run, p_step_name);
     RETURN v_run;
 END
 $$;
 
-ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) RETURNS void
     LANGUAGE plpgsql
@@ -771,6 +877,17 @@ ALTER FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_re
 
 COMMENT ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a history row given the previous row''s hash: recompute it to verify the chain.';
 
+CREATE TABLE app.event_publisher (
+    id boolean DEFAULT true NOT NULL,
+    horizon xid8 NOT NULL,
+    published_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT event_publisher_id_check CHECK (id)
+);
+
+ALTER TABLE app.event_publisher OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.event_publisher IS 'One row: the horizon below which every committed event has been announced on tutopanda_events.';
+
 CREATE TABLE app.installed_components (
     name text NOT NULL,
     version text NOT NULL,
@@ -793,6 +910,7 @@ CREATE TABLE app.lecture_revisions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     prev_hash bytea,
     hash bytea NOT NULL,
+    txid xid8 DEFAULT pg_current_xact_id(),
     CONSTRAINT lecture_revisions_revision_check CHECK ((revision >= 0)),
     CONSTRAINT lecture_revisions_source_check CHECK ((source = ANY (ARRAY['app'::text, 'workflow'::text, 'system'::text])))
 );
@@ -802,6 +920,8 @@ ALTER TABLE app.lecture_revisions OWNER TO tutopanda_owner;
 COMMENT ON COLUMN app.lecture_revisions.prev_hash IS 'The hash of the previous revision of the same lecture (NULL for the first).';
 
 COMMENT ON COLUMN app.lecture_revisions.hash IS 'audit.revision_hash(prev_hash, this row): SHA-256 chained per lecture (tamper evidence).';
+
+COMMENT ON COLUMN app.lecture_revisions.txid IS 'The transaction that wrote the row: the event publisher''s cursor (NULL before migration 0006).';
 
 ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.lecture_revisions_id_seq
@@ -846,6 +966,39 @@ CREATE SEQUENCE app.video_lectures_id_seq
 ALTER SEQUENCE app.video_lectures_id_seq OWNER TO tutopanda_owner;
 
 ALTER SEQUENCE app.video_lectures_id_seq OWNED BY app.video_lectures.id;
+
+CREATE TABLE app.workflow_run_events (
+    id bigint NOT NULL,
+    run_id text NOT NULL,
+    lecture_id integer NOT NULL,
+    seq integer NOT NULL,
+    revision integer NOT NULL,
+    status text NOT NULL,
+    current_step integer NOT NULL,
+    total_steps integer NOT NULL,
+    step_name text,
+    message text,
+    step_progress real,
+    error text,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT workflow_run_events_revision_check CHECK ((revision >= 0)),
+    CONSTRAINT workflow_run_events_seq_check CHECK ((seq >= 1)),
+    CONSTRAINT workflow_run_events_step_progress_check CHECK (((step_progress >= (0)::double precision) AND (step_progress <= (1)::double precision)))
+);
+
+ALTER TABLE app.workflow_run_events OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.workflow_run_events IS 'One row per change of a workflow run (created, started, step done, finished), numbered per lecture (seq) in commit order; revision is the lecture''s revision when it happened.';
+
+ALTER TABLE app.workflow_run_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.workflow_run_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 CREATE TABLE app.workflow_steps (
     run_id text NOT NULL,
@@ -925,6 +1078,7 @@ CREATE VIEW audit.history_chain AS
             r.created_at,
             r.prev_hash,
             r.hash,
+            r.txid,
             lag(r.hash) OVER history AS previous_hash,
             lag(r.revision) OVER history AS previous_revision
            FROM app.lecture_revisions r
@@ -1047,6 +1201,9 @@ ALTER TABLE ONLY app.projects ALTER COLUMN id SET DEFAULT nextval('app.projects_
 
 ALTER TABLE ONLY app.video_lectures ALTER COLUMN id SET DEFAULT nextval('app.video_lectures_id_seq'::regclass);
 
+ALTER TABLE ONLY app.event_publisher
+    ADD CONSTRAINT event_publisher_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY app.installed_components
     ADD CONSTRAINT installed_components_pkey PRIMARY KEY (name);
 
@@ -1062,6 +1219,12 @@ ALTER TABLE ONLY app.projects
 ALTER TABLE ONLY app.video_lectures
     ADD CONSTRAINT video_lectures_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.workflow_run_events
+    ADD CONSTRAINT workflow_run_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.workflow_run_events
+    ADD CONSTRAINT workflow_run_events_seq_unique UNIQUE (lecture_id, seq);
+
 ALTER TABLE ONLY app.workflow_runs
     ADD CONSTRAINT workflow_runs_pkey PRIMARY KEY (run_id);
 
@@ -1070,9 +1233,15 @@ ALTER TABLE ONLY app.workflow_steps
 
 CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (run_id);
 
+CREATE INDEX lecture_revisions_txid_idx ON app.lecture_revisions USING btree (txid);
+
 CREATE INDEX projects_created_by_idx ON app.projects USING btree (created_by);
 
 CREATE INDEX video_lectures_project_id_idx ON app.video_lectures USING btree (project_id);
+
+CREATE INDEX workflow_run_events_run_id_idx ON app.workflow_run_events USING btree (run_id);
+
+CREATE INDEX workflow_run_events_txid_idx ON app.workflow_run_events USING btree (txid);
 
 CREATE INDEX workflow_runs_lecture_id_idx ON app.workflow_runs USING btree (lecture_id);
 
@@ -1093,6 +1262,9 @@ ALTER TABLE ONLY app.lecture_revisions
 ALTER TABLE ONLY app.video_lectures
     ADD CONSTRAINT video_lectures_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY app.workflow_run_events
+    ADD CONSTRAINT workflow_run_events_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY app.workflow_runs
     ADD CONSTRAINT workflow_runs_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE CASCADE;
 
@@ -1102,6 +1274,15 @@ ALTER TABLE ONLY app.workflow_steps
 GRANT USAGE ON SCHEMA api TO tutopanda_runtime;
 
 GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
+
+REVOKE ALL ON FUNCTION api.events_publish() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.events_publish() TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.events_publisher_claim() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.events_publisher_claim() TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
@@ -1117,6 +1298,9 @@ GRANT ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id inte
 
 REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) TO tutopanda_runtime;
@@ -1165,21 +1349,21 @@ REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM P
 
 REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.notify(p_payload jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, p_source text, p_run_id text, p_changed text[], p_forced boolean, p_restored_from integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_notify(p_run app.workflow_runs) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.workflow_run_state(p_run app.workflow_runs) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.workflow_run_steps(p_run_id text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) FROM PUBLIC;
 

@@ -182,23 +182,3 @@ async def test_nul_characters_never_reach_sql(aconn: Conn) -> None:
     with pytest.raises(psycopg.Error) as raised:
         await aconn.execute(test_query("raw_save_text"), params)
     assert raised.value.sqlstate == "22P05"
-
-
-async def test_each_write_sends_one_small_notification(aconn: Conn, admin_aconn: Conn) -> None:
-    created = await new_lecture(aconn)
-    await admin_aconn.execute(test_query("listen_events"))
-    await lectures.save_draft(
-        aconn, "user-1", created.lecture_id, 0, patch(title="A", script=SCRIPT)
-    )
-    await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="B"))  # conflict
-    events = [json.loads(n.payload) async for n in admin_aconn.notifies(timeout=0.5)]
-    assert events == [
-        {
-            "type": "lecture.revision",
-            "lectureId": created.lecture_id,
-            "revision": 1,
-            "source": "app",
-            "runId": None,
-            "changedSections": ["script", "title"],
-        }
-    ]

@@ -92,3 +92,13 @@ ORDER BY attnum;
 -- step_task --
 -- The Procrastinate task and queue SQL enqueues workflow steps on.
 SELECT task_name, queue_name FROM app.workflow_step_task();
+
+-- sessions_named --
+-- How many sessions of this database carry an application name.
+SELECT count(*)::int FROM pg_stat_activity
+WHERE datname = current_database() AND application_name = %(name)s;
+
+-- terminate_sessions_named --
+-- End every session of this database with an application name (a lost connection).
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE datname = current_database() AND application_name = %(name)s;

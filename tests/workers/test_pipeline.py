@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from tests.support.sql import test_query
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.models.lecture import LectureSnapshot
 from tutopanda.store import lectures, workflows
+from tutopanda.store.events import lecture_events
 from tutopanda.workflows import LECTURE_GENERATION, TIMELINE_RESYNTHESIS
 
 pytestmark = pytest.mark.asyncio
@@ -41,7 +41,6 @@ def assert_tracks_are_contiguous(lecture: LectureSnapshot) -> None:
 async def test_generation_pipeline_runs_every_step_once(
     aconn: Conn, admin_aconn: Conn, database: TestDatabase
 ) -> None:
-    await admin_aconn.execute(test_query("listen_events"))
     created = await new_lecture(aconn, prompt="How the Romans built their roads")
     async with running_worker(worker_settings(), database.admin_url):
         run = await wait_for_run(aconn, "user-1", created.run_id)
@@ -73,8 +72,11 @@ async def test_generation_pipeline_runs_every_step_once(
         (n, "workflow", created.run_id) for n in range(1, 7)
     ]
 
-    events = [json.loads(n.payload) async for n in admin_aconn.notifies(timeout=0.3)]
-    progress = [(e["status"], e["currentStep"]) for e in events if e["type"] == "workflow.run"]
+    events = await lecture_events(aconn, created.lecture_id, -1, 0)
+    progress = [
+        (e.data["status"], e.data["currentStep"]) for e in events if e.type == "workflow.progress"
+    ]
+    assert [e.revision for e in events if e.type == "lecture.revised"] == list(range(7))
     assert progress == [
         ("queued", 0),
         ("running", 0),

@@ -1,0 +1,27 @@
+-- Named queries of the event path: the publisher, and reading a lecture's events by cursor.
+
+-- events_publisher_claim --
+-- Become the database's event publisher for this session (true), unless another session is.
+SELECT api.events_publisher_claim() AS claimed;
+
+-- events_publish --
+-- Announce the lectures with events committed since the last call; returns how many.
+SELECT api.events_publish() AS lectures;
+
+-- events_listen --
+-- Receive the publisher's announcements on this session.
+LISTEN tutopanda_events;
+
+-- lecture_stream_open --
+-- Where a lecture's event stream starts for its owner (PT404 when missing or not theirs).
+SELECT * FROM api.lecture_stream_open(%(user_id)s::text, %(lecture_id)s::integer);
+
+-- lecture_events --
+-- A lecture's events after a cursor, in commit order.
+SELECT * FROM api.lecture_events(
+    %(lecture_id)s::integer, %(after_revision)s::integer, %(after_seq)s::integer,
+    %(limit)s::integer);
+
+-- events_ping --
+-- Prove that the listening session is still alive.
+SELECT 1 AS alive;

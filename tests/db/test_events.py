@@ -1,0 +1,116 @@
+"""The event path: writers never notify; the publisher announces each change once, none skipped."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from psycopg import AsyncConnection
+
+from tests.support.databases import TestDatabase
+from tests.support.factories import SCRIPT, new_lecture, patch
+from tests.support.sql import test_query
+from tutopanda.errors import NotFound
+from tutopanda.store import events, lectures, workflows
+
+pytestmark = pytest.mark.asyncio
+Conn = AsyncConnection[Any]
+
+
+async def announced(listener: Conn, timeout: float = 0.3) -> list[int]:
+    return [int(i) async for n in listener.notifies(timeout=timeout) for i in n.payload.split(",")]
+
+
+async def publish_all(conn: Conn, timeout: float = 10.0) -> int:
+    """Publish until something is announced: another database's open write transaction on the
+    same server holds the horizon back for a moment (the horizon is server-wide)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (count := await events.publish(conn)):
+        assert asyncio.get_running_loop().time() < deadline, "nothing was published"
+        await asyncio.sleep(0.01)
+    return count
+
+
+async def test_writes_do_not_notify_and_are_read_by_cursor(aconn: Conn, admin_aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    await admin_aconn.execute(test_query("listen_events"))
+    first = patch(title="A", script=SCRIPT)
+    await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, first)
+    await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="B"))  # conflict
+    assert await announced(admin_aconn) == []
+
+    revised = await events.lecture_events(aconn, created.lecture_id, 0, 1)
+    assert [(e.type, e.revision) for e in revised] == [("lecture.revised", 1)]
+    assert revised[0].data == {
+        "lectureId": created.lecture_id,
+        "revision": 1,
+        "source": "app",
+        "actor": "user-1",
+        "runId": None,
+        "changedSections": ["script", "title"],
+        "forced": False,
+        "restoredFrom": None,
+        "at": revised[0].data["at"],
+    }
+
+
+async def test_the_publisher_announces_each_change_once(aconn: Conn, admin_aconn: Conn) -> None:
+    first, second = await new_lecture(aconn), await new_lecture(aconn)
+    await admin_aconn.execute(test_query("listen_events"))
+    await events.publish(aconn)
+    await announced(admin_aconn)  # whatever the creations left
+    await lectures.save_draft(aconn, "user-1", second.lecture_id, 0, patch(title="Two"))
+    await lectures.save_draft(aconn, "user-1", first.lecture_id, 0, patch(title="One"))
+    assert await publish_all(aconn) == 2
+    assert sorted(await announced(admin_aconn)) == sorted([first.lecture_id, second.lecture_id])
+    assert await events.publish(aconn) == 0
+    assert await announced(admin_aconn) == []
+
+
+async def test_a_change_committed_late_is_not_skipped(
+    aconn: Conn, admin_aconn: Conn, database: TestDatabase
+) -> None:
+    slow, fast = await new_lecture(aconn), await new_lecture(aconn)
+    await events.publish(aconn)
+    await admin_aconn.execute(test_query("listen_events"))
+    async with await AsyncConnection.connect(database.runtime_conninfo) as writer:
+        # The slow writer holds an open transaction with its event written but not committed.
+        await lectures.save_draft(writer, "user-1", slow.lecture_id, 0, patch(title="Slow"))
+        await lectures.save_draft(aconn, "user-1", fast.lecture_id, 0, patch(title="Fast"))
+        assert await events.publish(aconn) == 0  # the fast one waits behind the open transaction
+        await writer.commit()
+    assert await publish_all(aconn) == 2
+    assert sorted(await announced(admin_aconn)) == sorted([slow.lecture_id, fast.lecture_id])
+
+
+async def test_a_lectures_events_come_in_commit_order(aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    await workflows.start_run(aconn, created.run_id)
+    await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="Edited"))
+    await workflows.apply_step(aconn, created.run_id, 1, "script", {"script": SCRIPT})
+    await workflows.cancel_run(aconn, "user-1", created.run_id)
+    order = [
+        (e.type, e.revision, e.seq, e.data.get("status"))
+        for e in await events.lecture_events(aconn, created.lecture_id, -1, 0)
+    ]
+    assert order == [
+        ("lecture.revised", 0, None, None),
+        ("workflow.progress", 0, 1, "queued"),
+        ("workflow.progress", 0, 2, "running"),
+        ("lecture.revised", 1, None, None),
+        ("lecture.revised", 2, None, None),
+        ("workflow.progress", 2, 3, "running"),
+        ("workflow.progress", 2, 4, "cancelled"),
+    ]
+    later = await events.lecture_events(aconn, created.lecture_id, 2, 3)
+    assert [(e.type, e.seq) for e in later] == [("workflow.progress", 4)]
+
+
+async def test_a_stream_opens_for_the_owner_only(aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    start = await events.open_stream(aconn, "user-1", created.lecture_id)
+    assert (start.revision, start.progress_seq) == (0, 1)
+    assert [(r["runId"], r["status"]) for r in start.runs] == [(created.run_id, "queued")]
+    with pytest.raises(NotFound):
+        await events.open_stream(aconn, "user-2", created.lecture_id)

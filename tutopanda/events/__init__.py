@@ -1,0 +1,1 @@
+"""Realtime: one publisher per database announces changes; one hub per process fans them out."""

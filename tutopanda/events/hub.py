@@ -1,0 +1,224 @@
+"""The event hub of one process: ONE listening connection, fanned out to subscribers by lecture.
+
+The publisher's notifications are hints (which lectures changed); the hub reads the events
+themselves from the database once per lecture and offers them to that lecture's subscribers.
+Each subscriber has a bounded queue: one that cannot keep up is disconnected with a reason, and
+catches up from the database when it reconnects. After a lost connection the hub reconnects and
+re-reads every lecture from the position it had reached, so nothing committed meanwhile is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from tutopanda.db.queries import query
+from tutopanda.events.cursor import Cursor
+from tutopanda.events.publisher import TRANSIENT_ERRORS
+from tutopanda.models.events import LectureEvent
+from tutopanda.store import events
+
+logger = logging.getLogger("tutopanda.events")
+Pool = AsyncConnectionPool[AsyncConnection[Any]]
+RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
+
+
+class SubscriberClosed(Exception):
+    """The hub disconnected this subscriber; `reason` says why (it may reconnect and replay)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One subscriber of one lecture: what it has seen, and the events waiting for it."""
+
+    lecture_id: int
+    cursor: Cursor
+    queue: asyncio.Queue[LectureEvent]
+    closed: str | None = None
+
+    def offer(self, event: LectureEvent) -> None:
+        """Queue a live event; a full queue disconnects this subscriber, never the others."""
+        if self.closed is not None or self.cursor.has_seen(event):
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
+
+    def close(self, reason: str) -> None:
+        self.closed = reason
+        while not self.queue.empty():  # free the memory now; the subscriber will replay
+            self.queue.get_nowait()
+        self.queue.put_nowait(_CLOSED)
+
+    def seen(self, event: LectureEvent) -> bool:
+        """Record `event` as delivered; False when it had been delivered already."""
+        if self.cursor.has_seen(event):
+            return False
+        self.cursor = self.cursor.after(event)
+        return True
+
+    async def next_live(self, timeout: float) -> LectureEvent | None:
+        """The next live event, or None after `timeout` seconds without one."""
+        try:
+            event = await asyncio.wait_for(self.queue.get(), timeout)
+        except TimeoutError:
+            return None
+        if event is _CLOSED:
+            raise SubscriberClosed(self.closed or "closed")
+        return event
+
+
+_CLOSED = LectureEvent(revision=-1, seq=None, type="lecture.revised", data={})
+
+
+@dataclass(eq=False)
+class _Feed:
+    """The hub's reading position in one lecture and who listens to it."""
+
+    cursor: Cursor
+    subscribers: set[Subscription] = field(default_factory=set)
+    dirty: bool = False
+    task: asyncio.Task[None] | None = None
+
+
+class EventHub:
+    """Fans the database's events out to the subscribers of this process."""
+
+    def __init__(
+        self,
+        listen_conninfo: str,
+        pool: Pool,
+        *,
+        queue_size: int = 1000,
+        ping_seconds: float = 5.0,
+        batch: int = events.DEFAULT_BATCH,
+    ):
+        self._conninfo = listen_conninfo
+        self._pool = pool
+        self._queue_size = queue_size
+        self._ping_seconds = ping_seconds
+        self._batch = batch
+        self._feeds: dict[int, _Feed] = {}
+        self.connected = asyncio.Event()
+
+    @property
+    def subscribers(self) -> int:
+        return sum(len(feed.subscribers) for feed in self._feeds.values())
+
+    def subscribe(self, lecture_id: int, start: Cursor) -> Subscription:
+        """Start queuing the live events of a lecture for a new subscriber at `start`."""
+        subscription = Subscription(lecture_id, start, asyncio.Queue(self._queue_size))
+        feed = self._feeds.setdefault(lecture_id, _Feed(cursor=start))
+        feed.subscribers.add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        feed = self._feeds.get(subscription.lecture_id)
+        if feed is None:
+            return
+        feed.subscribers.discard(subscription)
+        if not feed.subscribers:
+            del self._feeds[subscription.lecture_id]
+            if feed.task is not None:
+                feed.task.cancel()
+
+    async def replay(self, subscription: Subscription) -> AsyncIterator[LectureEvent]:
+        """The events after the subscriber's cursor that are in the database now, oldest first."""
+        while True:
+            async with self._pool.connection() as conn:
+                batch = await events.lecture_events(
+                    conn,
+                    subscription.lecture_id,
+                    subscription.cursor.revision,
+                    subscription.cursor.seq,
+                    self._batch,
+                )
+            for event in batch:
+                if subscription.seen(event):
+                    yield event
+            if len(batch) < self._batch:
+                return
+
+    async def run(self) -> None:
+        """Listen until cancelled; reconnect after every failure, re-reading every lecture."""
+        failures = 0
+        while True:
+            try:
+                async with await AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+                    await conn.execute(query("events_listen"))
+                    self.connected.set()
+                    if failures:
+                        logger.warning("event listener reconnected; re-reading every lecture")
+                    failures = 0
+                    self._poke(list(self._feeds))
+                    await self._listen(conn)
+            except asyncio.CancelledError:
+                raise
+            except TRANSIENT_ERRORS as error:
+                self.connected.clear()
+                delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+                failures += 1
+                logger.warning(
+                    "event listener lost its connection (%s); retry in %ss", error, delay
+                )
+                await asyncio.sleep(delay)
+            finally:
+                self.connected.clear()
+
+    async def _listen(self, conn: AsyncConnection[Any]) -> None:
+        while True:
+            async for notify in conn.notifies(timeout=self._ping_seconds):
+                self._poke(_lecture_ids(notify.payload))
+            await conn.execute(query("events_ping"))  # idle: prove the session is alive
+
+    def _poke(self, lecture_ids: list[int]) -> None:
+        for lecture_id in lecture_ids:
+            feed = self._feeds.get(lecture_id)
+            if feed is None:
+                continue
+            feed.dirty = True
+            if feed.task is None or feed.task.done():
+                feed.task = asyncio.create_task(self._drain(lecture_id, feed))
+
+    async def _drain(self, lecture_id: int, feed: _Feed) -> None:
+        while feed.dirty:
+            feed.dirty = False
+            try:
+                await self._read(lecture_id, feed)
+            except TRANSIENT_ERRORS as error:  # re-read after the reconnect
+                logger.warning("reading events of lecture %s failed: %s", lecture_id, error)
+                return
+
+    async def _read(self, lecture_id: int, feed: _Feed) -> None:
+        while True:
+            async with self._pool.connection() as conn:
+                batch = await events.lecture_events(
+                    conn, lecture_id, feed.cursor.revision, feed.cursor.seq, self._batch
+                )
+            for event in batch:
+                feed.cursor = feed.cursor.after(event)
+                for subscription in list(feed.subscribers):
+                    subscription.offer(event)
+            if len(batch) < self._batch:
+                return
+
+
+def _lecture_ids(payload: str) -> list[int]:
+    """The lecture ids of a notification; anything else in it is ignored (it is only a hint)."""
+    ids = []
+    for part in payload.split(","):
+        with contextlib.suppress(ValueError):
+            ids.append(int(part))
+    return ids

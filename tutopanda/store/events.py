@@ -1,0 +1,41 @@
+"""The event path: the publisher's calls, and a lecture's events read by cursor."""
+
+from __future__ import annotations
+
+from tutopanda.db.execute import Connection, fetch_all, fetch_one, fetch_value
+from tutopanda.models.events import LectureEvent, StreamStart
+
+DEFAULT_BATCH = 500
+
+
+async def claim_publisher(conn: Connection) -> bool:
+    """Become the database's publisher for the life of this (direct) session, if nobody is."""
+    return bool(await fetch_value(conn, "events_publisher_claim", {}))
+
+
+async def publish(conn: Connection) -> int:
+    """Announce the lectures whose events committed since the last call; returns how many."""
+    return int(await fetch_value(conn, "events_publish", {}))
+
+
+async def open_stream(conn: Connection, user_id: str, lecture_id: int) -> StreamStart:
+    """Where the owner's stream of a lecture starts; NotFound when missing or another user's."""
+    params = {"user_id": user_id, "lecture_id": lecture_id}
+    return await fetch_one(conn, "lecture_stream_open", params, StreamStart)
+
+
+async def lecture_events(
+    conn: Connection,
+    lecture_id: int,
+    after_revision: int,
+    after_seq: int,
+    limit: int = DEFAULT_BATCH,
+) -> list[LectureEvent]:
+    """Events of a lecture after (revision, seq), oldest first, at most `limit`."""
+    params = {
+        "lecture_id": lecture_id,
+        "after_revision": after_revision,
+        "after_seq": after_seq,
+        "limit": limit,
+    }
+    return await fetch_all(conn, "lecture_events", params, LectureEvent)
