@@ -2,7 +2,7 @@
 -- Dropping them first lets a renamed or removed one disappear, and lets a signature change
 -- apply; the whole sql/ step runs in one transaction, so callers never see a gap.
 -- Triggers on app tables go with their functions and are re-created by the file that defines them.
--- (audit.revision_hash belongs to migration 0004: existing hashes depend on it.)
+-- (The audit hash functions belong to their migrations: existing hashes depend on them.)
 DO $reset$
 DECLARE
     v_name text;
@@ -20,6 +20,8 @@ BEGIN
         FROM pg_catalog.pg_proc AS p
         JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
         WHERE n.nspname IN ('api', 'app')
+           OR (n.nspname = 'audit' AND p.proname NOT IN (
+                   'revision_hash', 'revision_hash_v2', 'section_hash'))  -- migrations' own
     LOOP
         EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', v_name);
     END LOOP;

@@ -7,7 +7,6 @@ CREATE OR REPLACE FUNCTION app.lecture_sections()
 RETURNS TABLE (name text, json_types text[])
 LANGUAGE sql
 IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     VALUES ('title', ARRAY['string']),
            ('summary', ARRAY['string', 'null']),
@@ -48,25 +47,27 @@ BEGIN
         RETURNS jsonb
         LANGUAGE sql
         IMMUTABLE
-        SET search_path = pg_catalog, pg_temp
         AS 'SELECT jsonb_build_object(%s)'
     $sql$, replace(v_build, '''', ''''''));
     EXECUTE format($sql$
-        CREATE OR REPLACE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb)
-        RETURNS app.video_lectures
+        CREATE OR REPLACE FUNCTION app.lecture_store(
+            p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamptz,
+            p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer)
+        RETURNS void
         LANGUAGE sql
-        SET search_path = pg_catalog, pg_temp
-        AS 'UPDATE app.video_lectures AS l SET %s, revision = l.revision + 1,
-                updated_at = clock_timestamp() WHERE l.id = p_lecture_id RETURNING l.*'
+        AS 'UPDATE app.video_lectures AS l SET %s, revision = p_revision,
+                updated_at = p_updated_at, section_hashes = p_section_hashes,
+                history_hash = p_history_hash, keyframe_revision = p_keyframe_revision
+            WHERE l.id = p_lecture_id'
     $sql$, replace(v_assign, '''', ''''''));
 END
 $generate$;
 COMMENT ON FUNCTION app.lecture_content(app.video_lectures) IS
     'The content of a lecture row as history stores it: one key per section, empty is null. '
     'GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
-COMMENT ON FUNCTION app.lecture_store(integer, jsonb) IS
-    'Write a whole content object to a locked lecture as its next revision; returns the row. '
-    'GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_store(integer, jsonb, integer, timestamptz, jsonb, bytea, integer) IS
+    'Write a whole content object to a locked lecture as revision p_revision, with its chain '
+    'head. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
 -- app.lecture_snapshot: the content plus identity and revision, camelCase like the editor's.
 -- What GET /lectures/{id} answers, and what a conflict returns so the editor can show what won.
@@ -74,7 +75,6 @@ CREATE OR REPLACE FUNCTION app.lecture_snapshot(p_lecture app.video_lectures)
 RETURNS jsonb
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT app.lecture_content(p_lecture) || jsonb_build_object(
         'id', p_lecture.id, 'projectId', p_lecture.project_id,
@@ -87,7 +87,6 @@ CREATE OR REPLACE FUNCTION app.lecture_sections_check(p_sections jsonb)
 RETURNS text[]
 LANGUAGE plpgsql
 IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_key text;
@@ -123,7 +122,6 @@ CREATE OR REPLACE FUNCTION app.lecture_owned(
 )
 RETURNS app.video_lectures
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_lecture app.video_lectures;

@@ -22,7 +22,7 @@ BEGIN
     PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
-           r.restored_from, pg_column_size(r.data), r.created_at
+           r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at
     FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id
       AND (p_before_revision IS NULL OR r.revision < p_before_revision)
@@ -51,7 +51,8 @@ BEGIN
     PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
-           r.forced, r.restored_from, pg_column_size(r.data), r.created_at, r.data
+           r.forced, r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at,
+           app.revision_content(p_lecture_id, p_revision)
     FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
     IF NOT FOUND THEN
@@ -80,11 +81,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    v_data jsonb;
+    v_data jsonb := app.revision_content(p_lecture_id, p_revision);
 BEGIN
-    SELECT r.data INTO v_data FROM app.lecture_revisions AS r
-    WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
-    IF NOT FOUND THEN
+    IF v_data IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN

@@ -5,7 +5,6 @@
 CREATE OR REPLACE FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text)
 LANGUAGE sql
 IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT 'tutopanda.workflow_step', 'workflows';
 $$;
@@ -33,7 +32,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_event(
 )
 RETURNS void
 LANGUAGE sql
-SET search_path = pg_catalog, pg_temp
 AS $$
     WITH lecture AS (
         UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
@@ -55,7 +53,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_insert(
 )
 RETURNS text
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_run app.workflow_runs;
@@ -90,7 +87,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_owned(
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_run app.workflow_runs;
@@ -126,7 +122,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_update(
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_run app.workflow_runs;
@@ -147,7 +142,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_steps(p_run_id text)
 RETURNS jsonb
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
         'step_index', s.step_index, 'name', s.name, 'revision', s.revision,
@@ -162,7 +156,6 @@ CREATE OR REPLACE FUNCTION app.workflow_run_state(p_run app.workflow_runs)
 RETURNS jsonb
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'lectureId', p_run.lecture_id, 'runId', p_run.run_id, 'kind', p_run.kind,

@@ -28,7 +28,7 @@ BEGIN
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
     INSERT INTO app.video_lectures AS l (project_id, prompt)
     VALUES (v_project_id, p_prompt) RETURNING * INTO v_lecture;
-    PERFORM app.revision_append(v_lecture, p_user_id, 'app', NULL, '{}', false, NULL);
+    PERFORM app.history_start(v_lecture, p_user_id);
     RETURN QUERY SELECT v_project_id, v_lecture.id,
         app.workflow_run_insert(p_user_id, v_lecture.id, p_workflow_kind, p_total_steps,
                                 jsonb_build_object('prompt', p_prompt));

@@ -80,7 +80,6 @@ CREATE OR REPLACE FUNCTION app.workflow_step_check(
 )
 RETURNS void
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF p_run.status IN ('cancelled', 'succeeded', 'failed') THEN
@@ -106,7 +105,6 @@ $$;
 CREATE OR REPLACE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb)
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_lecture app.video_lectures;

@@ -1,6 +1,33 @@
 -- The audit surface: read-only views for auditors (role tutopanda_auditor, docs/audit.md).
 -- They run with their owner's rights over the app tables; auditors can read nothing else.
 
+-- audit.revision_content: the content of a lecture after one revision (rebuilt from keyframes
+-- and deltas), with the owner's rights: what audit.lecture_snapshots shows.
+CREATE OR REPLACE FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer)
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT app.revision_content(p_lecture_id, p_revision);
+$$;
+
+-- audit.history_walk: a lecture's history rows checked against their hashes, in order, with the
+-- owner's rights: what audit.history_chain shows.
+CREATE OR REPLACE FUNCTION audit.history_walk(p_lecture_id integer)
+RETURNS TABLE (
+    revision integer, hash bytea, content_intact boolean, link_intact boolean,
+    sequence_intact boolean
+)
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM app.history_walk(p_lecture_id);
+$$;
+
 -- audit.lecture_history: one row per revision of every lecture: who, how, what, when.
 -- The first thing an auditor reads; snapshots themselves are in audit.lecture_snapshots.
 CREATE VIEW audit.lecture_history AS
@@ -15,7 +42,7 @@ SELECT r.lecture_id,
        r.changed_sections,
        r.forced,
        r.restored_from,
-       pg_column_size(r.data) AS snapshot_bytes,
+       pg_column_size(coalesce(r.data, r.delta)) AS stored_bytes,
        r.created_at AS changed_at,
        encode(r.hash, 'hex') AS hash
 FROM app.lecture_revisions AS r
@@ -31,8 +58,8 @@ COMMENT ON COLUMN audit.lecture_history.forced IS
     'True when an editor overwrote newer revisions on purpose (force option).';
 COMMENT ON COLUMN audit.lecture_history.restored_from IS
     'The older revision whose content this revision restored, if any.';
-COMMENT ON COLUMN audit.lecture_history.snapshot_bytes IS
-    'Stored size of the full snapshot after this revision.';
+COMMENT ON COLUMN audit.lecture_history.stored_bytes IS
+    'Bytes the history row stores for its content: the full content (a keyframe) or the delta.';
 
 -- audit.section_changes: one row per section a revision changed.
 -- Answers "who changed the timeline of lecture 42 last week?".
@@ -48,7 +75,8 @@ COMMENT ON VIEW audit.section_changes IS
 -- audit.lecture_snapshots: the full content of a lecture after each revision.
 -- The input of diffs (tutopanda audit diff) and of content questions.
 CREATE VIEW audit.lecture_snapshots AS
-SELECT r.lecture_id, r.revision, r.data, r.created_at AS changed_at
+SELECT r.lecture_id, r.revision, audit.revision_content(r.lecture_id, r.revision) AS data,
+       r.data IS NOT NULL AS keyframe, r.created_at AS changed_at
 FROM app.lecture_revisions AS r;
 COMMENT ON VIEW audit.lecture_snapshots IS
     'The lecture content (JSON, camelCase like the editor''s) after each revision.';
@@ -109,22 +137,10 @@ COMMENT ON VIEW audit.failed_runs IS 'Failed workflow runs with the failing step
 -- audit.history_chain: each history row checked against its hash and its predecessor.
 -- tutopanda audit verify reads it; every flag is true for an untouched history.
 CREATE VIEW audit.history_chain AS
-WITH ordered AS (
-    SELECT r.*,
-           lag(r.hash) OVER history AS previous_hash,
-           lag(r.revision) OVER history AS previous_revision
-    FROM app.lecture_revisions AS r
-    WINDOW history AS (PARTITION BY r.lecture_id ORDER BY r.revision)
-)
-SELECT o.lecture_id,
-       o.revision,
-       encode(o.hash, 'hex') AS hash,
-       o.hash = audit.revision_hash(o.prev_hash, o.lecture_id, o.revision, o.data, o.created_by,
-                                    o.source, o.run_id, o.changed_sections, o.forced,
-                                    o.restored_from, o.created_at) AS content_intact,
-       o.prev_hash IS NOT DISTINCT FROM o.previous_hash AS link_intact,
-       coalesce(o.revision = o.previous_revision + 1, o.revision = 0) AS sequence_intact
-FROM ordered AS o;
+SELECT l.lecture_id, w.revision, encode(w.hash, 'hex') AS hash, w.content_intact, w.link_intact,
+       w.sequence_intact
+FROM (SELECT DISTINCT r.lecture_id FROM app.lecture_revisions AS r) AS l
+CROSS JOIN LATERAL audit.history_walk(l.lecture_id) AS w;
 COMMENT ON VIEW audit.history_chain IS
     'Tamper check per history row: content_intact (row matches its hash), link_intact (chained '
     'to the previous row), sequence_intact (no missing revision before it).';

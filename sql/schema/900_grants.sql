@@ -29,3 +29,10 @@ GRANT SELECT ON ALL TABLES IN SCHEMA audit TO tutopanda_auditor;
 GRANT EXECUTE ON FUNCTION audit.revision_hash(
     bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
 ) TO tutopanda_auditor;
+GRANT EXECUTE ON FUNCTION audit.revision_hash_v2(
+    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
+), audit.section_hash(jsonb) TO tutopanda_auditor;
+-- The views call these with the owner's rights: content rebuilt from keyframes and deltas, and
+-- the hash chain walked in order.
+GRANT EXECUTE ON FUNCTION audit.revision_content(integer, integer), audit.history_walk(integer)
+    TO tutopanda_auditor;

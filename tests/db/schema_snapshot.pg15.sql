@@ -123,7 +123,7 @@ BEGIN
     PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
-           r.restored_from, pg_column_size(r.data), r.created_at
+           r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at
     FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id
       AND (p_before_revision IS NULL OR r.revision < p_before_revision)
@@ -142,11 +142,9 @@ CREATE FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revi
     AS $$
 DECLARE
     v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    v_data jsonb;
+    v_data jsonb := app.revision_content(p_lecture_id, p_revision);
 BEGIN
-    SELECT r.data INTO v_data FROM app.lecture_revisions AS r
-    WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
-    IF NOT FOUND THEN
+    IF v_data IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
@@ -172,7 +170,8 @@ BEGIN
     PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
-           r.forced, r.restored_from, pg_column_size(r.data), r.created_at, r.data
+           r.forced, r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at,
+           app.revision_content(p_lecture_id, p_revision)
     FROM app.lecture_revisions AS r
     WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
     IF NOT FOUND THEN
@@ -246,7 +245,7 @@ BEGIN
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
     INSERT INTO app.video_lectures AS l (project_id, prompt)
     VALUES (v_project_id, p_prompt) RETURNING * INTO v_lecture;
-    PERFORM app.revision_append(v_lecture, p_user_id, 'app', NULL, '{}', false, NULL);
+    PERFORM app.history_start(v_lecture, p_user_id);
     RETURN QUERY SELECT v_project_id, v_lecture.id,
         app.workflow_run_insert(p_user_id, v_lecture.id, p_workflow_kind, p_total_steps,
                                 jsonb_build_object('prompt', p_prompt));
@@ -421,6 +420,43 @@ ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_st
 
 COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
 
+CREATE FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+    v_section text;
+    v_delta jsonb := '[]';
+    v_part jsonb;
+BEGIN
+    FOREACH v_section IN ARRAY p_changed LOOP
+        v_part := NULL;
+        IF pg_column_size(p_after -> v_section) > 4096 THEN
+            v_part := coalesce(jsonb_agg(d), '[]')
+                FROM app.json_delta(p_before -> v_section, p_after -> v_section, ARRAY[v_section]) AS d;
+            IF audit.section_hash(app.json_apply(jsonb_build_object(v_section, p_before -> v_section),
+                                                 v_part) -> v_section)
+               IS DISTINCT FROM p_section_hashes ->> v_section THEN
+                v_part := NULL;
+            END IF;
+        END IF;
+        v_delta := v_delta || coalesce(v_part, jsonb_build_array(jsonb_build_object(
+            'p', jsonb_build_array(v_section), 'v', p_after -> v_section)));
+    END LOOP;
+    RETURN CASE WHEN pg_column_size(v_delta) * 2 < pg_column_size(p_after) THEN v_delta END;
+END
+$$;
+
+ALTER FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.history_head(p_lecture_id integer, p_revision integer) RETURNS bytea
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT r.hash FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
+$$;
+
+ALTER FUNCTION app.history_head(p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
+
 CREATE TABLE app.video_lectures (
     id integer NOT NULL,
     project_id integer NOT NULL,
@@ -438,6 +474,9 @@ CREATE TABLE app.video_lectures (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     progress_seq integer DEFAULT 0 NOT NULL,
+    section_hashes jsonb,
+    history_hash bytea,
+    keyframe_revision integer,
     CONSTRAINT video_lectures_revision_not_negative CHECK ((revision >= 0))
 );
 
@@ -445,26 +484,176 @@ ALTER TABLE app.video_lectures OWNER TO tutopanda_owner;
 
 COMMENT ON COLUMN app.video_lectures.progress_seq IS 'The number of the lecture''s last workflow run event (app.workflow_run_events.seq).';
 
-CREATE FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
+COMMENT ON COLUMN app.video_lectures.section_hashes IS 'audit.section_hash of each section of the current content: {section: hex}.';
+
+COMMENT ON COLUMN app.video_lectures.history_hash IS 'The hash of the lecture''s last history row.';
+
+COMMENT ON COLUMN app.video_lectures.keyframe_revision IS 'The last revision whose history row stores the full content.';
+
+CREATE FUNCTION app.history_start(p_lecture app.video_lectures, p_actor text) RETURNS void
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_before jsonb := app.lecture_content(p_lecture);
-    v_lecture app.video_lectures;
-    v_changed text[];
+    v_content jsonb := app.lecture_content(p_lecture);
+    v_hashes jsonb := app.section_hashes(v_content);
+    v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision, v_hashes,
+                                           p_actor, 'app', NULL, '{}', false, NULL,
+                                           p_lecture.updated_at);
 BEGIN
-    v_changed := ARRAY(
+    INSERT INTO app.lecture_revisions AS r
+        (lecture_id, revision, data, created_by, source, changed_sections, created_at, hash)
+    VALUES (p_lecture.id, p_lecture.revision, v_content, p_actor, 'app', '{}',
+            p_lecture.updated_at, v_hash);
+    UPDATE app.video_lectures AS l
+    SET section_hashes = v_hashes, history_hash = v_hash, keyframe_revision = p_lecture.revision
+    WHERE l.id = p_lecture.id;
+END
+$$;
+
+ALTER FUNCTION app.history_start(p_lecture app.video_lectures, p_actor text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.history_walk(p_lecture_id integer) RETURNS TABLE(revision integer, hash bytea, content_intact boolean, link_intact boolean, sequence_intact boolean)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_row app.lecture_revisions;
+    v_content jsonb;
+    v_hashes jsonb;
+    v_expected bytea;
+    v_in_bounds boolean;
+    v_previous app.lecture_revisions;
+BEGIN
+    FOR v_row IN SELECT r.* FROM app.lecture_revisions AS r
+                 WHERE r.lecture_id = p_lecture_id ORDER BY r.revision LOOP
+        v_in_bounds := v_row.delta IS NULL OR NOT EXISTS (
+            SELECT FROM jsonb_array_elements(v_row.delta) AS o
+            WHERE NOT (o.value -> 'p' ->> 0) = ANY (v_row.changed_sections));
+        v_content := coalesce(v_row.data, app.json_apply(v_content, v_row.delta));
+        IF v_row.hash_version = 1 THEN
+            v_hashes := NULL;  -- version-1 rows hash their full data
+            v_expected := audit.revision_hash(
+                v_row.prev_hash, v_row.lecture_id, v_row.revision, v_row.data, v_row.created_by,
+                v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
+                v_row.restored_from, v_row.created_at);
+        ELSE
+            v_hashes := CASE WHEN v_row.data IS NOT NULL OR v_hashes IS NULL
+                             THEN app.section_hashes(v_content)
+                             ELSE v_hashes || (SELECT jsonb_object_agg(k, audit.section_hash(
+                                                   coalesce(v_content -> k, 'null')))
+                                               FROM unnest(v_row.changed_sections) AS k) END;
+            v_expected := audit.revision_hash_v2(
+                v_row.prev_hash, v_row.lecture_id, v_row.revision, v_hashes, v_row.created_by,
+                v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
+                v_row.restored_from, v_row.created_at);
+        END IF;
+        revision := v_row.revision;
+        hash := v_row.hash;
+        content_intact := v_in_bounds AND v_expected IS NOT DISTINCT FROM v_row.hash;
+        link_intact := v_row.prev_hash IS NOT DISTINCT FROM v_previous.hash;
+        sequence_intact := coalesce(v_row.revision = v_previous.revision + 1, v_row.revision = 0);
+        RETURN NEXT;
+        v_previous := v_row;
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION app.history_walk(p_lecture_id integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+    v_operation jsonb;
+BEGIN
+    FOR v_operation IN SELECT o.value FROM jsonb_array_elements(p_operations) AS o LOOP
+        IF v_operation ? 'v' THEN
+            p_document := jsonb_set(p_document,
+                                    ARRAY(SELECT jsonb_array_elements_text(v_operation -> 'p')),
+                                    v_operation -> 'v');
+        ELSE
+            p_document := p_document #- ARRAY(SELECT jsonb_array_elements_text(v_operation -> 'p'));
+        END IF;
+    END LOOP;
+    RETURN p_document;
+END
+$$;
+
+ALTER FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) RETURNS SETOF jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+    v_key text;
+BEGIN
+    IF jsonb_typeof(p_before) = 'object' AND jsonb_typeof(p_after) = 'object' THEN
+        RETURN QUERY SELECT jsonb_build_object('p', to_jsonb(p_path || b.key))
+            FROM jsonb_object_keys(p_before) AS b (key) WHERE NOT p_after ? b.key;
+        FOR v_key IN SELECT a.key FROM jsonb_each(p_after) AS a
+                     WHERE (p_before -> a.key) IS DISTINCT FROM a.value LOOP
+            IF p_before ? v_key THEN
+                RETURN QUERY SELECT * FROM app.json_delta(p_before -> v_key, p_after -> v_key,
+                                                          p_path || v_key);
+            ELSE
+                RETURN NEXT jsonb_build_object('p', to_jsonb(p_path || v_key), 'v', p_after -> v_key);
+            END IF;
+        END LOOP;
+    ELSIF jsonb_typeof(p_before) = 'array' AND jsonb_typeof(p_after) = 'array'
+          AND jsonb_array_length(p_before) = jsonb_array_length(p_after) THEN
+        FOR v_key IN SELECT i::text FROM generate_series(0, jsonb_array_length(p_after) - 1) AS i
+                     WHERE p_before -> i <> p_after -> i LOOP
+            RETURN QUERY SELECT * FROM app.json_delta(p_before -> v_key::integer,
+                                                      p_after -> v_key::integer, p_path || v_key);
+        END LOOP;
+    ELSE
+        RETURN NEXT jsonb_build_object('p', to_jsonb(p_path), 'v', p_after);
+    END IF;
+END
+$$;
+
+ALTER FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    c_keyframe_every CONSTANT integer := 32;  -- at most 31 deltas to apply to read a revision
+    v_before jsonb := app.lecture_content(p_lecture);
+    v_changed text[] := ARRAY(
         SELECT e.key FROM jsonb_each(p_sections) AS e
-        WHERE v_before -> e.key IS DISTINCT FROM e.value ORDER BY e.key);
+        WHERE (v_before -> e.key) IS DISTINCT FROM e.value ORDER BY e.key);
+    v_after jsonb;
+    v_hashes jsonb;
+    v_delta jsonb;
+    v_revision integer := p_lecture.revision + 1;
+    v_at timestamptz := clock_timestamp();
+    v_hash bytea;
+BEGIN
     IF cardinality(v_changed) = 0 THEN
         RETURN QUERY SELECT p_lecture.revision, p_lecture.updated_at, v_changed;
         RETURN;
     END IF;
-    v_lecture := app.lecture_store(p_lecture.id, v_before || p_sections);
-    PERFORM app.revision_append(v_lecture, p_actor, p_source, p_run_id, v_changed, p_forced,
-                                p_restored_from);
-    RETURN QUERY SELECT v_lecture.revision, v_lecture.updated_at, v_changed;
+    v_after := v_before || p_sections;
+    v_hashes := coalesce(p_lecture.section_hashes, app.section_hashes(v_before))
+        || (SELECT jsonb_object_agg(k, audit.section_hash(v_after -> k)) FROM unnest(v_changed) AS k);
+    IF v_revision - coalesce(p_lecture.keyframe_revision, -c_keyframe_every) < c_keyframe_every THEN
+        v_delta := app.history_delta(v_before, v_after, v_changed, v_hashes);
+    END IF;
+    v_hash := audit.revision_hash_v2(
+        coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
+        p_lecture.id, v_revision, v_hashes, p_actor, p_source, p_run_id, v_changed, p_forced,
+        p_restored_from, v_at);
+    PERFORM app.lecture_store(p_lecture.id, v_after, v_revision, v_at, v_hashes, v_hash,
+                              CASE WHEN v_delta IS NULL THEN v_revision
+                                   ELSE p_lecture.keyframe_revision END);
+    INSERT INTO app.lecture_revisions AS r
+        (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections, forced,
+         restored_from, created_at, prev_hash, hash)
+    VALUES (p_lecture.id, v_revision, CASE WHEN v_delta IS NULL THEN v_after END, v_delta, p_actor,
+            p_source, p_run_id, v_changed, p_forced, p_restored_from, v_at,
+            coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
+            v_hash);
+    RETURN QUERY SELECT v_revision, v_at, v_changed;
 END
 $$;
 
@@ -472,7 +661,6 @@ ALTER FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb
 
 CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$SELECT jsonb_build_object('title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script, 'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration, 'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline)$$;
 
 ALTER FUNCTION app.lecture_content(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
@@ -481,7 +669,6 @@ COMMENT ON FUNCTION app.lecture_content(p_lecture app.video_lectures) IS 'The co
 
 CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false) RETURNS app.video_lectures
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_lecture app.video_lectures;
@@ -524,7 +711,6 @@ ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
     IF p_apply THEN
@@ -543,7 +729,6 @@ ALTER FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply bo
 
 CREATE FUNCTION app.lecture_sections() RETURNS TABLE(name text, json_types text[])
     LANGUAGE sql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     VALUES ('title', ARRAY['string']),
            ('summary', ARRAY['string', 'null']),
@@ -560,7 +745,6 @@ ALTER FUNCTION app.lecture_sections() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) RETURNS boolean
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT EXISTS (
         SELECT FROM app.lecture_revisions AS r
@@ -572,7 +756,6 @@ ALTER FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revisi
 
 CREATE FUNCTION app.lecture_sections_check(p_sections jsonb) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_key text;
@@ -605,7 +788,6 @@ ALTER FUNCTION app.lecture_sections_check(p_sections jsonb) OWNER TO tutopanda_o
 
 CREATE FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) RETURNS jsonb
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT app.lecture_content(p_lecture) || jsonb_build_object(
         'id', p_lecture.id, 'projectId', p_lecture.project_id,
@@ -614,38 +796,49 @@ $$;
 
 ALTER FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) RETURNS app.video_lectures
+CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) RETURNS void
     LANGUAGE sql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$UPDATE app.video_lectures AS l SET title = p_content ->> 'title', summary = p_content ->> 'summary', script = nullif(p_content -> 'script', 'null'), images = nullif(p_content -> 'images', 'null'), videos = nullif(p_content -> 'videos', 'null'), narration = nullif(p_content -> 'narration', 'null'), music = nullif(p_content -> 'music', 'null'), effects = nullif(p_content -> 'effects', 'null'), timeline = nullif(p_content -> 'timeline', 'null'), revision = l.revision + 1,
-                updated_at = clock_timestamp() WHERE l.id = p_lecture_id RETURNING l.*$$;
+    AS $$UPDATE app.video_lectures AS l SET title = p_content ->> 'title', summary = p_content ->> 'summary', script = nullif(p_content -> 'script', 'null'), images = nullif(p_content -> 'images', 'null'), videos = nullif(p_content -> 'videos', 'null'), narration = nullif(p_content -> 'narration', 'null'), music = nullif(p_content -> 'music', 'null'), effects = nullif(p_content -> 'effects', 'null'), timeline = nullif(p_content -> 'timeline', 'null'), revision = p_revision,
+                updated_at = p_updated_at, section_hashes = p_section_hashes,
+                history_hash = p_history_hash, keyframe_revision = p_keyframe_revision
+            WHERE l.id = p_lecture_id$$;
 
-ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) IS 'Write a whole content object to a locked lecture as its next revision; returns the row. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) IS 'Write a whole content object to a locked lecture as revision p_revision, with its chain head. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
-CREATE FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, p_source text, p_run_id text, p_changed text[], p_forced boolean, p_restored_from integer) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
+CREATE FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
-    v_prev bytea;
-    v_data jsonb := app.lecture_content(p_lecture);
+    v_keyframe integer;
+    v_content jsonb;
+    v_delta jsonb;
 BEGIN
-    SELECT r.hash INTO v_prev FROM app.lecture_revisions AS r
-    WHERE r.lecture_id = p_lecture.id AND r.revision = p_lecture.revision - 1;
-    INSERT INTO app.lecture_revisions AS r
-        (lecture_id, revision, data, created_by, source, run_id, changed_sections, forced,
-         restored_from, created_at, prev_hash, hash)
-    VALUES (p_lecture.id, p_lecture.revision, v_data, p_actor, p_source, p_run_id, p_changed,
-            p_forced, p_restored_from, p_lecture.updated_at, v_prev,
-            audit.revision_hash(v_prev, p_lecture.id, p_lecture.revision, v_data, p_actor,
-                                p_source, p_run_id, p_changed, p_forced, p_restored_from,
-                                p_lecture.updated_at));
+    SELECT r.revision, r.data INTO v_keyframe, v_content FROM app.lecture_revisions AS r
+    WHERE r.lecture_id = p_lecture_id AND r.revision <= p_revision AND r.data IS NOT NULL
+    ORDER BY r.revision DESC LIMIT 1;
+    FOR v_delta IN SELECT r.delta FROM app.lecture_revisions AS r
+                   WHERE r.lecture_id = p_lecture_id AND r.revision > v_keyframe
+                     AND r.revision <= p_revision
+                   ORDER BY r.revision LOOP
+        v_content := app.json_apply(v_content, v_delta);
+    END LOOP;
+    RETURN CASE WHEN EXISTS (SELECT FROM app.lecture_revisions AS r WHERE r.lecture_id = p_lecture_id
+                                AND r.revision = p_revision) THEN v_content END;
 END
 $$;
 
-ALTER FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, p_source text, p_run_id text, p_changed text[], p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.section_hashes(p_content jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT jsonb_object_agg(s.name, audit.section_hash(coalesce(p_content -> s.name, 'null')))
+    FROM app.lecture_sections() AS s;
+$$;
+
+ALTER FUNCTION app.section_hashes(p_content jsonb) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) RETURNS bigint
     LANGUAGE sql
@@ -683,7 +876,6 @@ ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text) RETURNS void
     LANGUAGE sql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     WITH lecture AS (
         UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
@@ -702,7 +894,6 @@ ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text,
 
 CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) RETURNS text
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 DECLARE
     v_run app.workflow_runs;
@@ -734,7 +925,6 @@ ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_k
 
 CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_run app.workflow_runs;
@@ -762,7 +952,6 @@ ALTER FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock bool
 
 CREATE FUNCTION app.workflow_run_state(p_run app.workflow_runs) RETURNS jsonb
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT jsonb_build_object(
         'lectureId', p_run.lecture_id, 'runId', p_run.run_id, 'kind', p_run.kind,
@@ -774,7 +963,6 @@ ALTER FUNCTION app.workflow_run_state(p_run app.workflow_runs) OWNER TO tutopand
 
 CREATE FUNCTION app.workflow_run_steps(p_run_id text) RETURNS jsonb
     LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
         'step_index', s.step_index, 'name', s.name, 'revision', s.revision,
@@ -787,7 +975,6 @@ ALTER FUNCTION app.workflow_run_steps(p_run_id text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text, p_step_name text DEFAULT NULL::text) RETURNS app.workflow_runs
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_run app.workflow_runs;
@@ -806,7 +993,6 @@ ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_s
 
 CREATE FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) RETURNS void
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
     IF p_run.status IN ('cancelled', 'succeeded', 'failed') THEN
@@ -831,7 +1017,6 @@ ALTER FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index int
 
 CREATE FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) RETURNS record
     LANGUAGE sql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT 'tutopanda.workflow_step', 'workflows';
 $$;
@@ -840,7 +1025,6 @@ ALTER FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) O
 
 CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) RETURNS integer
     LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_lecture app.video_lectures;
@@ -857,6 +1041,24 @@ END
 $$;
 
 ALTER FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION audit.history_walk(p_lecture_id integer) RETURNS TABLE(revision integer, hash bytea, content_intact boolean, link_intact boolean, sequence_intact boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT * FROM app.history_walk(p_lecture_id);
+$$;
+
+ALTER FUNCTION audit.history_walk(p_lecture_id integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT app.revision_content(p_lecture_id, p_revision);
+$$;
+
+ALTER FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
     LANGUAGE sql IMMUTABLE
@@ -876,6 +1078,36 @@ $$;
 ALTER FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a history row given the previous row''s hash: recompute it to verify the chain.';
+
+CREATE FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT sha256(convert_to(
+        coalesce(encode(p_prev_hash, 'hex'), '') || ':v2:' || jsonb_build_object(
+            'lectureId', p_lecture_id, 'revision', p_revision, 'sections', p_section_hashes,
+            'createdBy', p_created_by, 'source', p_source, 'runId', p_run_id,
+            'changedSections', to_jsonb(p_changed_sections), 'forced', p_forced,
+            'restoredFrom', p_restored_from,
+            'createdAt', (extract(epoch FROM p_created_at) * 1000000)::bigint
+        )::text,
+        'UTF8'));
+$$;
+
+ALTER FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a version-2 history row given the previous row''s hash and the section hashes of the content after it: recompute it to verify the chain.';
+
+CREATE FUNCTION audit.section_hash(p_value jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT encode(sha256(convert_to(p_value::text, 'UTF8')), 'hex');
+$$;
+
+ALTER FUNCTION audit.section_hash(p_value jsonb) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION audit.section_hash(p_value jsonb) IS 'The hash of one section''s value (hex): the unit a save rehashes.';
 
 CREATE TABLE app.event_publisher (
     id boolean DEFAULT true NOT NULL,
@@ -900,7 +1132,7 @@ CREATE TABLE app.lecture_revisions (
     id bigint NOT NULL,
     lecture_id integer NOT NULL,
     revision integer NOT NULL,
-    data jsonb NOT NULL,
+    data jsonb,
     created_by text NOT NULL,
     source text DEFAULT 'app'::text NOT NULL,
     run_id text,
@@ -911,17 +1143,28 @@ CREATE TABLE app.lecture_revisions (
     prev_hash bytea,
     hash bytea NOT NULL,
     txid xid8 DEFAULT pg_current_xact_id(),
+    delta jsonb,
+    hash_version smallint DEFAULT 2 NOT NULL,
+    CONSTRAINT lecture_revisions_data_or_delta CHECK (((data IS NULL) <> (delta IS NULL))),
+    CONSTRAINT lecture_revisions_hash_version_check CHECK ((hash_version = ANY (ARRAY[1, 2]))),
     CONSTRAINT lecture_revisions_revision_check CHECK ((revision >= 0)),
-    CONSTRAINT lecture_revisions_source_check CHECK ((source = ANY (ARRAY['app'::text, 'workflow'::text, 'system'::text])))
+    CONSTRAINT lecture_revisions_source_check CHECK ((source = ANY (ARRAY['app'::text, 'workflow'::text, 'system'::text]))),
+    CONSTRAINT lecture_revisions_v1_has_data CHECK (((hash_version = 2) OR (data IS NOT NULL)))
 );
 
 ALTER TABLE app.lecture_revisions OWNER TO tutopanda_owner;
+
+COMMENT ON COLUMN app.lecture_revisions.data IS 'The full content after this revision (a keyframe), or NULL when `delta` holds the change.';
 
 COMMENT ON COLUMN app.lecture_revisions.prev_hash IS 'The hash of the previous revision of the same lecture (NULL for the first).';
 
 COMMENT ON COLUMN app.lecture_revisions.hash IS 'audit.revision_hash(prev_hash, this row): SHA-256 chained per lecture (tamper evidence).';
 
 COMMENT ON COLUMN app.lecture_revisions.txid IS 'The transaction that wrote the row: the event publisher''s cursor (NULL before migration 0006).';
+
+COMMENT ON COLUMN app.lecture_revisions.delta IS 'The change from the previous revision: [{"p": [path…], "v": value}, {"p": [path…]} (removed)].';
+
+COMMENT ON COLUMN app.lecture_revisions.hash_version IS '1: audit.revision_hash over the full data (migration 0004); 2: audit.revision_hash_v2 over per-section hashes.';
 
 ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.lecture_revisions_id_seq
@@ -1064,33 +1307,15 @@ ALTER VIEW audit.failed_runs OWNER TO tutopanda_owner;
 COMMENT ON VIEW audit.failed_runs IS 'Failed workflow runs with the failing step and the error.';
 
 CREATE VIEW audit.history_chain AS
- WITH ordered AS (
-         SELECT r.id,
-            r.lecture_id,
-            r.revision,
-            r.data,
-            r.created_by,
-            r.source,
-            r.run_id,
-            r.changed_sections,
-            r.forced,
-            r.restored_from,
-            r.created_at,
-            r.prev_hash,
-            r.hash,
-            r.txid,
-            lag(r.hash) OVER history AS previous_hash,
-            lag(r.revision) OVER history AS previous_revision
-           FROM app.lecture_revisions r
-          WINDOW history AS (PARTITION BY r.lecture_id ORDER BY r.revision)
-        )
- SELECT o.lecture_id,
-    o.revision,
-    encode(o.hash, 'hex'::text) AS hash,
-    (o.hash = audit.revision_hash(o.prev_hash, o.lecture_id, o.revision, o.data, o.created_by, o.source, o.run_id, o.changed_sections, o.forced, o.restored_from, o.created_at)) AS content_intact,
-    (NOT (o.prev_hash IS DISTINCT FROM o.previous_hash)) AS link_intact,
-    COALESCE((o.revision = (o.previous_revision + 1)), (o.revision = 0)) AS sequence_intact
-   FROM ordered o;
+ SELECT l.lecture_id,
+    w.revision,
+    encode(w.hash, 'hex'::text) AS hash,
+    w.content_intact,
+    w.link_intact,
+    w.sequence_intact
+   FROM (( SELECT DISTINCT r.lecture_id
+           FROM app.lecture_revisions r) l
+     CROSS JOIN LATERAL audit.history_walk(l.lecture_id) w(revision, hash, content_intact, link_intact, sequence_intact));
 
 ALTER VIEW audit.history_chain OWNER TO tutopanda_owner;
 
@@ -1108,7 +1333,7 @@ CREATE VIEW audit.lecture_history AS
     r.changed_sections,
     r.forced,
     r.restored_from,
-    pg_column_size(r.data) AS snapshot_bytes,
+    pg_column_size(COALESCE(r.data, r.delta)) AS stored_bytes,
     r.created_at AS changed_at,
     encode(r.hash, 'hex'::text) AS hash
    FROM ((app.lecture_revisions r
@@ -1127,12 +1352,13 @@ COMMENT ON COLUMN audit.lecture_history.forced IS 'True when an editor overwrote
 
 COMMENT ON COLUMN audit.lecture_history.restored_from IS 'The older revision whose content this revision restored, if any.';
 
-COMMENT ON COLUMN audit.lecture_history.snapshot_bytes IS 'Stored size of the full snapshot after this revision.';
+COMMENT ON COLUMN audit.lecture_history.stored_bytes IS 'Bytes the history row stores for its content: the full content (a keyframe) or the delta.';
 
 CREATE VIEW audit.lecture_snapshots AS
  SELECT r.lecture_id,
     r.revision,
-    r.data,
+    audit.revision_content(r.lecture_id, r.revision) AS data,
+    (r.data IS NOT NULL) AS keyframe,
     r.created_at AS changed_at
    FROM app.lecture_revisions r;
 
@@ -1329,6 +1555,18 @@ GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.history_head(p_lecture_id integer, p_revision integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.history_start(p_lecture app.video_lectures, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.history_walk(p_lecture_id integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
@@ -1347,9 +1585,11 @@ REVOKE ALL ON FUNCTION app.lecture_sections_check(p_sections jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.revision_append(p_lecture app.video_lectures, p_actor text, p_source text, p_run_id text, p_changed text[], p_forced boolean, p_restored_from integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.section_hashes(p_content jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) FROM PUBLIC;
 
@@ -1371,8 +1611,20 @@ REVOKE ALL ON FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name
 
 REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION audit.history_walk(p_lecture_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.history_walk(p_lecture_id integer) TO tutopanda_auditor;
+
+REVOKE ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) TO tutopanda_auditor;
+
 REVOKE ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
+
+REVOKE ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
+
+REVOKE ALL ON FUNCTION audit.section_hash(p_value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.section_hash(p_value jsonb) TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.workflow_activity TO tutopanda_auditor;
 

@@ -15,6 +15,7 @@ from tests.support.databases import TestDatabase
 from tests.support.sql import test_query
 from tutopanda.audit.verify import verify_history
 from tutopanda.db.migrate import migrate
+from tutopanda.db.queries import query
 from tutopanda.resources import migrations_dir
 
 ALL_MIGRATIONS = sorted(path.stem for path in migrations_dir().glob("*.sql"))
@@ -68,6 +69,22 @@ def test_legacy_rows_survive_with_revision_zero_and_history(blank_database: Test
     }
     sealed = verify_history(blank_database.admin_url)  # migration 0004 hashed the old rows
     assert (sealed.intact, sealed.revisions) == (True, 2)
+
+    # The first save after the upgrade continues the chain with a version-2 row.
+    params = {
+        "user_id": "user-1",
+        "lecture_id": rome[0],
+        "base_revision": 0,
+        "sections": Jsonb({"title": "Roma"}),
+        "merge": False,
+        "force": False,
+    }
+    with psycopg.connect(blank_database.runtime_conninfo, autocommit=True) as conn:
+        saved = conn.execute(query("lecture_save"), params).fetchone()
+    assert saved is not None
+    assert saved[:2] == ("saved", 1)
+    continued = verify_history(blank_database.admin_url)
+    assert (continued.intact, continued.revisions) == (True, 3)
 
 
 def test_second_run_applies_nothing_new(database: TestDatabase) -> None:

@@ -10,7 +10,7 @@ SELECT * FROM app.lecture_revisions;
 
 -- auditor_writes_through_view --
 -- Writing through a (simple, auto-updatable) view.
-UPDATE audit.lecture_snapshots SET data = '{}';
+UPDATE audit.lecture_snapshots SET changed_at = now();
 
 -- auditor_deletes_through_view --
 -- Deleting through a view.

@@ -2,7 +2,8 @@
 
 -- history_rows --
 -- Every history row of a lecture, oldest first.
-SELECT revision, source, created_by, run_id, changed_sections, forced, restored_from, data
+SELECT revision, source, created_by, run_id, changed_sections, forced, restored_from,
+       app.revision_content(lecture_id, revision) AS data
 FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s ORDER BY revision;
 
 -- lecture_row --
@@ -102,3 +103,25 @@ WHERE datname = current_database() AND application_name = %(name)s;
 -- End every session of this database with an application name (a lost connection).
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 WHERE datname = current_database() AND application_name = %(name)s;
+
+-- history_storage --
+-- Per history row of a lecture: its revision, whether it is a keyframe, the bytes it stores.
+SELECT revision, data IS NOT NULL AS keyframe, pg_column_size(coalesce(data, delta)) AS stored
+FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s ORDER BY revision;
+
+-- history_table_bytes --
+-- The whole size of the history table with its TOAST table and indexes.
+SELECT pg_total_relation_size('app.lecture_revisions');
+
+-- revision_text --
+-- The content of one revision as JSON text (exact, numbers as stored).
+SELECT app.revision_content(%(lecture_id)s, %(revision)s)::text;
+
+-- lecture_text --
+-- The live content of a lecture as JSON text.
+SELECT app.lecture_content(l)::text FROM app.video_lectures AS l WHERE l.id = %(lecture_id)s;
+
+-- tamper_edit_delta --
+-- Rewrite what a delta row changed (with the append-only trigger switched off).
+UPDATE app.lecture_revisions SET delta = %(delta)s::jsonb
+WHERE lecture_id = %(lecture_id)s AND revision = %(revision)s;

@@ -35,10 +35,10 @@ class Verification:
 
 
 def _reason(content: bool, link: bool, sequence: bool) -> str:
+    if not sequence:  # a missing row also breaks the rows rebuilt from it: say the cause
+        return "the revision before it is missing (rows deleted)"
     if not content:
         return "the row does not match its hash (content, actor, source or time edited)"
-    if not sequence:
-        return "the revision before it is missing (rows deleted)"
     if not link:
         return "it is not chained to the previous row (rows replaced or reordered)"
     return "unknown"
