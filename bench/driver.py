@@ -42,13 +42,13 @@ class Slot:
     conflicts: int = 0
 
 
-Save = Callable[[AsyncConnection[Any], Slot], Awaitable[None]]
+Save = Callable[[AsyncConnection[Any], Slot], Awaitable[bool]]  # True: a revision written
 
 
 def one_call(payload: Payload) -> Save:
     """The product's save: one statement, sections sent as the JSON text the editor sent."""
 
-    async def save(conn: AsyncConnection[Any], slot: Slot) -> None:
+    async def save(conn: AsyncConnection[Any], slot: Slot) -> bool:
         cursor = await conn.execute(
             query("lecture_save"),
             {
@@ -63,8 +63,11 @@ def one_call(payload: Payload) -> Save:
         row = await cursor.fetchone()
         if row is None:
             raise BenchError(f"lecture {slot.lecture}: the save returned nothing")
-        slot.conflicts += row[0] != "saved"
         slot.revision = int(row[1])
+        if row[0] != "saved":
+            slot.conflicts += 1
+            return False
+        return True
 
     return save
 
@@ -73,7 +76,7 @@ def naive(payload: Payload) -> Save:
     """The read-check-write service: three statements in an explicit transaction."""
     versions = (json.loads(payload.a), json.loads(payload.b))
 
-    async def save(conn: AsyncConnection[Any], slot: Slot) -> None:
+    async def save(conn: AsyncConnection[Any], slot: Slot) -> bool:
         sections: dict[str, Any] = versions[slot.revision % 2]
         params = {"user_id": BENCH_USER, "lecture_id": slot.lecture}
         async with conn.transaction():
@@ -84,7 +87,7 @@ def naive(payload: Payload) -> Save:
             if row["revision"] != slot.revision:
                 slot.conflicts += 1
                 slot.revision = int(row["revision"])
-                return
+                return False
             before = {name: row[name] for name in SECTION_NAMES}
             after = before | sections
             changed = sorted(name for name in sections if before[name] != sections[name])
@@ -115,6 +118,7 @@ def naive(payload: Payload) -> Save:
                 },
             )
         slot.revision = int(written[0])
+        return True
 
     return save
 
@@ -132,8 +136,8 @@ async def drive(
 
         async def loop(conn: AsyncConnection[Any], slot: Slot) -> None:
             while (begun := time.perf_counter()) < deadline:
-                await save(conn, slot)
-                latencies.append((time.perf_counter() - begun) * 1000)
+                if await save(conn, slot):
+                    latencies.append((time.perf_counter() - begun) * 1000)
 
         await asyncio.gather(*(loop(c, s) for c, s in zip(connections, slots, strict=True)))
         elapsed = time.perf_counter() - started

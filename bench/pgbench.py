@@ -57,7 +57,7 @@ def _run(
         p50_ms=percentile(latencies, 0.50),
         p99_ms=percentile(latencies, 0.99),
         loadgen_cpu=finished.cores,
-        extra={"transactions": float(len(latencies))},
+        extra={"saves": float(len(latencies))},
     )
 
 

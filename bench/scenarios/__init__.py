@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bench.config import Config
 from bench.database import BenchDatabase
 from bench.payloads import Payload, payload
-from bench.runner import Results
+from bench.runner import Measure, Results, Sample
+from bench.tools import BenchError
 
 MAX_CLIENTS = 32
 
@@ -56,3 +57,22 @@ class Context:
                 lecture, revision, self.payload(2).for_revision(revision)
             )
         return self._product_notifies
+
+    def counted(self, set_name: str, clients: int, measure: Measure) -> Measure:
+        """`measure`, checked: the lectures moved by at least as many revisions as it counted
+        saves (a save that changes nothing writes no revision and must not be counted)."""
+
+        async def checked(seconds: float) -> Sample:
+            before = self.db.slots(set_name)[:clients]
+            sample = await measure(seconds)
+            self.db.settle()
+            after = self.db.slots(set_name)[:clients]
+            written = sum(a[1] - b[1] for a, b in zip(after, before, strict=True))
+            saves = sample.extra.get("saves", 0.0)
+            if written < saves:
+                raise BenchError(
+                    f"{set_name}: {saves:.0f} saves counted, {written} revisions written"
+                )
+            return replace(sample, extra={**sample.extra, "revisions": float(written)})
+
+        return checked

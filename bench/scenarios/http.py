@@ -31,7 +31,7 @@ def http_variant(ctx: Context, server: Server, size_kb: int, clients: int) -> Va
         return sample
 
     params = {"clients": clients, "size_kb": size_kb, "server_processes": server.processes}
-    return Variant("HTTP PATCH (wrk)", params, measure)
+    return Variant("HTTP PATCH (wrk)", params, ctx.counted(set_name, clients, measure))
 
 
 def direct_variant(ctx: Context, size_kb: int, clients: int) -> Variant:
@@ -42,7 +42,8 @@ def direct_variant(ctx: Context, size_kb: int, clients: int) -> Variant:
         slots = [Slot(lecture, revision) for lecture, revision in ctx.db.slots(set_name)[:clients]]
         return await drive(ctx.db.runtime, slots, save, seconds, autocommit=True)
 
-    return Variant("lecture_save via psycopg", {"clients": clients, "size_kb": size_kb}, measure)
+    params = {"clients": clients, "size_kb": size_kb}
+    return Variant("lecture_save via psycopg", params, ctx.counted(set_name, clients, measure))
 
 
 async def run(ctx: Context) -> None:

@@ -108,9 +108,8 @@ def variants(ctx: Context, network: Network) -> list[Variant]:
             share = proxy_cpu / (time.monotonic() - proxy_started)
             return replace(sample, extra={**sample.extra, "proxy_cpu": share})
 
-        return Variant(
-            name, {"clients": CLIENTS, "size_kb": SIZE_KB, "network": network.label}, measure
-        )
+        params = {"clients": CLIENTS, "size_kb": SIZE_KB, "network": network.label}
+        return Variant(name, params, ctx.counted(set_name, CLIENTS, measure))
 
     return [
         variant("one-call save", network.runtime, True, "one-call"),
@@ -119,7 +118,9 @@ def variants(ctx: Context, network: Network) -> list[Variant]:
 
 
 async def run(ctx: Context) -> None:
-    loopback = Network("loopback", ctx.db.runtime, ctx.db.owner)
+    host = str(conninfo_to_dict(ctx.db.url).get("host") or "")
+    local = "Unix socket" if host.startswith("/") else "loopback"
+    loopback = Network(local, ctx.db.runtime, ctx.db.owner)
     with delaying_proxy(ctx) as proxied:
         added = round_trip_ms(proxied.runtime) - round_trip_ms(loopback.runtime)
         ctx.results.note(

@@ -32,20 +32,28 @@ async def run(ctx: Context) -> None:
         case = f"{SIZE_KB} KB, {clients} clients"
         variants = [
             pgbench_variant(
-                "save", ctx.db.runtime, "wrapped_save.sql", engine_set, clients, notify=False
-            ),
+                ctx,
+                name,
+                conninfo=ctx.db.runtime,
+                script="wrapped_save.sql",
+                set_name=engine_set,
+                clients=clients,
+                notify=notify,
+            )
+            for name, notify in (("save", False), ("save + pg_notify", True))
+        ] + [
             pgbench_variant(
-                "save + pg_notify",
-                ctx.db.runtime,
-                "wrapped_save.sql",
-                engine_set,
-                clients,
-                notify=True,
-            ),
-            pgbench_variant("bare save", ctx.db.owner, "bare_save.sql", bare_set, clients),
-            pgbench_variant(
-                "bare save + pg_notify", ctx.db.owner, "bare_save_notify.sql", bare_set, clients
-            ),
+                ctx,
+                name,
+                conninfo=ctx.db.owner,
+                script=script,
+                set_name=bare_set,
+                clients=clients,
+            )
+            for name, script in (
+                ("bare save", "bare_save.sql"),
+                ("bare save + pg_notify", "bare_save_notify.sql"),
+            )
         ]
         samples = await ctx.results.run("notify", case, variants, warmup=ctx.config.warmup)
         ctx.results.compare(

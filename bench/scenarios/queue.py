@@ -75,11 +75,8 @@ def variant(ctx: Context, rate: int, notify: bool) -> Variant:
         jobs_per_s = deferred / (time.monotonic() - started)
         return replace(sample, extra={**sample.extra, "jobs_per_s": jobs_per_s})
 
-    return Variant(
-        name,
-        {"clients": CLIENTS, "size_kb": SIZE_KB, "jobs_per_s": rate, "queue_notify": notify},
-        measure,
-    )
+    params = {"clients": CLIENTS, "size_kb": SIZE_KB, "jobs_per_s": rate, "queue_notify": notify}
+    return Variant(name, params, ctx.counted(set_name, CLIENTS, measure))
 
 
 async def run(ctx: Context) -> None:

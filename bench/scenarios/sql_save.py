@@ -14,12 +14,13 @@ TARGET = "≥ 0.75"
 
 
 def pgbench_variant(
+    ctx: Context,
     name: str,
+    *,
     conninfo: str,
     script: str,
     set_name: str,
     clients: int,
-    *,
     notify: bool | None = None,
 ) -> Variant:
     """A pgbench script over a lecture set, one lecture per client."""
@@ -30,7 +31,8 @@ def pgbench_variant(
     async def measure(seconds: float) -> Sample:
         return await pgbench(conninfo, script, clients, seconds, variables)
 
-    return Variant(name, {"script": script, "set": set_name, "clients": clients}, measure)
+    params = {"script": script, "set": set_name, "clients": clients}
+    return Variant(name, params, ctx.counted(set_name, clients, measure))
 
 
 async def run(ctx: Context) -> None:
@@ -40,10 +42,20 @@ async def run(ctx: Context) -> None:
         for count in CLIENTS:
             case = f"{size} KB, {clients_label(count)}"
             engine = pgbench_variant(
-                "api.lecture_save", ctx.db.runtime, "lecture_save.sql", engine_set, count
+                ctx,
+                "api.lecture_save",
+                conninfo=ctx.db.runtime,
+                script="lecture_save.sql",
+                set_name=engine_set,
+                clients=count,
             )
             bare = pgbench_variant(
-                "bare UPDATE + history INSERT", ctx.db.owner, "bare_save.sql", bare_set, count
+                ctx,
+                "bare UPDATE + history INSERT",
+                conninfo=ctx.db.owner,
+                script="bare_save.sql",
+                set_name=bare_set,
+                clients=count,
             )
             samples = await ctx.results.run("sql", case, [engine, bare], warmup=ctx.config.warmup)
             ctx.results.compare(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.cli import SCENARIOS as RUNNERS
 from bench.config import DEFAULT_OUTPUT, SCENARIOS, parse
 from bench.payloads import payload
 from bench.report import markdown
@@ -116,3 +117,7 @@ def test_payload_versions_are_valid_sized_and_differ_by_title_and_one_clip(size_
     clips_a, clips_b = a["timeline"]["tracks"]["visual"], b["timeline"]["tracks"]["visual"]
     assert [x == y for x, y in zip(clips_a, clips_b, strict=True)].count(False) == 1
     assert (sections.for_revision(4), sections.for_revision(7)) == (sections.a, sections.b)
+
+
+def test_every_scenario_name_has_a_runner() -> None:
+    assert tuple(RUNNERS) == SCENARIOS
