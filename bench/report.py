@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -74,7 +75,7 @@ def write_json(path: Path, results: Results, config: Config, server: dict[str, A
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": _cpus(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "server": server,
         "config": {**asdict(config), "output": str(config.output)},
         "comparisons": [asdict(c) for c in results.comparisons],
@@ -82,9 +83,3 @@ def write_json(path: Path, results: Results, config: Config, server: dict[str, A
         "measurements": results.raw,
     }
     path.write_text(json.dumps(document, indent=2, default=str) + "\n")
-
-
-def _cpus() -> int:
-    import os  # noqa: PLC0415
-
-    return os.cpu_count() or 1
