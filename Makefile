@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench clean json-schema
+.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -54,8 +54,16 @@ schema-snapshot: install ## Refresh tests/db/schema_snapshot.pg*.sql (test serve
 	$(BIN)/pytest -q tests/db/test_schema_snapshot.py; \
 	status=$$?; TUTOPANDA_HOME=.tutopanda/snapshot $(BIN)/tutopanda db stop; exit $$status
 
-bench: install ## Run the benchmarks (ratios against baselines measured in the same run)
-	$(BIN)/python -m bench
+bench: install bench-tools ## Measure the save path (~12 min; BENCH_ARGS="--smoke" ~1 min, "--only http", --help)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-tools: ## Install wrk (the HTTP load generator of `make bench`) when it is missing
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q wrk; }; \
+	  else \
+	    echo "make bench needs wrk: install it (Debian/Ubuntu: sudo apt-get install wrk)" >&2; exit 2; \
+	  fi; }
 
 clean: ## Remove the virtualenv and caches (keeps .tutopanda data)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

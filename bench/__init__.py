@@ -1,1 +1,1 @@
-"""Benchmarks that print ratios against baselines measured in the same run."""
+"""`make bench`: the save path measured from outside, as ratios against same-job baselines."""

@@ -1,0 +1,112 @@
+"""`tutopanda serve --no-worker` on a free loopback port, for wrk to drive."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.database import BENCH_USER, BenchDatabase
+from bench.tools import BenchError, free_port
+from tutopanda.api.auth import issue_token
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running API: where it listens, its process (for CPU accounting) and a bearer token."""
+
+    base_url: str
+    pid: int
+    token: str
+    processes: int
+
+
+def check_processes(processes: int) -> None:
+    """More than one server process needs `tutopanda serve --workers N`: fail before starting."""
+    if processes != 1 and not _supports_workers():
+        raise BenchError("tutopanda serve has no --workers option yet: use --server-processes 1")
+
+
+def _supports_workers() -> bool:
+    shown = subprocess.run(
+        [sys.executable, "-m", "tutopanda", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
+    return "--workers" in shown.stdout
+
+
+@contextlib.contextmanager
+def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Server]:
+    """Run the API (no in-process worker) with `processes` server processes until the block ends.
+
+    More than one process needs `tutopanda serve --workers N`. Its output goes to `log_path`.
+    """
+    check_processes(processes)
+    port = free_port()
+    secret = secrets.token_urlsafe(48)
+    workers = [] if processes == 1 else ["--workers", str(processes)]
+    with (
+        tempfile.TemporaryDirectory(prefix="tutopanda-bench-home-") as home,
+        log_path.open("wb") as log,
+    ):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tutopanda",
+                "serve",
+                "--no-worker",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *workers,
+            ],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": db.url,
+                "TUTOPANDA_JWT_SECRET": secret,
+                "TUTOPANDA_HOME": home,
+                "TUTOPANDA_LOG_LEVEL": "WARNING",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(process, base, log_path)
+            yield Server(base, process.pid, issue_token(secret, BENCH_USER), processes)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            lines = log.read_text("utf-8", "replace").strip().splitlines()
+            raise BenchError(
+                f"tutopanda serve exited: {lines[-1] if lines else process.returncode}"
+            )
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise BenchError("tutopanda serve did not become ready in 60 s")
+        time.sleep(0.1)
