@@ -7,6 +7,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from tutopanda.db import embedded
 from tutopanda.settings import Settings
 
+OWNER_ROLE = "tutopanda_owner"  # owns app/api/audit; SECURITY DEFINER functions run as it
 RUNTIME_ROLE = "tutopanda_runtime"  # the API and the workers: EXECUTE api.*, use the queue
 AUDITOR_ROLE = "tutopanda_auditor"  # auditors: SELECT audit.*
 
