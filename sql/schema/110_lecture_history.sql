@@ -1,88 +1,175 @@
 -- The single writer of lecture content and the append-only history behind it.
 
--- app.lecture_commit: write sections to a locked lecture as its next revision, with its history
--- row — the only code that changes lecture content. Each thing once: the content is built once,
--- only the changed sections are hashed, the chain head comes from the lecture row, and history
--- stores a delta (or a keyframe every KEYFRAME_EVERY revisions). Writes nothing when nothing differs.
-CREATE OR REPLACE FUNCTION app.lecture_commit(
-    p_lecture app.video_lectures,
-    p_sections jsonb,
-    p_actor text,
-    p_source text,
-    p_run_id text DEFAULT NULL,
-    p_forced boolean DEFAULT false,
-    p_restored_from integer DEFAULT NULL
+-- app.lecture_sections_changed_since: did a revision after `p_revision` change any of the
+-- sections sent? The test of the section-merge save mode.
+CREATE OR REPLACE FUNCTION app.lecture_sections_changed_since(
+    p_lecture_id integer, p_revision integer, p_sections jsonb
 )
-RETURNS TABLE (revision integer, updated_at timestamptz, changed_sections text[])
+RETURNS boolean
 LANGUAGE plpgsql
+STABLE
 AS $$
-DECLARE
-    c_keyframe_every CONSTANT integer := 32;  -- at most 31 deltas to apply to read a revision
-    v_before jsonb := app.lecture_content(p_lecture);
-    v_changed text[] := ARRAY(
-        SELECT e.key FROM jsonb_each(p_sections) AS e
-        WHERE (v_before -> e.key) IS DISTINCT FROM e.value ORDER BY e.key);
-    v_after jsonb;
-    v_hashes jsonb;
-    v_delta jsonb;
-    v_revision integer := p_lecture.revision + 1;
-    v_at timestamptz := clock_timestamp();
-    v_hash bytea;
 BEGIN
-    IF cardinality(v_changed) = 0 THEN
-        RETURN QUERY SELECT p_lecture.revision, p_lecture.updated_at, v_changed;
-        RETURN;
-    END IF;
-    v_after := v_before || p_sections;
-    v_hashes := coalesce(p_lecture.section_hashes, app.section_hashes(v_before))
-        || (SELECT jsonb_object_agg(k, audit.section_hash(v_after -> k)) FROM unnest(v_changed) AS k);
-    IF v_revision - coalesce(p_lecture.keyframe_revision, -c_keyframe_every) < c_keyframe_every THEN
-        v_delta := app.history_delta(v_before, v_after, v_changed, v_hashes);
-    END IF;
-    v_hash := audit.revision_hash_v2(
-        coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
-        p_lecture.id, v_revision, v_hashes, p_actor, p_source, p_run_id, v_changed, p_forced,
-        p_restored_from, v_at);
-    PERFORM app.lecture_store(p_lecture.id, v_after, v_revision, v_at, v_hashes, v_hash,
-                              CASE WHEN v_delta IS NULL THEN v_revision
-                                   ELSE p_lecture.keyframe_revision END);
-    INSERT INTO app.lecture_revisions AS r
-        (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections, forced,
-         restored_from, created_at, prev_hash, hash)
-    VALUES (p_lecture.id, v_revision, CASE WHEN v_delta IS NULL THEN v_after END, v_delta, p_actor,
-            p_source, p_run_id, v_changed, p_forced, p_restored_from, v_at,
-            coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
-            v_hash);
-    RETURN QUERY SELECT v_revision, v_at, v_changed;
+    RETURN EXISTS (
+        SELECT FROM app.lecture_revisions AS r
+        WHERE r.lecture_id = p_lecture_id AND r.revision > p_revision
+          AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections)));
 END
 $$;
 
--- app.lecture_save_outcome: what a save or a restore answers once it has decided.
--- p_apply: write p_sections to the locked lecture (saved, new revision); otherwise conflict
--- with the latest snapshot.
-CREATE OR REPLACE FUNCTION app.lecture_save_outcome(
-    p_lecture app.video_lectures,
-    p_apply boolean,
+-- app.lecture_write: THE writer of lecture content (saves, restores, workflow steps): decides
+-- saved or conflict, and writes the changed sections as the next revision with its history row.
+-- Each thing once, without a lock: one read of the lecture (revision, chain head, section
+-- hashes) and one pass over the sent sections (which differ, by hash: text-exact), then an
+-- UPDATE that applies only if the lecture is still at the revision read — else it reads again
+-- and decides again. Only the changed sections are hashed and written; history stores their
+-- change (a keyframe of the whole content every 32 revisions). A write without a base revision
+-- goes on any revision (workflow steps); without a user, the owner is not checked. Merge:
+-- applies on a newer revision when none of the sent sections changed since the base.
+-- PL/pgSQL all through, calling no SQL-language function: every plan is cached per session.
+CREATE OR REPLACE FUNCTION app.lecture_write(
+    p_lecture_id integer,
+    p_user_id text,
     p_sections jsonb,
+    p_base_revision integer,
+    p_force boolean,
+    p_merge boolean,
     p_actor text,
-    p_forced boolean,
-    p_restored_from integer DEFAULT NULL
-)
-RETURNS TABLE (
-    status text, revision integer, updated_at timestamptz, changed_sections text[], lecture jsonb
+    p_source text,
+    p_run_id text DEFAULT NULL,
+    p_restored_from integer DEFAULT NULL,
+    OUT status text,
+    OUT revision integer,
+    OUT updated_at timestamptz,
+    OUT changed_sections text[],
+    OUT lecture jsonb
 )
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v record;
+    v_stored bytea;  -- the section digests of the content read, then of the content written
+    v_slot integer;
+    v_digest bytea;
+    v_key text;
+    v_value jsonb;
+    v_types text[];
+    v_hash_of text;
+    v_changes jsonb;
+    v_changed text[];
+    v_hashes jsonb;
+    v_large text[];
+    v_unchanged text[];
+    v_next integer;
+    v_at timestamptz;
+    v_keyframe boolean;
+    v_forced boolean;
+    v_old jsonb;
+    v_prev bytea;
+    v_hash bytea;
 BEGIN
-    IF p_apply THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture, p_sections, p_actor, 'app', NULL, p_forced,
-                                p_restored_from) AS c;
-    ELSE
-        RETURN QUERY SELECT 'conflict'::text, p_lecture.revision, p_lecture.updated_at, '{}'::text[],
-                            app.lecture_snapshot(p_lecture);
+    IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
+        PERFORM app.lecture_sections_refuse(p_sections, NULL, NULL, NULL);
     END IF;
+    LOOP
+        SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
+        INTO v FROM app.video_lectures AS l
+        WHERE l.id = p_lecture_id
+          AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
+        END IF;
+        -- One pass over the sent sections: refuse what cannot be stored, keep what differs from
+        -- the stored content (by hash, so text-exact). Simple expressions only: no query each.
+        v_stored := v.section_digests;
+        IF octet_length(v_stored) IS DISTINCT FROM 16 * app.lecture_section_count() THEN
+            v_stored := app.section_digests(app.lecture_contents(p_lecture_id));  -- first save
+        END IF;
+        v_hashes := '{}';
+        v_changed := '{}';
+        v_unchanged := '{}';
+        v_large := NULL;
+        FOR v_key, v_value IN SELECT e.key, e.value FROM jsonb_each(p_sections) AS e ORDER BY e.key LOOP
+            v_types := app.lecture_section_types(v_key);
+            IF v_types IS NULL OR NOT jsonb_typeof(v_value) = ANY (v_types)
+               OR (v_key = 'title' AND length(v_value #>> '{}') NOT BETWEEN 1 AND 500) THEN
+                PERFORM app.lecture_sections_refuse(p_sections, v_key, jsonb_typeof(v_value), v_types);
+            END IF;
+            v_hash_of := audit.section_hash(v_value);
+            v_digest := decode(left(v_hash_of, 32), 'hex');
+            v_slot := 16 * app.lecture_section_slot(v_key);
+            IF substring(v_stored FROM v_slot + 1 FOR 16) = v_digest THEN
+                v_unchanged := v_unchanged || v_key;
+                CONTINUE;
+            END IF;
+            v_stored := overlay(v_stored PLACING v_digest FROM v_slot + 1 FOR 16);
+            v_hashes := v_hashes || jsonb_build_object(v_key, v_hash_of);
+            v_changed := v_changed || v_key;
+            IF pg_column_size(v_value) > 4096 THEN
+                v_large := v_large || v_key;
+            END IF;
+        END LOOP;
+        -- Usually every sent section changed: then the changes are what was sent, not a copy.
+        v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
+                          ELSE p_sections - v_unchanged END;
+        IF p_base_revision <> v.revision AND NOT p_force AND NOT (
+                  p_merge AND p_base_revision < v.revision
+                  AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision,
+                                                             p_sections)) THEN
+            SELECT 'conflict', v.revision, v.updated_at, '{}', app.lecture_snapshot(l)
+            INTO status, revision, updated_at, changed_sections, lecture
+            FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+            RETURN;
+        ELSIF cardinality(v_changed) = 0 THEN
+            status := 'saved';
+            revision := v.revision;
+            updated_at := v.updated_at;
+            changed_sections := '{}';
+            RETURN;
+        END IF;
+        v_next := v.revision + 1;
+        v_at := clock_timestamp();
+        v_forced := coalesce(p_base_revision <> v.revision AND p_force, false);
+        v_keyframe := v_next - v.keyframe_revision < 32 IS NOT TRUE;
+        IF NOT v_keyframe AND v_large IS NOT NULL THEN
+            v_old := app.lecture_sections_of(p_lecture_id, v_large);  -- before they are replaced
+        END IF;
+        v_prev := coalesce(v.history_hash, app.history_head(p_lecture_id, v.revision));
+        v_hash := audit.revision_hash_v2(
+            v_prev, p_lecture_id, v_next,
+            CASE WHEN v.history_hash IS NULL  -- the first row after version-1 rows covers all
+                 THEN app.section_hashes(app.lecture_contents(p_lecture_id) || v_changes)
+                 ELSE v_hashes END,
+            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at);
+        IF app.lecture_store(p_lecture_id, v_changes, v_next, v_at, v_stored, v_hash,
+                             CASE WHEN v_keyframe THEN v_next ELSE v.keyframe_revision END) THEN
+            INSERT INTO app.lecture_revisions AS r
+                (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections,
+                 forced, restored_from, created_at, prev_hash, hash)
+            VALUES (p_lecture_id, v_next,
+                    CASE WHEN v_keyframe THEN app.lecture_contents(p_lecture_id) END,
+                    CASE WHEN v_keyframe THEN NULL WHEN v_large IS NULL THEN v_changes
+                         ELSE app.history_delta(v_old, v_changes, v_hashes) END,
+                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at, v_prev,
+                    v_hash);
+            status := 'saved';
+            revision := v_next;
+            updated_at := v_at;
+            changed_sections := v_changed;
+            RETURN;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- app.lecture_contents: the current content of a lecture by id (a keyframe's content).
+CREATE OR REPLACE FUNCTION app.lecture_contents(p_lecture_id integer)
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+AS $$
+BEGIN
+    RETURN (SELECT app.lecture_content(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
 END
 $$;
 
@@ -97,16 +184,16 @@ AS $$
     WHERE r.lecture_id = p_lecture_id AND r.revision = p_revision;
 $$;
 
--- app.history_start: the revision-0 history row of a new lecture (a keyframe starting its chain).
--- Called by lecture creation; sets the lecture's section hashes, chain head and keyframe.
+-- app.history_start: the revision-0 history row of a new lecture, a keyframe starting its chain
+-- (the first row of a chain covers every section). Called by lecture creation.
 CREATE OR REPLACE FUNCTION app.history_start(p_lecture app.video_lectures, p_actor text)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
     v_content jsonb := app.lecture_content(p_lecture);
-    v_hashes jsonb := app.section_hashes(v_content);
-    v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision, v_hashes,
+    v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision,
+                                           app.section_hashes(v_content),
                                            p_actor, 'app', NULL, '{}', false, NULL,
                                            p_lecture.updated_at);
 BEGIN
@@ -115,24 +202,10 @@ BEGIN
     VALUES (p_lecture.id, p_lecture.revision, v_content, p_actor, 'app', '{}',
             p_lecture.updated_at, v_hash);
     UPDATE app.video_lectures AS l
-    SET section_hashes = v_hashes, history_hash = v_hash, keyframe_revision = p_lecture.revision
+    SET section_digests = app.section_digests(v_content), history_hash = v_hash,
+        keyframe_revision = p_lecture.revision
     WHERE l.id = p_lecture.id;
 END
-$$;
-
--- app.lecture_sections_changed_since: did a revision after `p_revision` change any of these?
--- The test of the section-merge save mode.
-CREATE OR REPLACE FUNCTION app.lecture_sections_changed_since(
-    p_lecture_id integer, p_revision integer, p_sections text[]
-)
-RETURNS boolean
-LANGUAGE sql
-STABLE
-AS $$
-    SELECT EXISTS (
-        SELECT FROM app.lecture_revisions AS r
-        WHERE r.lecture_id = p_lecture_id AND r.revision > p_revision
-          AND r.changed_sections && p_sections);
 $$;
 
 -- app.lecture_revisions_guard: history rows are never updated, nor deleted on their own.

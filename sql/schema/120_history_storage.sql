@@ -1,12 +1,24 @@
 -- How history is stored: keyframes (full content) and deltas (the change from the revision
 -- before), rebuilt into any revision's content; per-section hashes behind the hash chain.
 
+-- app.section_digests: the first 16 bytes of audit.section_hash of every section of a content
+-- object, in the order of app.lecture_sections() (what a lecture row keeps to detect changes).
+CREATE OR REPLACE FUNCTION app.section_digests(p_content jsonb)
+RETURNS bytea
+LANGUAGE sql
+STABLE
+AS $$
+    SELECT string_agg(decode(left(audit.section_hash(coalesce(p_content -> s.name, 'null')), 32),
+                             'hex'), ''::bytea ORDER BY s.position)
+    FROM app.lecture_sections() WITH ORDINALITY AS s (name, json_types, position);
+$$;
+
 -- app.section_hashes: audit.section_hash of every section of a content object, {section: hex}.
 -- What a lecture carries forward so that a save rehashes only the sections it changed.
 CREATE OR REPLACE FUNCTION app.section_hashes(p_content jsonb)
 RETURNS jsonb
 LANGUAGE sql
-IMMUTABLE
+STABLE
 AS $$
     SELECT jsonb_object_agg(s.name, audit.section_hash(coalesce(p_content -> s.name, 'null')))
     FROM app.lecture_sections() AS s;
@@ -48,7 +60,8 @@ BEGIN
 END
 $$;
 
--- app.json_apply: apply operations of app.json_delta to a document, in order.
+-- app.json_apply: apply a history delta to a content document: an object replaces whole
+-- sections (doc || delta); an array holds operations of app.json_delta, applied in order.
 -- The inverse of json_delta: json_apply(a, json_delta(a, b)) = b.
 CREATE OR REPLACE FUNCTION app.json_apply(p_document jsonb, p_operations jsonb)
 RETURNS jsonb
@@ -58,6 +71,9 @@ AS $$
 DECLARE
     v_operation jsonb;
 BEGIN
+    IF jsonb_typeof(p_operations) = 'object' THEN
+        RETURN p_document || p_operations;
+    END IF;
     FOR v_operation IN SELECT o.value FROM jsonb_array_elements(p_operations) AS o LOOP
         IF v_operation ? 'v' THEN
             p_document := jsonb_set(p_document,
@@ -71,36 +87,34 @@ BEGIN
 END
 $$;
 
--- app.history_delta: what a history row stores for a change from p_before to p_after, or NULL
--- when the full content is smaller to keep. Small sections are stored whole; a large one as its
--- delta, kept only when rebuilding it gives the very same JSON text (1 and 1.0 are equal to jsonb).
-CREATE OR REPLACE FUNCTION app.history_delta(
-    p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb
-)
+-- app.history_delta: what a history row stores for the changed sections p_changes (new values,
+-- p_hashes their hashes). A small section is stored whole; a large one (its old value is in
+-- p_old) as its app.json_delta, kept only when rebuilding it gives the very same JSON text
+-- (1 and 1.0 are equal to jsonb, not as text), else whole.
+CREATE OR REPLACE FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
-IMMUTABLE
+STABLE
 AS $$
 DECLARE
     v_section text;
     v_delta jsonb := '[]';
     v_part jsonb;
 BEGIN
-    FOREACH v_section IN ARRAY p_changed LOOP
+    FOR v_section IN SELECT k FROM jsonb_object_keys(p_changes) AS k ORDER BY k LOOP
         v_part := NULL;
-        IF pg_column_size(p_after -> v_section) > 4096 THEN
+        IF p_old ? v_section THEN
             v_part := coalesce(jsonb_agg(d), '[]')
-                FROM app.json_delta(p_before -> v_section, p_after -> v_section, ARRAY[v_section]) AS d;
-            IF audit.section_hash(app.json_apply(jsonb_build_object(v_section, p_before -> v_section),
-                                                 v_part) -> v_section)
-               IS DISTINCT FROM p_section_hashes ->> v_section THEN
+                FROM app.json_delta(p_old -> v_section, p_changes -> v_section, ARRAY[v_section]) AS d;
+            IF audit.section_hash(app.json_apply(p_old, v_part) -> v_section)
+               IS DISTINCT FROM p_hashes ->> v_section THEN
                 v_part := NULL;
             END IF;
         END IF;
         v_delta := v_delta || coalesce(v_part, jsonb_build_array(jsonb_build_object(
-            'p', jsonb_build_array(v_section), 'v', p_after -> v_section)));
+            'p', jsonb_build_array(v_section), 'v', p_changes -> v_section)));
     END LOOP;
-    RETURN CASE WHEN pg_column_size(v_delta) * 2 < pg_column_size(p_after) THEN v_delta END;
+    RETURN v_delta;
 END
 $$;
 
@@ -131,8 +145,9 @@ END
 $$;
 
 -- app.history_walk: every history row of a lecture checked against its hash and its predecessor,
--- walking the history in order (a delta row's content is the previous content plus its delta).
--- A delta may only touch the sections its row says it changed; every flag is true when untouched.
+-- walking the history in order. A row's hash covers the sections it changed (all of them for a
+-- chain's first row, or after a version-1 row); a delta may touch only those sections, and a
+-- keyframe must agree with the rows before it on every other section.
 CREATE OR REPLACE FUNCTION app.history_walk(p_lecture_id integer)
 RETURNS TABLE (
     revision integer, hash bytea, content_intact boolean, link_intact boolean,
@@ -143,41 +158,40 @@ STABLE
 AS $$
 DECLARE
     v_row app.lecture_revisions;
+    v_state jsonb;  -- the content after the previous row
     v_content jsonb;
-    v_hashes jsonb;
+    v_covered text[];
+    v_consistent boolean;
     v_expected bytea;
-    v_in_bounds boolean;
     v_previous app.lecture_revisions;
 BEGIN
     FOR v_row IN SELECT r.* FROM app.lecture_revisions AS r
                  WHERE r.lecture_id = p_lecture_id ORDER BY r.revision LOOP
-        v_in_bounds := v_row.delta IS NULL OR NOT EXISTS (
-            SELECT FROM jsonb_array_elements(v_row.delta) AS o
-            WHERE NOT (o.value -> 'p' ->> 0) = ANY (v_row.changed_sections));
-        v_content := coalesce(v_row.data, app.json_apply(v_content, v_row.delta));
-        IF v_row.hash_version = 1 THEN
-            v_hashes := NULL;  -- version-1 rows hash their full data
-            v_expected := audit.revision_hash(
+        v_content := coalesce(v_row.data, app.json_apply(v_state, v_row.delta));
+        v_covered := CASE WHEN v_state IS NULL OR v_previous.hash_version = 1
+                          THEN ARRAY(SELECT s.name FROM app.lecture_sections() AS s)
+                          ELSE v_row.changed_sections END;
+        v_consistent := NOT EXISTS (  -- nothing outside the covered sections moved
+            SELECT FROM app.lecture_sections() AS s
+            WHERE v_row.hash_version = 2 AND v_state IS NOT NULL AND NOT s.name = ANY (v_covered)
+              AND (v_state -> s.name)::text IS DISTINCT FROM (v_content -> s.name)::text);
+        v_expected := CASE WHEN v_row.hash_version = 1 THEN audit.revision_hash(
                 v_row.prev_hash, v_row.lecture_id, v_row.revision, v_row.data, v_row.created_by,
                 v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at);
-        ELSE
-            v_hashes := CASE WHEN v_row.data IS NOT NULL OR v_hashes IS NULL
-                             THEN app.section_hashes(v_content)
-                             ELSE v_hashes || (SELECT jsonb_object_agg(k, audit.section_hash(
-                                                   coalesce(v_content -> k, 'null')))
-                                               FROM unnest(v_row.changed_sections) AS k) END;
-            v_expected := audit.revision_hash_v2(
-                v_row.prev_hash, v_row.lecture_id, v_row.revision, v_hashes, v_row.created_by,
-                v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at);
-        END IF;
+                v_row.restored_from, v_row.created_at)
+            ELSE audit.revision_hash_v2(
+                v_row.prev_hash, v_row.lecture_id, v_row.revision,
+                (SELECT jsonb_object_agg(k, audit.section_hash(coalesce(v_content -> k, 'null')))
+                 FROM unnest(v_covered) AS k),
+                v_row.created_by, v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
+                v_row.restored_from, v_row.created_at) END;
         revision := v_row.revision;
         hash := v_row.hash;
-        content_intact := v_in_bounds AND v_expected IS NOT DISTINCT FROM v_row.hash;
+        content_intact := v_consistent AND v_expected IS NOT DISTINCT FROM v_row.hash;
         link_intact := v_row.prev_hash IS NOT DISTINCT FROM v_previous.hash;
         sequence_intact := coalesce(v_row.revision = v_previous.revision + 1, v_row.revision = 0);
         RETURN NEXT;
+        v_state := v_content;
         v_previous := v_row;
     END LOOP;
 END

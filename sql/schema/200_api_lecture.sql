@@ -2,12 +2,15 @@
 
 CREATE OR REPLACE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer)
 RETURNS jsonb
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT app.lecture_snapshot(app.lecture_owned(p_user_id, p_lecture_id));
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN (SELECT app.lecture_snapshot(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
+END
 $$;
 COMMENT ON FUNCTION api.lecture_get(text, integer) IS
     'A lecture of a user as JSON (sections, id, projectId, revision, updatedAt). PT404: missing '
@@ -19,30 +22,30 @@ CREATE OR REPLACE FUNCTION api.lecture_save(
     p_base_revision integer,
     p_sections jsonb,
     p_merge boolean DEFAULT false,
-    p_force boolean DEFAULT false
-)
-RETURNS TABLE (
-    status text, revision integer, updated_at timestamptz, changed_sections text[], lecture jsonb
+    p_force boolean DEFAULT false,
+    OUT status text,
+    OUT revision integer,
+    OUT updated_at timestamptz,
+    OUT changed_sections text[],
+    OUT lecture jsonb
 )
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_sent text[] := app.lecture_sections_check(p_sections);
-    v_lecture app.video_lectures;
+    v record;
 BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    v_lecture := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        v_lecture,
-        p_base_revision = v_lecture.revision OR coalesce(p_force, false) OR (
-            coalesce(p_merge, false) AND p_base_revision < v_lecture.revision
-            AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)),
-        p_sections, p_user_id,
-        p_forced => p_base_revision <> v_lecture.revision AND coalesce(p_force, false));
+    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                           coalesce(p_force, false), coalesce(p_merge, false), p_user_id, 'app');
+    status := v.status;
+    revision := v.revision;
+    updated_at := v.updated_at;
+    changed_sections := v.changed_sections;
+    lecture := v.lecture;
 END
 $$;
 COMMENT ON FUNCTION api.lecture_save(text, integer, integer, jsonb, boolean, boolean) IS

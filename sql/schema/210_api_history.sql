@@ -80,19 +80,20 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    v_data jsonb := app.revision_content(p_lecture_id, p_revision);
+    v_data jsonb;
 BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    v_data := app.revision_content(p_lecture_id, p_revision);
     IF v_data IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        v_lecture, p_base_revision = v_lecture.revision OR coalesce(p_force, false),
+    RETURN QUERY SELECT * FROM app.lecture_write(
+        p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
-        p_user_id, p_forced => p_base_revision <> v_lecture.revision,
+        p_base_revision, coalesce(p_force, false), false, p_user_id, 'app',
         p_restored_from => p_revision);
 END
 $$;

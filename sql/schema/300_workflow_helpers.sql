@@ -92,16 +92,12 @@ DECLARE
     v_run app.workflow_runs;
 BEGIN
     IF p_lock THEN
-        SELECT r.* INTO v_run FROM app.workflow_runs AS r
-        JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id))
         FOR UPDATE OF r;
     ELSE
-        SELECT r.* INTO v_run FROM app.workflow_runs AS r
-        JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id);
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);

@@ -106,16 +106,12 @@ CREATE OR REPLACE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_se
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
-DECLARE
-    v_lecture app.video_lectures;
 BEGIN
-    SELECT l.* INTO STRICT v_lecture
-    FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id FOR UPDATE;
     IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN v_lecture.revision;
+        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
     END IF;
-    PERFORM app.lecture_sections_check(p_sections);
-    RETURN (SELECT c.revision FROM app.lecture_commit(v_lecture, p_sections, p_run.user_id,
-                                                      'workflow', p_run.run_id) AS c);
+    RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
+                                                     false, false, p_run.user_id, 'workflow',
+                                                     p_run.run_id) AS w);
 END
 $$;

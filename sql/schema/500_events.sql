@@ -56,16 +56,20 @@ COMMENT ON FUNCTION api.events_publish() IS
 
 CREATE OR REPLACE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer)
 RETURNS TABLE (revision integer, progress_seq integer, runs jsonb)
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
         FROM app.workflow_runs AS r
         WHERE r.lecture_id = l.id AND r.status IN ('queued', 'running')), '[]')
-    FROM app.lecture_owned(p_user_id, p_lecture_id) AS l;
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+END
 $$;
 COMMENT ON FUNCTION api.lecture_stream_open(text, integer) IS
     'Where a lecture''s event stream starts for its owner: revision, last run event number and the '

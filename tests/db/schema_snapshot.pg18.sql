@@ -102,10 +102,13 @@ ALTER FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer
 COMMENT ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) IS 'A lecture''s events after revision p_after_revision and run event p_after_seq, in commit order: lecture.revised (history rows) and workflow.progress (run events). For the API''s event hub, which has checked the subscriber''s ownership with api.lecture_stream_open.';
 
 CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT app.lecture_snapshot(app.lecture_owned(p_user_id, p_lecture_id));
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN (SELECT app.lecture_snapshot(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
+END
 $$;
 
 ALTER FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
@@ -141,19 +144,20 @@ CREATE FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revi
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_lecture app.video_lectures := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    v_data jsonb := app.revision_content(p_lecture_id, p_revision);
+    v_data jsonb;
 BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    v_data := app.revision_content(p_lecture_id, p_revision);
     IF v_data IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('lecture %s has no revision %s', p_lecture_id, p_revision);
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        v_lecture, p_base_revision = v_lecture.revision OR coalesce(p_force, false),
+    RETURN QUERY SELECT * FROM app.lecture_write(
+        p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
-        p_user_id, p_forced => p_base_revision <> v_lecture.revision,
+        p_base_revision, coalesce(p_force, false), false, p_user_id, 'app',
         p_restored_from => p_revision);
 END
 $$;
@@ -185,41 +189,43 @@ ALTER FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_
 
 COMMENT ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) IS 'One revision of a lecture with the full snapshot after that write. PT404: lecture or revision not found.';
 
-CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
+CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_sent text[] := app.lecture_sections_check(p_sections);
-    v_lecture app.video_lectures;
+    v record;
 BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    v_lecture := app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    RETURN QUERY SELECT * FROM app.lecture_save_outcome(
-        v_lecture,
-        p_base_revision = v_lecture.revision OR coalesce(p_force, false) OR (
-            coalesce(p_merge, false) AND p_base_revision < v_lecture.revision
-            AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision, v_sent)),
-        p_sections, p_user_id,
-        p_forced => p_base_revision <> v_lecture.revision AND coalesce(p_force, false));
+    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                           coalesce(p_force, false), coalesce(p_merge, false), p_user_id, 'app');
+    status := v.status;
+    revision := v.revision;
+    updated_at := v.updated_at;
+    changed_sections := v.changed_sections;
+    lecture := v.lecture;
 END
 $$;
 
-ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) IS 'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge applies when none of the sent sections changed since the base. PT404, PT422 invalid sections or base revision.';
+COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) IS 'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge applies when none of the sent sections changed since the base. PT404, PT422 invalid sections or base revision.';
 
 CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, progress_seq integer, runs jsonb)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
         FROM app.workflow_runs AS r
         WHERE r.lecture_id = l.id AND r.status IN ('queued', 'running')), '[]')
-    FROM app.lecture_owned(p_user_id, p_lecture_id) AS l;
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+END
 $$;
 
 ALTER FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
@@ -420,33 +426,32 @@ ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_st
 
 COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
 
-CREATE FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE
+CREATE FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
     v_section text;
     v_delta jsonb := '[]';
     v_part jsonb;
 BEGIN
-    FOREACH v_section IN ARRAY p_changed LOOP
+    FOR v_section IN SELECT k FROM jsonb_object_keys(p_changes) AS k ORDER BY k LOOP
         v_part := NULL;
-        IF pg_column_size(p_after -> v_section) > 4096 THEN
+        IF p_old ? v_section THEN
             v_part := coalesce(jsonb_agg(d), '[]')
-                FROM app.json_delta(p_before -> v_section, p_after -> v_section, ARRAY[v_section]) AS d;
-            IF audit.section_hash(app.json_apply(jsonb_build_object(v_section, p_before -> v_section),
-                                                 v_part) -> v_section)
-               IS DISTINCT FROM p_section_hashes ->> v_section THEN
+                FROM app.json_delta(p_old -> v_section, p_changes -> v_section, ARRAY[v_section]) AS d;
+            IF audit.section_hash(app.json_apply(p_old, v_part) -> v_section)
+               IS DISTINCT FROM p_hashes ->> v_section THEN
                 v_part := NULL;
             END IF;
         END IF;
         v_delta := v_delta || coalesce(v_part, jsonb_build_array(jsonb_build_object(
-            'p', jsonb_build_array(v_section), 'v', p_after -> v_section)));
+            'p', jsonb_build_array(v_section), 'v', p_changes -> v_section)));
     END LOOP;
-    RETURN CASE WHEN pg_column_size(v_delta) * 2 < pg_column_size(p_after) THEN v_delta END;
+    RETURN v_delta;
 END
 $$;
 
-ALTER FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.history_head(p_lecture_id integer, p_revision integer) RETURNS bytea
     LANGUAGE sql STABLE
@@ -474,7 +479,7 @@ CREATE TABLE app.video_lectures (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     progress_seq integer DEFAULT 0 NOT NULL,
-    section_hashes jsonb,
+    section_digests bytea,
     history_hash bytea,
     keyframe_revision integer,
     CONSTRAINT video_lectures_revision_not_negative CHECK ((revision >= 0))
@@ -484,7 +489,7 @@ ALTER TABLE app.video_lectures OWNER TO tutopanda_owner;
 
 COMMENT ON COLUMN app.video_lectures.progress_seq IS 'The number of the lecture''s last workflow run event (app.workflow_run_events.seq).';
 
-COMMENT ON COLUMN app.video_lectures.section_hashes IS 'audit.section_hash of each section of the current content: {section: hex}.';
+COMMENT ON COLUMN app.video_lectures.section_digests IS 'The first 16 bytes of audit.section_hash of each section of the current content, in the order of app.lecture_sections() (16 bytes a section): what a save compares to find changes.';
 
 COMMENT ON COLUMN app.video_lectures.history_hash IS 'The hash of the lecture''s last history row.';
 
@@ -495,8 +500,8 @@ CREATE FUNCTION app.history_start(p_lecture app.video_lectures, p_actor text) RE
     AS $$
 DECLARE
     v_content jsonb := app.lecture_content(p_lecture);
-    v_hashes jsonb := app.section_hashes(v_content);
-    v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision, v_hashes,
+    v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision,
+                                           app.section_hashes(v_content),
                                            p_actor, 'app', NULL, '{}', false, NULL,
                                            p_lecture.updated_at);
 BEGIN
@@ -505,7 +510,8 @@ BEGIN
     VALUES (p_lecture.id, p_lecture.revision, v_content, p_actor, 'app', '{}',
             p_lecture.updated_at, v_hash);
     UPDATE app.video_lectures AS l
-    SET section_hashes = v_hashes, history_hash = v_hash, keyframe_revision = p_lecture.revision
+    SET section_digests = app.section_digests(v_content), history_hash = v_hash,
+        keyframe_revision = p_lecture.revision
     WHERE l.id = p_lecture.id;
 END
 $$;
@@ -517,41 +523,40 @@ CREATE FUNCTION app.history_walk(p_lecture_id integer) RETURNS TABLE(revision in
     AS $$
 DECLARE
     v_row app.lecture_revisions;
+    v_state jsonb;  -- the content after the previous row
     v_content jsonb;
-    v_hashes jsonb;
+    v_covered text[];
+    v_consistent boolean;
     v_expected bytea;
-    v_in_bounds boolean;
     v_previous app.lecture_revisions;
 BEGIN
     FOR v_row IN SELECT r.* FROM app.lecture_revisions AS r
                  WHERE r.lecture_id = p_lecture_id ORDER BY r.revision LOOP
-        v_in_bounds := v_row.delta IS NULL OR NOT EXISTS (
-            SELECT FROM jsonb_array_elements(v_row.delta) AS o
-            WHERE NOT (o.value -> 'p' ->> 0) = ANY (v_row.changed_sections));
-        v_content := coalesce(v_row.data, app.json_apply(v_content, v_row.delta));
-        IF v_row.hash_version = 1 THEN
-            v_hashes := NULL;  -- version-1 rows hash their full data
-            v_expected := audit.revision_hash(
+        v_content := coalesce(v_row.data, app.json_apply(v_state, v_row.delta));
+        v_covered := CASE WHEN v_state IS NULL OR v_previous.hash_version = 1
+                          THEN ARRAY(SELECT s.name FROM app.lecture_sections() AS s)
+                          ELSE v_row.changed_sections END;
+        v_consistent := NOT EXISTS (  -- nothing outside the covered sections moved
+            SELECT FROM app.lecture_sections() AS s
+            WHERE v_row.hash_version = 2 AND v_state IS NOT NULL AND NOT s.name = ANY (v_covered)
+              AND (v_state -> s.name)::text IS DISTINCT FROM (v_content -> s.name)::text);
+        v_expected := CASE WHEN v_row.hash_version = 1 THEN audit.revision_hash(
                 v_row.prev_hash, v_row.lecture_id, v_row.revision, v_row.data, v_row.created_by,
                 v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at);
-        ELSE
-            v_hashes := CASE WHEN v_row.data IS NOT NULL OR v_hashes IS NULL
-                             THEN app.section_hashes(v_content)
-                             ELSE v_hashes || (SELECT jsonb_object_agg(k, audit.section_hash(
-                                                   coalesce(v_content -> k, 'null')))
-                                               FROM unnest(v_row.changed_sections) AS k) END;
-            v_expected := audit.revision_hash_v2(
-                v_row.prev_hash, v_row.lecture_id, v_row.revision, v_hashes, v_row.created_by,
-                v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at);
-        END IF;
+                v_row.restored_from, v_row.created_at)
+            ELSE audit.revision_hash_v2(
+                v_row.prev_hash, v_row.lecture_id, v_row.revision,
+                (SELECT jsonb_object_agg(k, audit.section_hash(coalesce(v_content -> k, 'null')))
+                 FROM unnest(v_covered) AS k),
+                v_row.created_by, v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
+                v_row.restored_from, v_row.created_at) END;
         revision := v_row.revision;
         hash := v_row.hash;
-        content_intact := v_in_bounds AND v_expected IS NOT DISTINCT FROM v_row.hash;
+        content_intact := v_consistent AND v_expected IS NOT DISTINCT FROM v_row.hash;
         link_intact := v_row.prev_hash IS NOT DISTINCT FROM v_previous.hash;
         sequence_intact := coalesce(v_row.revision = v_previous.revision + 1, v_row.revision = 0);
         RETURN NEXT;
+        v_state := v_content;
         v_previous := v_row;
     END LOOP;
 END
@@ -565,6 +570,9 @@ CREATE FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) RETURNS jso
 DECLARE
     v_operation jsonb;
 BEGIN
+    IF jsonb_typeof(p_operations) = 'object' THEN
+        RETURN p_document || p_operations;
+    END IF;
     FOR v_operation IN SELECT o.value FROM jsonb_array_elements(p_operations) AS o LOOP
         IF v_operation ? 'v' THEN
             p_document := jsonb_set(p_document,
@@ -613,80 +621,41 @@ $$;
 
 ALTER FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_forced boolean DEFAULT false, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, updated_at timestamp with time zone, changed_sections text[])
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-    c_keyframe_every CONSTANT integer := 32;  -- at most 31 deltas to apply to read a revision
-    v_before jsonb := app.lecture_content(p_lecture);
-    v_changed text[] := ARRAY(
-        SELECT e.key FROM jsonb_each(p_sections) AS e
-        WHERE (v_before -> e.key) IS DISTINCT FROM e.value ORDER BY e.key);
-    v_after jsonb;
-    v_hashes jsonb;
-    v_delta jsonb;
-    v_revision integer := p_lecture.revision + 1;
-    v_at timestamptz := clock_timestamp();
-    v_hash bytea;
-BEGIN
-    IF cardinality(v_changed) = 0 THEN
-        RETURN QUERY SELECT p_lecture.revision, p_lecture.updated_at, v_changed;
-        RETURN;
-    END IF;
-    v_after := v_before || p_sections;
-    v_hashes := coalesce(p_lecture.section_hashes, app.section_hashes(v_before))
-        || (SELECT jsonb_object_agg(k, audit.section_hash(v_after -> k)) FROM unnest(v_changed) AS k);
-    IF v_revision - coalesce(p_lecture.keyframe_revision, -c_keyframe_every) < c_keyframe_every THEN
-        v_delta := app.history_delta(v_before, v_after, v_changed, v_hashes);
-    END IF;
-    v_hash := audit.revision_hash_v2(
-        coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
-        p_lecture.id, v_revision, v_hashes, p_actor, p_source, p_run_id, v_changed, p_forced,
-        p_restored_from, v_at);
-    PERFORM app.lecture_store(p_lecture.id, v_after, v_revision, v_at, v_hashes, v_hash,
-                              CASE WHEN v_delta IS NULL THEN v_revision
-                                   ELSE p_lecture.keyframe_revision END);
-    INSERT INTO app.lecture_revisions AS r
-        (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections, forced,
-         restored_from, created_at, prev_hash, hash)
-    VALUES (p_lecture.id, v_revision, CASE WHEN v_delta IS NULL THEN v_after END, v_delta, p_actor,
-            p_source, p_run_id, v_changed, p_forced, p_restored_from, v_at,
-            coalesce(p_lecture.history_hash, app.history_head(p_lecture.id, p_lecture.revision)),
-            v_hash);
-    RETURN QUERY SELECT v_revision, v_at, v_changed;
-END
-$$;
-
-ALTER FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
-
 CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE
     AS $$SELECT jsonb_build_object('title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script, 'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration, 'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline)$$;
 
 ALTER FUNCTION app.lecture_content(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION app.lecture_content(p_lecture app.video_lectures) IS 'The content of a lecture row as history stores it: one key per section, empty is null. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
-CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false) RETURNS app.video_lectures
+CREATE FUNCTION app.lecture_contents(p_lecture_id integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (SELECT app.lecture_content(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
+END
+$$;
+
+ALTER FUNCTION app.lecture_contents(p_lecture_id integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false) RETURNS integer
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_lecture app.video_lectures;
+    v_revision integer;
 BEGIN
     IF p_lock THEN
-        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE l.id = p_lecture_id AND p.created_by = p_user_id
-        FOR UPDATE OF l;
+        SELECT l.revision INTO v_revision FROM app.video_lectures AS l
+        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id) FOR UPDATE;
     ELSE
-        SELECT l.* INTO v_lecture FROM app.video_lectures AS l
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE l.id = p_lecture_id AND p.created_by = p_user_id;
+        SELECT l.revision INTO v_revision FROM app.video_lectures AS l
+        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id);
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
     END IF;
-    RETURN v_lecture;
+    RETURN v_revision;
 END
 $$;
 
@@ -709,23 +678,29 @@ $$;
 
 ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer DEFAULT NULL::integer) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    IF p_apply THEN
-        RETURN QUERY
-        SELECT 'saved'::text, c.revision, c.updated_at, c.changed_sections, NULL::jsonb
-        FROM app.lecture_commit(p_lecture, p_sections, p_actor, 'app', NULL, p_forced,
-                                p_restored_from) AS c;
-    ELSE
-        RETURN QUERY SELECT 'conflict'::text, p_lecture.revision, p_lecture.updated_at, '{}'::text[],
-                            app.lecture_snapshot(p_lecture);
-    END IF;
-END
-$$;
+CREATE FUNCTION app.lecture_section_count() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    AS $$SELECT 9$$;
 
-ALTER FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_section_count() OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_section_count() IS 'How many sections a lecture has. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+
+CREATE FUNCTION app.lecture_section_slot(p_name text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    AS $$SELECT CASE p_name WHEN 'title' THEN 0 WHEN 'summary' THEN 1 WHEN 'script' THEN 2 WHEN 'images' THEN 3 WHEN 'videos' THEN 4 WHEN 'narration' THEN 5 WHEN 'music' THEN 6 WHEN 'effects' THEN 7 WHEN 'timeline' THEN 8 END$$;
+
+ALTER FUNCTION app.lecture_section_slot(p_name text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_section_slot(p_name text) IS 'The position of a section in app.lecture_sections(), from 0 (its digest''s place). GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+
+CREATE FUNCTION app.lecture_section_types(p_name text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    AS $$SELECT CASE p_name WHEN 'title' THEN '{string}'::text[] WHEN 'summary' THEN '{string,"null"}'::text[] WHEN 'script' THEN '{object,"null"}'::text[] WHEN 'images' THEN '{array,"null"}'::text[] WHEN 'videos' THEN '{array,"null"}'::text[] WHEN 'narration' THEN '{array,"null"}'::text[] WHEN 'music' THEN '{array,"null"}'::text[] WHEN 'effects' THEN '{array,"null"}'::text[] WHEN 'timeline' THEN '{object,"null"}'::text[] END$$;
+
+ALTER FUNCTION app.lecture_section_types(p_name text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_section_types(p_name text) IS 'The JSON types a section accepts (NULL: no such section), for checks inside a save. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
 CREATE FUNCTION app.lecture_sections() RETURNS TABLE(name text, json_types text[])
     LANGUAGE sql IMMUTABLE
@@ -743,48 +718,52 @@ $$;
 
 ALTER FUNCTION app.lecture_sections() OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) RETURNS boolean
-    LANGUAGE sql STABLE
+CREATE FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) RETURNS boolean
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT EXISTS (
+BEGIN
+    RETURN EXISTS (
         SELECT FROM app.lecture_revisions AS r
         WHERE r.lecture_id = p_lecture_id AND r.revision > p_revision
-          AND r.changed_sections && p_sections);
-$$;
-
-ALTER FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.lecture_sections_check(p_sections jsonb) RETURNS text[]
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-DECLARE
-    v_key text;
-    v_type text;
-    v_expected text[];
-BEGIN
-    IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'sections must be a non-empty JSON object';
-    END IF;
-    SELECT e.key, jsonb_typeof(e.value), s.json_types INTO v_key, v_type, v_expected
-    FROM jsonb_each(p_sections) AS e
-    LEFT JOIN app.lecture_sections() AS s ON s.name = e.key
-    WHERE s.name IS NULL OR NOT jsonb_typeof(e.value) = ANY (s.json_types)
-    LIMIT 1;
-    IF FOUND AND v_expected IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', v_key),
-            HINT = 'sections: ' || (SELECT string_agg(s.name, ', ') FROM app.lecture_sections() AS s);
-    ELSIF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422',
-            MESSAGE = format('section %I must be %s, not %s', v_key,
-                             array_to_string(v_expected, ' or '), v_type);
-    ELSIF length(p_sections ->> 'title') NOT BETWEEN 1 AND 500 THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'title must be 1 to 500 characters';
-    END IF;
-    RETURN ARRAY(SELECT k FROM jsonb_object_keys(p_sections) AS k ORDER BY k);
+          AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections)));
 END
 $$;
 
-ALTER FUNCTION app.lecture_sections_check(p_sections jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+        BEGIN
+            RETURN (SELECT jsonb_object_agg(n.name, coalesce(CASE n.name WHEN 'title' THEN to_jsonb(l.title) WHEN 'summary' THEN to_jsonb(l.summary) WHEN 'script' THEN to_jsonb(l.script) WHEN 'images' THEN to_jsonb(l.images) WHEN 'videos' THEN to_jsonb(l.videos) WHEN 'narration' THEN to_jsonb(l.narration) WHEN 'music' THEN to_jsonb(l.music) WHEN 'effects' THEN to_jsonb(l.effects) WHEN 'timeline' THEN to_jsonb(l.timeline) END, 'null'))
+                    FROM app.video_lectures AS l, unnest(p_names) AS n (name)
+                    WHERE l.id = p_lecture_id);
+        END
+        $$;
+
+ALTER FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) IS 'Some sections of a lecture as a JSON object, reading (and detoasting) only their columns. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+
+CREATE FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'sections must be a non-empty JSON object';
+    ELSIF p_expected IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = format('unknown section %I', p_key),
+            HINT = 'sections: ' || (SELECT string_agg(s.name, ', ') FROM app.lecture_sections() AS s);
+    ELSIF p_key = 'title' AND p_type = 'string' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'title must be 1 to 500 characters';
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'PT422',
+        MESSAGE = format('section %I must be %s, not %s', p_key, array_to_string(p_expected, ' or '),
+                         p_type);
+END
+$$;
+
+ALTER FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -796,16 +775,152 @@ $$;
 
 ALTER FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) RETURNS void
-    LANGUAGE sql
-    AS $$UPDATE app.video_lectures AS l SET title = p_content ->> 'title', summary = p_content ->> 'summary', script = nullif(p_content -> 'script', 'null'), images = nullif(p_content -> 'images', 'null'), videos = nullif(p_content -> 'videos', 'null'), narration = nullif(p_content -> 'narration', 'null'), music = nullif(p_content -> 'music', 'null'), effects = nullif(p_content -> 'effects', 'null'), timeline = nullif(p_content -> 'timeline', 'null'), revision = p_revision,
-                updated_at = p_updated_at, section_hashes = p_section_hashes,
+CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+        BEGIN
+            UPDATE app.video_lectures AS l SET title = CASE WHEN p_changes ? 'title' THEN p_changes ->> 'title' ELSE l.title END, summary = CASE WHEN p_changes ? 'summary' THEN p_changes ->> 'summary' ELSE l.summary END, script = CASE WHEN p_changes ? 'script' THEN nullif(p_changes -> 'script', 'null') ELSE l.script END, images = CASE WHEN p_changes ? 'images' THEN nullif(p_changes -> 'images', 'null') ELSE l.images END, videos = CASE WHEN p_changes ? 'videos' THEN nullif(p_changes -> 'videos', 'null') ELSE l.videos END, narration = CASE WHEN p_changes ? 'narration' THEN nullif(p_changes -> 'narration', 'null') ELSE l.narration END, music = CASE WHEN p_changes ? 'music' THEN nullif(p_changes -> 'music', 'null') ELSE l.music END, effects = CASE WHEN p_changes ? 'effects' THEN nullif(p_changes -> 'effects', 'null') ELSE l.effects END, timeline = CASE WHEN p_changes ? 'timeline' THEN nullif(p_changes -> 'timeline', 'null') ELSE l.timeline END, revision = p_revision,
+                updated_at = p_updated_at, section_digests = p_section_digests,
                 history_hash = p_history_hash, keyframe_revision = p_keyframe_revision
-            WHERE l.id = p_lecture_id$$;
+            WHERE l.id = p_lecture_id AND l.revision = p_revision - 1;
+            RETURN FOUND;
+        END
+        $$;
 
-ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) IS 'Write a whole content object to a locked lecture as revision p_revision, with its chain head. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) IS 'Write the changed sections of a lecture as revision p_revision, with its chain head, if it is still at revision p_revision - 1 (true) — else nothing (false: another writer came first). GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+
+CREATE FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_restored_from integer DEFAULT NULL::integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) RETURNS record
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v record;
+    v_stored bytea;  -- the section digests of the content read, then of the content written
+    v_slot integer;
+    v_digest bytea;
+    v_key text;
+    v_value jsonb;
+    v_types text[];
+    v_hash_of text;
+    v_changes jsonb;
+    v_changed text[];
+    v_hashes jsonb;
+    v_large text[];
+    v_unchanged text[];
+    v_next integer;
+    v_at timestamptz;
+    v_keyframe boolean;
+    v_forced boolean;
+    v_old jsonb;
+    v_prev bytea;
+    v_hash bytea;
+BEGIN
+    IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
+        PERFORM app.lecture_sections_refuse(p_sections, NULL, NULL, NULL);
+    END IF;
+    LOOP
+        SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
+        INTO v FROM app.video_lectures AS l
+        WHERE l.id = p_lecture_id
+          AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
+        END IF;
+        -- One pass over the sent sections: refuse what cannot be stored, keep what differs from
+        -- the stored content (by hash, so text-exact). Simple expressions only: no query each.
+        v_stored := v.section_digests;
+        IF octet_length(v_stored) IS DISTINCT FROM 16 * app.lecture_section_count() THEN
+            v_stored := app.section_digests(app.lecture_contents(p_lecture_id));  -- first save
+        END IF;
+        v_hashes := '{}';
+        v_changed := '{}';
+        v_unchanged := '{}';
+        v_large := NULL;
+        FOR v_key, v_value IN SELECT e.key, e.value FROM jsonb_each(p_sections) AS e ORDER BY e.key LOOP
+            v_types := app.lecture_section_types(v_key);
+            IF v_types IS NULL OR NOT jsonb_typeof(v_value) = ANY (v_types)
+               OR (v_key = 'title' AND length(v_value #>> '{}') NOT BETWEEN 1 AND 500) THEN
+                PERFORM app.lecture_sections_refuse(p_sections, v_key, jsonb_typeof(v_value), v_types);
+            END IF;
+            v_hash_of := audit.section_hash(v_value);
+            v_digest := decode(left(v_hash_of, 32), 'hex');
+            v_slot := 16 * app.lecture_section_slot(v_key);
+            IF substring(v_stored FROM v_slot + 1 FOR 16) = v_digest THEN
+                v_unchanged := v_unchanged || v_key;
+                CONTINUE;
+            END IF;
+            v_stored := overlay(v_stored PLACING v_digest FROM v_slot + 1 FOR 16);
+            v_hashes := v_hashes || jsonb_build_object(v_key, v_hash_of);
+            v_changed := v_changed || v_key;
+            IF pg_column_size(v_value) > 4096 THEN
+                v_large := v_large || v_key;
+            END IF;
+        END LOOP;
+        -- Usually every sent section changed: then the changes are what was sent, not a copy.
+        v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
+                          ELSE p_sections - v_unchanged END;
+        IF p_base_revision <> v.revision AND NOT p_force AND NOT (
+                  p_merge AND p_base_revision < v.revision
+                  AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision,
+                                                             p_sections)) THEN
+            SELECT 'conflict', v.revision, v.updated_at, '{}', app.lecture_snapshot(l)
+            INTO status, revision, updated_at, changed_sections, lecture
+            FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+            RETURN;
+        ELSIF cardinality(v_changed) = 0 THEN
+            status := 'saved';
+            revision := v.revision;
+            updated_at := v.updated_at;
+            changed_sections := '{}';
+            RETURN;
+        END IF;
+        v_next := v.revision + 1;
+        v_at := clock_timestamp();
+        v_forced := coalesce(p_base_revision <> v.revision AND p_force, false);
+        v_keyframe := v_next - v.keyframe_revision < 32 IS NOT TRUE;
+        IF NOT v_keyframe AND v_large IS NOT NULL THEN
+            v_old := app.lecture_sections_of(p_lecture_id, v_large);  -- before they are replaced
+        END IF;
+        v_prev := coalesce(v.history_hash, app.history_head(p_lecture_id, v.revision));
+        v_hash := audit.revision_hash_v2(
+            v_prev, p_lecture_id, v_next,
+            CASE WHEN v.history_hash IS NULL  -- the first row after version-1 rows covers all
+                 THEN app.section_hashes(app.lecture_contents(p_lecture_id) || v_changes)
+                 ELSE v_hashes END,
+            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at);
+        IF app.lecture_store(p_lecture_id, v_changes, v_next, v_at, v_stored, v_hash,
+                             CASE WHEN v_keyframe THEN v_next ELSE v.keyframe_revision END) THEN
+            INSERT INTO app.lecture_revisions AS r
+                (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections,
+                 forced, restored_from, created_at, prev_hash, hash)
+            VALUES (p_lecture_id, v_next,
+                    CASE WHEN v_keyframe THEN app.lecture_contents(p_lecture_id) END,
+                    CASE WHEN v_keyframe THEN NULL WHEN v_large IS NULL THEN v_changes
+                         ELSE app.history_delta(v_old, v_changes, v_hashes) END,
+                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at, v_prev,
+                    v_hash);
+            status := 'saved';
+            revision := v_next;
+            updated_at := v_at;
+            changed_sections := v_changed;
+            RETURN;
+        END IF;
+    END LOOP;
+END
+$$;
+
+ALTER FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.owns_project(p_user_id text, p_project_id integer) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN  -- PL/pgSQL, not SQL: its plan is cached for the session (it runs inside every write)
+    RETURN EXISTS (SELECT FROM app.projects AS p WHERE p.id = p_project_id AND p.created_by = p_user_id);
+END
+$$;
+
+ALTER FUNCTION app.owns_project(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -831,8 +946,18 @@ $$;
 
 ALTER FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.section_digests(p_content jsonb) RETURNS bytea
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT string_agg(decode(left(audit.section_hash(coalesce(p_content -> s.name, 'null')), 32),
+                             'hex'), ''::bytea ORDER BY s.position)
+    FROM app.lecture_sections() WITH ORDINALITY AS s (name, json_types, position);
+$$;
+
+ALTER FUNCTION app.section_digests(p_content jsonb) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.section_hashes(p_content jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE
     AS $$
     SELECT jsonb_object_agg(s.name, audit.section_hash(coalesce(p_content -> s.name, 'null')))
     FROM app.lecture_sections() AS s;
@@ -930,16 +1055,12 @@ DECLARE
     v_run app.workflow_runs;
 BEGIN
     IF p_lock THEN
-        SELECT r.* INTO v_run FROM app.workflow_runs AS r
-        JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id)
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id))
         FOR UPDATE OF r;
     ELSE
-        SELECT r.* INTO v_run FROM app.workflow_runs AS r
-        JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        JOIN app.projects AS p ON p.id = l.project_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR p.created_by = p_user_id);
+        SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
@@ -1026,17 +1147,13 @@ ALTER FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) O
 CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) RETURNS integer
     LANGUAGE plpgsql
     AS $$
-DECLARE
-    v_lecture app.video_lectures;
 BEGIN
-    SELECT l.* INTO STRICT v_lecture
-    FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id FOR UPDATE;
     IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN v_lecture.revision;
+        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
     END IF;
-    PERFORM app.lecture_sections_check(p_sections);
-    RETURN (SELECT c.revision FROM app.lecture_commit(v_lecture, p_sections, p_run.user_id,
-                                                      'workflow', p_run.run_id) AS c);
+    RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
+                                                     false, false, p_run.user_id, 'workflow',
+                                                     p_run.run_id) AS w);
 END
 $$;
 
@@ -1080,8 +1197,7 @@ ALTER FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_re
 COMMENT ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a history row given the previous row''s hash: recompute it to verify the chain.';
 
 CREATE FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'pg_temp'
+    LANGUAGE sql STABLE
     AS $$
     SELECT sha256(convert_to(
         coalesce(encode(p_prev_hash, 'hex'), '') || ':v2:' || jsonb_build_object(
@@ -1096,11 +1212,10 @@ $$;
 
 ALTER FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a version-2 history row given the previous row''s hash and the section hashes of the content after it: recompute it to verify the chain.';
+COMMENT ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a version-2 history row given the previous row''s hash and the hashes of the sections it changed: recompute it to verify the chain.';
 
 CREATE FUNCTION audit.section_hash(p_value jsonb) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT
-    SET search_path TO 'pg_catalog', 'pg_temp'
+    LANGUAGE sql STABLE STRICT
     AS $$
     SELECT encode(sha256(convert_to(p_value::text, 'UTF8')), 'hex');
 $$;
@@ -1522,8 +1637,8 @@ GRANT ALL ON FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, 
 REVOKE ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
@@ -1555,7 +1670,7 @@ GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION app.history_delta(p_before jsonb, p_after jsonb, p_changed text[], p_section_hashes jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.history_head(p_lecture_id integer, p_revision integer) FROM PUBLIC;
 
@@ -1567,27 +1682,39 @@ REVOKE ALL ON FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) FROM
 
 REVOKE ALL ON FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_commit(p_lecture app.video_lectures, p_sections jsonb, p_actor text, p_source text, p_run_id text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_contents(p_lecture_id integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_revisions_guard() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_save_outcome(p_lecture app.video_lectures, p_apply boolean, p_sections jsonb, p_actor text, p_forced boolean, p_restored_from integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_section_count() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_section_slot(p_name text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_section_types(p_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_sections_check(p_sections jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_content jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_hashes jsonb, p_history_hash bytea, p_keyframe_revision integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.section_digests(p_content jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.section_hashes(p_content jsonb) FROM PUBLIC;
 

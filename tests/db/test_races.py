@@ -85,7 +85,7 @@ async def test_a_workflow_step_and_a_stale_editor_save(
         a,
         b,
         workflows.apply_step(a, created.run_id, 1, "script", {"script": SCRIPT}),
-        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(script=None)),
+        lectures.save_draft(b, "user-1", created.lecture_id, 0, patch(title="Mine")),
     )
     assert (step.revision, step.run_status) == (1, "succeeded")
     assert editor.status == "conflict"

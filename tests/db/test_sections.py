@@ -11,7 +11,7 @@ from tutopanda.models.lecture import SECTION_NAMES, LectureContent
 from tutopanda.workers.app import WORKFLOW_QUEUE, WORKFLOW_STEP_TASK
 
 Conn = psycopg.Connection[tuple[object, ...]]
-NOT_SECTIONS = {"prompt", "section_hashes"}  # the run's input; the content's hashes
+NOT_SECTIONS = {"prompt"}  # the text column that is the run's input, not lecture content
 
 
 def _json_types(schema: dict[str, Any], required: bool) -> set[str]:

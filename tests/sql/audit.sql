@@ -42,8 +42,10 @@ UPDATE app.lecture_revisions SET created_by = 'mallory'
 WHERE lecture_id = %(lecture_id)s AND revision = %(revision)s;
 
 -- tamper_edit_content --
--- Rewrite what a revision contained.
-UPDATE app.lecture_revisions SET data = jsonb_set(data, '{title}', '"Forged"')
+-- Rewrite what a revision contained: its full content (a keyframe) or its change (a delta).
+UPDATE app.lecture_revisions
+SET data = jsonb_set(data, '{title}', '"Forged"'),
+    delta = delta || '[{"p": ["title"], "v": "Forged"}]'::jsonb
 WHERE lecture_id = %(lecture_id)s AND revision = %(revision)s;
 
 -- tamper_delete_revision --
