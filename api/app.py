@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -14,6 +15,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.api.auth import create_jwt_auth, jwt_secret
+from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
@@ -22,6 +24,7 @@ from tutopanda.api.controllers.workflows import LectureWorkflowController, Workf
 from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.problems import problem_response
+from tutopanda.api.realtime import realtime_lifespan
 from tutopanda.settings import Settings
 
 API_VERSION = "1.0.0"
@@ -54,6 +57,7 @@ def create_app(
 ) -> Litestar:
     """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
     jwt_auth = create_jwt_auth(jwt_secret(settings))
+    api_pool = pool or create_pool(database_url, settings)
     return Litestar(
         route_handlers=[
             HealthController,
@@ -63,9 +67,11 @@ def create_app(
             DiffController,
             LectureWorkflowController,
             WorkflowRunController,
+            LectureEventsController,
         ],
         dependencies={"db": Provide(provide_connection)},
-        lifespan=[pool_lifespan(pool or create_pool(database_url, settings))],
+        lifespan=[pool_lifespan(api_pool), realtime_lifespan(settings, database_url, api_pool)],
+        state=State({"settings": settings}),
         on_app_init=[jwt_auth.on_app_init, install_outermost],
         exception_handlers={Exception: problem_response},
         plugins=[PydanticPlugin(prefer_alias=True)],
