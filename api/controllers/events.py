@@ -18,8 +18,8 @@ from tutopanda.api.auth import AuthUser
 from tutopanda.api.params import LectureId
 from tutopanda.api.problems import problems
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import EventHub, SubscriberClosed, Subscription
-from tutopanda.models.events import LectureEvent, StreamStart
+from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
+from tutopanda.models.events import StreamStart
 from tutopanda.settings import Settings
 from tutopanda.store import events
 
@@ -40,6 +40,26 @@ def _message(event: str, data: Any, cursor: Cursor) -> ServerSentEventMessage:
     return ServerSentEventMessage(data=text, event=event, id=cursor.event_id())
 
 
+class _Frame(ServerSentEventMessage):
+    """A message encoded once and sent as is to every subscriber of a live event."""
+
+    def __init__(self, encoded: bytes):
+        super().__init__()
+        self._encoded = encoded
+
+    def encode(self) -> bytes:
+        return self._encoded
+
+
+def _live_frame(delivery: Delivery) -> ServerSentEventMessage:
+    frame = delivery.memo.get("sse")
+    if frame is None:
+        event = delivery.event
+        frame = _Frame(_message(event.type, event.data, delivery.cursor).encode())
+        delivery.memo["sse"] = frame
+    return frame
+
+
 def _state(start: StreamStart, lecture_id: int) -> dict[str, Any]:
     return {"lectureId": lecture_id, "revision": start.revision, "runs": start.runs}
 
@@ -56,11 +76,11 @@ async def _stream(
         async for event in hub.replay(subscription):
             yield _message(event.type, event.data, subscription.cursor)
         while True:
-            live: LectureEvent | None = await subscription.next_live(heartbeat_seconds)
+            live = await subscription.next_live(heartbeat_seconds)
             if live is None:
                 yield ServerSentEventMessage(data=None, comment="heartbeat")
-            elif subscription.seen(live):
-                yield _message(live.type, live.data, subscription.cursor)
+            else:
+                yield _live_frame(live)
     except SubscriberClosed as closed:
         yield _message("disconnect", {"reason": closed.reason}, subscription.cursor)
     finally:

@@ -39,20 +39,30 @@ class SubscriberClosed(Exception):
 
 
 @dataclass(eq=False)
+class Delivery:
+    """An event and the lecture's position once it is seen: one object for every subscriber,
+    so that what is computed from it (an encoded frame) is computed once."""
+
+    event: LectureEvent
+    cursor: Cursor
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
 class Subscription:
     """One subscriber of one lecture: what it has seen, and the events waiting for it."""
 
     lecture_id: int
     cursor: Cursor
-    queue: asyncio.Queue[LectureEvent]
+    queue: asyncio.Queue[Delivery]
     closed: str | None = None
 
-    def offer(self, event: LectureEvent) -> None:
+    def offer(self, delivery: Delivery) -> None:
         """Queue a live event; a full queue disconnects this subscriber, never the others."""
-        if self.closed is not None or self.cursor.has_seen(event):
+        if self.closed is not None or self.cursor.has_seen(delivery.event):
             return
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(delivery)
         except asyncio.QueueFull:
             self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
 
@@ -69,18 +79,24 @@ class Subscription:
         self.cursor = self.cursor.after(event)
         return True
 
-    async def next_live(self, timeout: float) -> LectureEvent | None:
-        """The next live event, or None after `timeout` seconds without one."""
-        try:
-            event = await asyncio.wait_for(self.queue.get(), timeout)
-        except TimeoutError:
-            return None
-        if event is _CLOSED:
-            raise SubscriberClosed(self.closed or "closed")
-        return event
+    async def next_live(self, timeout: float) -> Delivery | None:
+        """The next live event not seen yet, or None after `timeout` seconds without one."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                delivery = await asyncio.wait_for(self.queue.get(), max(remaining, 0))
+            except TimeoutError:
+                return None
+            if delivery is _CLOSED:
+                raise SubscriberClosed(self.closed or "closed")
+            if self.seen(delivery.event):
+                return delivery
 
 
-_CLOSED = LectureEvent(revision=-1, seq=None, type="lecture.revised", data={})
+_CLOSED = Delivery(
+    LectureEvent(revision=-1, seq=None, type="lecture.revised", data={}), Cursor(-1, -1)
+)
 
 
 @dataclass(eq=False)
@@ -209,8 +225,9 @@ class EventHub:
                 )
             for event in batch:
                 feed.cursor = feed.cursor.after(event)
+                delivery = Delivery(event, feed.cursor)
                 for subscription in list(feed.subscribers):
-                    subscription.offer(event)
+                    subscription.offer(delivery)
             if len(batch) < self._batch:
                 return
 
