@@ -38,6 +38,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
     "step_retries": "TUTOPANDA_STEP_RETRIES",
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
+    "migrate_lock_timeout_seconds": "TUTOPANDA_MIGRATE_LOCK_TIMEOUT",
+    "audit_key": "TUTOPANDA_AUDIT_KEY",
 }
 
 POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
@@ -70,6 +72,8 @@ class Settings(BaseModel):
     stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     step_retries: Annotated[int, Field(ge=0, le=20)] = 4
     step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2
+    migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    audit_key: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -83,7 +87,7 @@ class Settings(BaseModel):
             raise ValueError("must be a URL starting with postgresql://")
         return value
 
-    @field_validator("jwt_secret")
+    @field_validator("jwt_secret", "audit_key")
     @classmethod
     def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or value.get_secret_value() == "":
@@ -107,6 +111,17 @@ class Settings(BaseModel):
                 "TUTOPANDA_STALLED_AFTER_SECONDS must be at least twice "
                 "TUTOPANDA_WORKER_HEARTBEAT_SECONDS, or live workers look stalled"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _audit_key_is_its_own(self) -> Settings:
+        # The API's hosts hold the JWT secret; the audit key must stay off them.
+        if (
+            self.audit_key is not None
+            and self.jwt_secret is not None
+            and self.audit_key.get_secret_value() == self.jwt_secret.get_secret_value()
+        ):
+            raise ValueError("TUTOPANDA_AUDIT_KEY must not be the same as TUTOPANDA_JWT_SECRET")
         return self
 
     @property

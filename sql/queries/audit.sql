@@ -28,3 +28,11 @@ ORDER BY l.lecture_id;
 SELECT count(DISTINCT lecture_id) AS lectures, count(*) AS revisions
 FROM audit.history_chain
 WHERE %(lecture_id)s::integer IS NULL OR lecture_id = %(lecture_id)s::integer;
+
+-- audit_standard_strings --
+-- The audit guard lexes '...' strings as standard SQL strings: make the session agree.
+SELECT pg_catalog.set_config('standard_conforming_strings', 'on', false);
+
+-- audit_query_objects --
+-- What the plan of a guarded audit query scans: relations (schema, name) and function scans.
+SELECT object_kind, schema_name, object_name FROM audit.query_objects(%(query)s::text);

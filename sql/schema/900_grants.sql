@@ -29,3 +29,55 @@ GRANT SELECT ON ALL TABLES IN SCHEMA audit TO tutopanda_auditor;
 GRANT EXECUTE ON FUNCTION audit.revision_hash(
     bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
 ) TO tutopanda_auditor;
+-- ... and ask PostgreSQL what the plan of their query reads (tutopanda audit query checks it).
+GRANT EXECUTE ON FUNCTION audit.query_objects(text) TO tutopanda_auditor;
+
+-- What every role of this database gets by default, taken back so that a role granted nothing
+-- (the auditor) can write nothing and disturb no one. Function and database privileges are per
+-- database; REVOKE on pg_catalog functions needs a superuser (others get a warning and keep
+-- the defaults). docs/audit.md lists what PUBLIC keeps because PostgreSQL checks no privilege
+-- for it: LISTEN, UNLISTEN and NOTIFY statements, reading the system catalogs, SET.
+-- No temporary tables or functions, no schemas, nothing created in schema public.
+DO $database$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database());
+    IF to_regnamespace('public') IS NOT NULL THEN
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    END IF;
+END
+$database$;
+-- No large objects: creating one needs no table privilege, only these functions.
+REVOKE EXECUTE ON FUNCTION pg_catalog.lo_create(oid), pg_catalog.lo_creat(integer),
+    pg_catalog.lo_from_bytea(oid, bytea), pg_catalog.lo_import(text),
+    pg_catalog.lo_import(text, oid)
+    FROM PUBLIC;
+-- No forged events: pg_notify() only for the roles whose code sends them (app.notify runs as
+-- the owner; Procrastinate's job triggers as whoever defers: the runtime or the owner).
+REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) TO tutopanda_owner, tutopanda_runtime;
+-- No advisory locks (one holding the migrate lock would stall every `tutopanda db migrate`):
+-- only the owner's members, i.e. whoever runs migrate, take them. Superusers always can.
+REVOKE EXECUTE ON FUNCTION
+    pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_lock(integer, integer),
+    pg_catalog.pg_advisory_lock_shared(bigint),
+    pg_catalog.pg_advisory_lock_shared(integer, integer),
+    pg_catalog.pg_try_advisory_lock(bigint), pg_catalog.pg_try_advisory_lock(integer, integer),
+    pg_catalog.pg_try_advisory_lock_shared(bigint),
+    pg_catalog.pg_try_advisory_lock_shared(integer, integer),
+    pg_catalog.pg_advisory_xact_lock(bigint),
+    pg_catalog.pg_advisory_xact_lock(integer, integer),
+    pg_catalog.pg_advisory_xact_lock_shared(bigint),
+    pg_catalog.pg_advisory_xact_lock_shared(integer, integer),
+    pg_catalog.pg_try_advisory_xact_lock(bigint),
+    pg_catalog.pg_try_advisory_xact_lock(integer, integer),
+    pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
+    pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
+    pg_catalog.pg_advisory_unlock(bigint), pg_catalog.pg_advisory_unlock(integer, integer),
+    pg_catalog.pg_advisory_unlock_shared(bigint),
+    pg_catalog.pg_advisory_unlock_shared(integer, integer),
+    pg_catalog.pg_advisory_unlock_all()
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_try_advisory_lock(bigint),
+    pg_catalog.pg_advisory_unlock(bigint)
+    TO tutopanda_owner;
