@@ -29,6 +29,9 @@ GRANT SELECT ON ALL TABLES IN SCHEMA audit TO tutopanda_auditor;
 GRANT EXECUTE ON FUNCTION audit.revision_hash(
     bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
 ) TO tutopanda_auditor;
+-- ... and compare each live lecture with its last history row (audit.chain_heads calls it, and
+-- a function called by a view runs with the reader's rights; a row in, its content out).
+GRANT EXECUTE ON FUNCTION app.lecture_content(app.video_lectures) TO tutopanda_auditor;
 -- ... and ask PostgreSQL what the plan of their query reads (tutopanda audit query checks it).
 GRANT EXECUTE ON FUNCTION audit.query_objects(text) TO tutopanda_auditor;
 

@@ -54,7 +54,7 @@ DELETE FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s AND revision
 TRUNCATE app.lecture_revisions;
 
 -- lecture_delete --
--- Delete a lecture; its history goes with it.
+-- Delete a lecture (refused: its history must outlive it).
 DELETE FROM app.video_lectures WHERE id = %(lecture_id)s;
 
 -- history_count --
