@@ -36,51 +36,56 @@ GRANT EXECUTE ON FUNCTION app.lecture_content(app.video_lectures) TO tutopanda_a
 GRANT EXECUTE ON FUNCTION audit.query_objects(text) TO tutopanda_auditor;
 
 -- What every role of this database gets by default, taken back so that a role granted nothing
--- (the auditor) can write nothing and disturb no one. Function and database privileges are per
--- database; REVOKE on pg_catalog functions needs a superuser (others get a warning and keep
--- the defaults). docs/audit.md lists what PUBLIC keeps because PostgreSQL checks no privilege
--- for it: LISTEN, UNLISTEN and NOTIFY statements, reading the system catalogs, SET.
--- No temporary tables or functions, no schemas, nothing created in schema public.
-DO $database$
+-- (the auditor) can write nothing and disturb no one (docs/audit.md, "The auditor role", also
+-- lists what PUBLIC keeps: LISTEN, UNLISTEN and NOTIFY statements, the catalogs, SET). These
+-- privileges are per database. The pg_catalog functions belong to the bootstrap superuser:
+-- run by anyone else, migrate leaves them as they are and says so.
+DO $public$
 BEGIN
+    -- No temporary tables or functions, no schemas, nothing created in schema public.
     EXECUTE format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database());
     IF to_regnamespace('public') IS NOT NULL THEN
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     END IF;
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = current_user) THEN
+        RAISE WARNING 'migrate is not run by a superuser: PUBLIC keeps large objects, '
+            'pg_notify() and advisory locks in this database (docs/audit.md)';
+        RETURN;
+    END IF;
+    -- No large objects: creating one needs no table privilege, only these functions.
+    REVOKE EXECUTE ON FUNCTION pg_catalog.lo_create(oid), pg_catalog.lo_creat(integer),
+        pg_catalog.lo_from_bytea(oid, bytea)
+        FROM PUBLIC;
+    -- No forged events: pg_notify() only for the roles whose code sends them (app.notify runs
+    -- as the owner; Procrastinate's job triggers as whoever defers: the runtime or the owner).
+    REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text)
+        TO tutopanda_owner, tutopanda_runtime;
+    -- No advisory locks (one holding the migrate lock would stall `tutopanda db migrate`): only
+    -- the owner's members, i.e. whoever runs migrate, take the migrate lock.
+    REVOKE EXECUTE ON FUNCTION
+        pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_lock(integer, integer),
+        pg_catalog.pg_advisory_lock_shared(bigint),
+        pg_catalog.pg_advisory_lock_shared(integer, integer),
+        pg_catalog.pg_try_advisory_lock(bigint),
+        pg_catalog.pg_try_advisory_lock(integer, integer),
+        pg_catalog.pg_try_advisory_lock_shared(bigint),
+        pg_catalog.pg_try_advisory_lock_shared(integer, integer),
+        pg_catalog.pg_advisory_xact_lock(bigint),
+        pg_catalog.pg_advisory_xact_lock(integer, integer),
+        pg_catalog.pg_advisory_xact_lock_shared(bigint),
+        pg_catalog.pg_advisory_xact_lock_shared(integer, integer),
+        pg_catalog.pg_try_advisory_xact_lock(bigint),
+        pg_catalog.pg_try_advisory_xact_lock(integer, integer),
+        pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
+        pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
+        pg_catalog.pg_advisory_unlock(bigint), pg_catalog.pg_advisory_unlock(integer, integer),
+        pg_catalog.pg_advisory_unlock_shared(bigint),
+        pg_catalog.pg_advisory_unlock_shared(integer, integer),
+        pg_catalog.pg_advisory_unlock_all()
+        FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION
+        pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_unlock(bigint)
+        TO tutopanda_owner;
 END
-$database$;
--- No large objects: creating one needs no table privilege, only these functions.
-REVOKE EXECUTE ON FUNCTION pg_catalog.lo_create(oid), pg_catalog.lo_creat(integer),
-    pg_catalog.lo_from_bytea(oid, bytea), pg_catalog.lo_import(text),
-    pg_catalog.lo_import(text, oid)
-    FROM PUBLIC;
--- No forged events: pg_notify() only for the roles whose code sends them (app.notify runs as
--- the owner; Procrastinate's job triggers as whoever defers: the runtime or the owner).
-REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) TO tutopanda_owner, tutopanda_runtime;
--- No advisory locks (one holding the migrate lock would stall every `tutopanda db migrate`):
--- only the owner's members, i.e. whoever runs migrate, take them. Superusers always can.
-REVOKE EXECUTE ON FUNCTION
-    pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_lock(integer, integer),
-    pg_catalog.pg_advisory_lock_shared(bigint),
-    pg_catalog.pg_advisory_lock_shared(integer, integer),
-    pg_catalog.pg_try_advisory_lock(bigint), pg_catalog.pg_try_advisory_lock(integer, integer),
-    pg_catalog.pg_try_advisory_lock_shared(bigint),
-    pg_catalog.pg_try_advisory_lock_shared(integer, integer),
-    pg_catalog.pg_advisory_xact_lock(bigint),
-    pg_catalog.pg_advisory_xact_lock(integer, integer),
-    pg_catalog.pg_advisory_xact_lock_shared(bigint),
-    pg_catalog.pg_advisory_xact_lock_shared(integer, integer),
-    pg_catalog.pg_try_advisory_xact_lock(bigint),
-    pg_catalog.pg_try_advisory_xact_lock(integer, integer),
-    pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
-    pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
-    pg_catalog.pg_advisory_unlock(bigint), pg_catalog.pg_advisory_unlock(integer, integer),
-    pg_catalog.pg_advisory_unlock_shared(bigint),
-    pg_catalog.pg_advisory_unlock_shared(integer, integer),
-    pg_catalog.pg_advisory_unlock_all()
-    FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-    pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_try_advisory_lock(bigint),
-    pg_catalog.pg_advisory_unlock(bigint)
-    TO tutopanda_owner;
+$public$;
