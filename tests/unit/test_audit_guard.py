@@ -69,6 +69,7 @@ REFUSED = {
     "quoted regtype": ('SELECT CAST(16 AS "regtype")', "relation"),
     "e-string": ("SELECT E'\\'' FROM audit.lectures", "lexical"),
     "unicode string": ("SELECT U&'\\0041'", "lexical"),
+    "unicode identifier": ('SELECT u&"d\\0061t" FROM audit.lectures', "lexical"),
     "dollar quoting": ("SELECT $$a$$", "lexical"),
     "dollar in a name": ("SELECT x$a$ , 1 --$a$\nFROM audit.lectures", "lexical"),
     "parameter": ("SELECT * FROM audit.lectures WHERE lecture_id = $1", "lexical"),
@@ -209,3 +210,20 @@ def test_fuzz_comments_change_nothing(generated: Generated, comments: list[str])
 
 def test_the_word_lists_do_not_overlap() -> None:
     assert not (ALLOWED_FUNCTIONS | SYNTAX_WORDS) & REFUSED_WORDS
+
+
+PIECES = [
+    "SELECT", "FROM", "WHERE", "WITH", "RECURSIVE", "AS", "UNION", "(", ")", ",", ";", "*", "1",
+    "x", "pg_roles", "audit", ".", "lectures", "'s'", '"q"', "count", "(*)", "--", "/*", "*/",
+    "$", "E'", "\\", "::", "regclass", "LATERAL", "JOIN", "ON", "true", "OVER", "ARRAY[", "]",
+    "\n", "u&", "&", "FOR", "UPDATE", "INTO", "VALUES", "TABLE",
+]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.sampled_from([" ", ""]))
+def test_fuzz_anything_is_a_result_or_a_refusal(pieces: list[str], joiner: str) -> None:
+    try:
+        guard(joiner.join(pieces))
+    except QueryRefused as refused:
+        assert "\n" not in str(refused)

@@ -99,7 +99,7 @@ def _check_with_lists(tree: exp.Expression, heads: dict[int, bool]) -> None:
     them apart, so such a query is refused rather than checked with the wrong scopes.
     """
     for with_ in tree.find_all(exp.With):
-        starts = [_start(cte.args["alias"].this) for cte in with_.expressions]
+        starts = [_start(_cte_alias(cte)) for cte in with_.expressions]
         written = bool(starts) and starts[0] in heads and not set(starts[1:]) & heads.keys()
         if not written or heads[starts[0]] != bool(with_.args.get("recursive")):
             raise QueryRefused(
@@ -149,6 +149,8 @@ def _check_table(node: exp.Table) -> int | None:
         )
     schema = node.args.get("db")
     name = _pg_name(node.this)
+    if schema is not None and not isinstance(schema, exp.Identifier):
+        raise QueryRefused("relation", f"unsupported relation {node.sql(dialect='postgres')}")
     if schema is not None:
         if _pg_name(schema) != AUDIT_SCHEMA:
             raise QueryRefused(
@@ -186,7 +188,11 @@ def _visible_ctes(node: exp.Expr) -> set[str]:
     return visible
 
 
-def _cte_name(cte: exp.Expr) -> str:
+def _cte_alias(cte: exp.Expr) -> exp.Identifier:
     alias = cte.args.get("alias")
     identifier = alias.this if isinstance(alias, exp.TableAlias) else None
-    return _pg_name(identifier) if isinstance(identifier, exp.Identifier) else ""
+    return identifier if isinstance(identifier, exp.Identifier) else exp.Identifier(this="")
+
+
+def _cte_name(cte: exp.Expr) -> str:
+    return _pg_name(_cte_alias(cte))

@@ -64,6 +64,14 @@ def lex(text: str) -> list[Lexeme]:
             raise QueryRefused("lexical", f"cannot read the query near {token.text!r}")
         previous_end = token.end
         lexemes.append(_lexeme(text, token))
+    for u, amp, quoted in zip(lexemes, lexemes[1:], lexemes[2:], strict=False):
+        if (  # U&"..." is one Unicode-escaped identifier to PostgreSQL, three tokens to sqlglot
+            u.text.lower() == "u"
+            and amp.text == "&"
+            and quoted.kind == "identifier"
+            and u.start + 1 == amp.start == quoted.start - 1
+        ):
+            raise QueryRefused("lexical", 'U&"..." identifiers are not passed through')
     return lexemes
 
 
