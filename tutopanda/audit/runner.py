@@ -72,7 +72,7 @@ def run_guarded(
                 rows = cursor.fetchmany(row_limit + 1)
                 columns = [column.name for column in cursor.description or []]
     finally:
-        if not conn.closed:
+        if not (conn.closed or conn.broken):
             conn.rollback()
     return AuditResult(columns=columns, rows=rows[:row_limit], truncated=len(rows) > row_limit)
 
