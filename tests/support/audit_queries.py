@@ -71,7 +71,7 @@ def audit_query(
     draw: st.DrawFn, visible: frozenset[str] = frozenset(), depth: int = 3
 ) -> Generated:
     """One query producing a single integer column `n`."""
-    kinds = ["from"] if depth == 0 else ["from", "with", "recursive", "nested", "set"]
+    kinds = ["from"] if depth == 0 else ["from", "with", "recursive", "nested", "set", "order"]
     kind = draw(st.sampled_from(kinds))
     if kind == "from":
         return fixed("SELECT 1 AS n FROM ") + draw(reference(visible))
@@ -84,6 +84,17 @@ def audit_query(
             fixed(f"WITH RECURSIVE {name} (n) AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM ")
             + fixed(f"{name} WHERE n < 2) ")
             + _body(draw(audit_query(inner, depth - 1)))
+        )
+    if kind == "order":  # a parenthesised query with its own ORDER BY holding a subquery
+        first = draw(audit_query(visible, depth - 1))
+        if first.text.startswith("("):  # a set operation is ordered by its output columns only
+            first = fixed("SELECT n FROM (") + first + fixed(") AS f")
+        return (
+            fixed("SELECT n FROM ((")
+            + first
+            + fixed(") ORDER BY (SELECT count(*) FROM (")
+            + draw(audit_query(visible, depth - 1))
+            + fixed(") AS o)) AS w")
         )
     if kind == "set":
         operator = draw(st.sampled_from(["UNION", "UNION ALL", "INTERSECT", "EXCEPT"]))

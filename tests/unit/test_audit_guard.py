@@ -167,6 +167,11 @@ SCOPING = {
         "WITH a AS (SELECT * FROM pg_roles) (WITH RECURSIVE b AS (SELECT 1) SELECT * FROM a)",
         None,
     ),
+    # a parenthesised query's own ORDER BY and LIMIT are checked too
+    "parenthesised query": (
+        "(SELECT 1) ORDER BY (SELECT count(*) FROM pg_roles)",
+        "(SELECT 1) ORDER BY (SELECT count(*) FROM audit.pg_roles)",
+    ),
     "lateral": (
         "SELECT * FROM audit.lectures AS l, LATERAL (WITH pg_roles AS (SELECT 1) SELECT 1) AS y, "
         "LATERAL (SELECT * FROM pg_roles) AS z",

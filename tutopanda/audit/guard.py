@@ -67,6 +67,18 @@ def guard(text: str) -> GuardedQuery:
         )
     if "\x00" in text:
         raise QueryRefused("lexical", "the query contains a NUL character")
+    # The text that runs is the text checked: comments are dropped before sqlglot parses it.
+    clean = runnable_text(text, lex(text), set(), AUDIT_SCHEMA)
+    tree = _one_select(clean)
+    lexemes = lex(clean)
+    _check_with_lists(tree, with_heads(lexemes))
+    qualify_at, alias_starts = _check_tree(tree)
+    check_calls(lexemes, alias_starts)
+    return GuardedQuery(sql=runnable_text(clean, lexemes, qualify_at, AUDIT_SCHEMA))
+
+
+def _one_select(text: str) -> exp.Expr:
+    """sqlglot's tree of `text`, which must be exactly one SELECT (or set operation)."""
     try:
         statements = [s for s in sqlglot.parse(text, read="postgres") if s is not None]
     except SqlglotError as error:
@@ -78,20 +90,16 @@ def guard(text: str) -> GuardedQuery:
         raise QueryRefused(
             "statement", f"exactly one statement is allowed, found {len(statements)}"
         )
-    tree = statements[0]
-    while isinstance(tree, exp.Subquery) and isinstance(tree.this, exp.Query):
-        tree = tree.this
-    if not isinstance(tree, exp.Select | exp.SetOperation):
-        kind = str(tree.this).split()[0] if isinstance(tree, exp.Command) else tree.key
+    tree = query = statements[0]
+    while isinstance(query, exp.Subquery) and isinstance(query.this, exp.Query):
+        query = query.this  # (SELECT ...) ORDER BY ...: the whole tree is checked all the same
+    if not isinstance(query, exp.Select | exp.SetOperation):
+        kind = str(query.this).split()[0] if isinstance(query, exp.Command) else query.key
         raise QueryRefused("statement", f"only SELECT is allowed, not {kind.upper()}")
-    lexemes = lex(text)
-    _check_with_lists(tree, with_heads(lexemes))
-    qualify_at, alias_starts = _check_tree(tree)
-    check_calls(lexemes, alias_starts)
-    return GuardedQuery(sql=runnable_text(text, lexemes, qualify_at, AUDIT_SCHEMA))
+    return tree
 
 
-def _check_with_lists(tree: exp.Expression, heads: dict[int, bool]) -> None:
+def _check_with_lists(tree: exp.Expr, heads: dict[int, bool]) -> None:
     """Refuse a tree whose WITH lists are not the ones written.
 
     sqlglot merges `WITH a AS (...) (WITH b AS (...) SELECT ...)` into one list (and makes it
@@ -109,7 +117,7 @@ def _check_with_lists(tree: exp.Expression, heads: dict[int, bool]) -> None:
             )
 
 
-def _check_tree(tree: exp.Expression) -> tuple[set[int], set[int]]:
+def _check_tree(tree: exp.Expr) -> tuple[set[int], set[int]]:
     """Refuse writes and foreign relations; return where to put `audit.` and where aliases
     with column lists start (their "(" is not a call)."""
     qualify_at: set[int] = set()

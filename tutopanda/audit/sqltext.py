@@ -60,6 +60,10 @@ def lex(text: str) -> list[Lexeme]:
     lexemes = []
     previous_end = -1
     for token in tokens:
+        if token.token_type == TokenType.STRING and text[token.start] != "'":
+            # sqlglot keeps the rest of a statement it does not parse (EXPLAIN, LOCK, SHOW, …)
+            # as one string: the statement is not a SELECT
+            raise QueryRefused("statement", f"only SELECT is allowed, not {tokens[0].text.upper()}")
         if token.start <= previous_end:
             raise QueryRefused("lexical", f"cannot read the query near {token.text!r}")
         previous_end = token.end
@@ -91,8 +95,12 @@ def _lexeme(text: str, token: Token) -> Lexeme:
             "(no E'', U&'', B'', X'', N'' or $$ quoting) and no $ outside strings",
         )
     name = ""
-    if kind == "identifier":
-        name = written[1:-1].replace('""', '"')
+    if kind in ("string", "identifier"):
+        quote = written[0]
+        name = written[1:-1].replace(quote * 2, quote)
+        if name != token.text:  # both lexers must read the same value
+            raise QueryRefused("lexical", f"cannot read {written[:40]!r} the way PostgreSQL does")
+        name = name if kind == "identifier" else ""
     elif kind == "word":
         name = written.split()[-1].lower()
     if name in REFUSED_WORDS:
