@@ -26,8 +26,9 @@ MAX_ROW_LIMIT = 100_000
 DEFAULT_TIMEOUT_SECONDS = 5.0
 VIEWS_READ_FROM = "app"  # the audit views read these tables; the auditor cannot reach them directly
 
-# SQLSTATE classes that say the database (not the query) failed: connection, shutdown, system.
-_DATABASE_FAILURES = ("08", "57P", "58", "53300")
+# SQLSTATE classes that say the database (not the query) failed: connection, resources
+# (memory, disk, connections), shutdown, system errors. Any other error is the query's.
+_DATABASE_FAILURES = ("08", "53", "57P", "58")
 
 
 @dataclass(frozen=True)
