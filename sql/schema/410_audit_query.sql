@@ -1,7 +1,5 @@
 -- The database's own say on an auditor's query: what its plan touches (tutopanda audit query).
 
--- audit.query_objects: the relations and functions PostgreSQL's plan of a query scans.
--- The query is EXPLAINed, never run, with the caller's rights (the guard has already passed it).
 CREATE OR REPLACE FUNCTION audit.query_objects(p_query text)
 RETURNS TABLE (object_kind text, schema_name text, object_name text)
 LANGUAGE plpgsql
@@ -23,6 +21,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION audit.query_objects(text) IS
-    'Relations and functions the plan of a query scans (EXPLAIN, not run). SECURITY INVOKER: it '
-    'gives the caller nothing an EXPLAIN of their own would not; tutopanda audit query refuses a '
-    'plan that reaches beyond the audit views.';
+    'Relations and functions the plan of a query scans: the query is EXPLAINed, never run, with '
+    'the caller''s rights (it gives them nothing an EXPLAIN of their own would not). tutopanda '
+    'audit query refuses a plan that reaches beyond the audit views.';

@@ -824,7 +824,7 @@ $_$;
 
 ALTER FUNCTION audit.query_objects(p_query text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION audit.query_objects(p_query text) IS 'Relations and functions the plan of a query scans (EXPLAIN, not run). SECURITY INVOKER: it gives the caller nothing an EXPLAIN of their own would not; tutopanda audit query refuses a plan that reaches beyond the audit views.';
+COMMENT ON FUNCTION audit.query_objects(p_query text) IS 'Relations and functions the plan of a query scans: the query is EXPLAINed, never run, with the caller''s rights (it gives them nothing an EXPLAIN of their own would not). tutopanda audit query refuses a plan that reaches beyond the audit views.';
 
 CREATE FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
     LANGUAGE sql IMMUTABLE
