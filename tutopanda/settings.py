@@ -41,6 +41,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "event_poll_ms": "TUTOPANDA_EVENT_POLL_MS",
     "stream_heartbeat_seconds": "TUTOPANDA_STREAM_HEARTBEAT_SECONDS",
     "stream_queue_events": "TUTOPANDA_STREAM_QUEUE_EVENTS",
+    "migrate_lock_timeout_seconds": "TUTOPANDA_MIGRATE_LOCK_TIMEOUT",
+    "audit_key": "TUTOPANDA_AUDIT_KEY",
 }
 
 POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
@@ -76,6 +78,8 @@ class Settings(BaseModel):
     event_poll_ms: Annotated[float, Field(ge=1, le=10_000)] = 5.0
     stream_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
     stream_queue_events: Annotated[int, Field(ge=10, le=1_000_000)] = 1000
+    migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    audit_key: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -89,7 +93,7 @@ class Settings(BaseModel):
             raise ValueError("must be a URL starting with postgresql://")
         return value
 
-    @field_validator("jwt_secret")
+    @field_validator("jwt_secret", "audit_key")
     @classmethod
     def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or value.get_secret_value() == "":
@@ -113,6 +117,17 @@ class Settings(BaseModel):
                 "TUTOPANDA_STALLED_AFTER_SECONDS must be at least twice "
                 "TUTOPANDA_WORKER_HEARTBEAT_SECONDS, or live workers look stalled"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _audit_key_is_its_own(self) -> Settings:
+        # The API's hosts hold the JWT secret; the audit key must stay off them.
+        if (
+            self.audit_key is not None
+            and self.jwt_secret is not None
+            and self.audit_key.get_secret_value() == self.jwt_secret.get_secret_value()
+        ):
+            raise ValueError("TUTOPANDA_AUDIT_KEY must not be the same as TUTOPANDA_JWT_SECRET")
         return self
 
     @property

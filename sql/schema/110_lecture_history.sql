@@ -208,19 +208,14 @@ BEGIN
 END
 $$;
 
--- app.lecture_revisions_guard: history rows are never updated, nor deleted on their own.
--- Deleting the lecture (which cascades here) is the only way a history row goes away.
+-- app.lecture_revisions_guard: history rows are never updated nor deleted, not even with their
+-- lecture (which is never deleted either: sql/schema/340_lecture_retention.sql).
 CREATE OR REPLACE FUNCTION app.lecture_revisions_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF NOT EXISTS (SELECT FROM app.video_lectures AS l WHERE l.id = OLD.lecture_id) THEN
-            RETURN OLD;  -- the lecture is being deleted: its history goes with it
-        END IF;
-    END IF;
     RAISE EXCEPTION USING ERRCODE = 'PT409',
         MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
 END

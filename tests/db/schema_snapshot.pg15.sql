@@ -666,11 +666,6 @@ CREATE FUNCTION app.lecture_revisions_guard() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF NOT EXISTS (SELECT FROM app.video_lectures AS l WHERE l.id = OLD.lecture_id) THEN
-            RETURN OLD;  -- the lecture is being deleted: its history goes with it
-        END IF;
-    END IF;
     RAISE EXCEPTION USING ERRCODE = 'PT409',
         MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
 END
@@ -922,6 +917,19 @@ $$;
 
 ALTER FUNCTION app.owns_project(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.retention_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('%s are never deleted: their history must outlive them (%s refused)',
+                         replace(TG_TABLE_NAME, 'video_', ''), lower(TG_OP));
+END
+$$;
+
+ALTER FUNCTION app.retention_guard() OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     AS $$
@@ -1168,6 +1176,30 @@ $$;
 
 ALTER FUNCTION audit.history_walk(p_lecture_id integer) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION audit.query_objects(p_query text) RETURNS TABLE(object_kind text, schema_name text, object_name text)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || p_query INTO v_plan;
+    RETURN QUERY
+    SELECT DISTINCT
+           CASE WHEN n.node ? 'Relation Name' THEN 'relation' ELSE 'function' END,
+           n.node ->> 'Schema',
+           coalesce(n.node ->> 'Relation Name', n.node ->> 'Function Name')
+    FROM jsonb_path_query(v_plan, 'strict $.**') AS n (node)
+    WHERE jsonb_typeof(n.node) = 'object'
+      AND (n.node ? 'Relation Name' OR n.node ? 'Function Name')
+    ORDER BY 1, 2, 3;
+END
+$_$;
+
+ALTER FUNCTION audit.query_objects(p_query text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION audit.query_objects(p_query text) IS 'Relations and functions the plan of a query scans: the query is EXPLAINed, never run, with the caller''s rights (it gives them nothing an EXPLAIN of their own would not). tutopanda audit query refuses a plan that reaches beyond the audit views.';
+
 CREATE FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1374,6 +1406,41 @@ CREATE TABLE app.workflow_steps (
 
 ALTER TABLE app.workflow_steps OWNER TO tutopanda_owner;
 
+CREATE VIEW audit.lecture_snapshots AS
+ SELECT r.lecture_id,
+    r.revision,
+    audit.revision_content(r.lecture_id, r.revision) AS data,
+    (r.data IS NOT NULL) AS keyframe,
+    r.created_at AS changed_at
+   FROM app.lecture_revisions r;
+
+ALTER VIEW audit.lecture_snapshots OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.lecture_snapshots IS 'The lecture content (JSON, camelCase like the editor''s) after each revision.';
+
+CREATE VIEW audit.chain_heads AS
+ WITH heads AS (
+         SELECT DISTINCT ON (r.lecture_id) r.lecture_id,
+            r.revision,
+            r.hash,
+            count(*) OVER (PARTITION BY r.lecture_id) AS revisions
+           FROM app.lecture_revisions r
+          ORDER BY r.lecture_id, r.revision DESC
+        )
+ SELECT COALESCE(h.lecture_id, l.id) AS lecture_id,
+    h.revision,
+    encode(h.hash, 'hex'::text) AS hash,
+    COALESCE(h.revisions, (0)::bigint) AS revisions,
+    l.revision AS live_revision,
+    COALESCE(((l.revision = h.revision) AND ((app.lecture_content(l.*))::text = (s.data)::text)), false) AS live_matches
+   FROM ((heads h
+     FULL JOIN app.video_lectures l ON ((l.id = h.lecture_id)))
+     LEFT JOIN audit.lecture_snapshots s ON (((s.lecture_id = h.lecture_id) AND (s.revision = h.revision))));
+
+ALTER VIEW audit.chain_heads OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.chain_heads IS 'Per lecture: the head of its history chain (revision, hash, number of rows) and whether the live lecture is that revision with that content (live_matches). A lecture without history, or history without its lecture, has NULLs on the missing side.';
+
 CREATE VIEW audit.workflow_activity AS
  SELECT w.run_id,
     w.lecture_id,
@@ -1468,18 +1535,6 @@ COMMENT ON COLUMN audit.lecture_history.forced IS 'True when an editor overwrote
 COMMENT ON COLUMN audit.lecture_history.restored_from IS 'The older revision whose content this revision restored, if any.';
 
 COMMENT ON COLUMN audit.lecture_history.stored_bytes IS 'Bytes the history row stores for its content: the full content (a keyframe) or the delta.';
-
-CREATE VIEW audit.lecture_snapshots AS
- SELECT r.lecture_id,
-    r.revision,
-    audit.revision_content(r.lecture_id, r.revision) AS data,
-    (r.data IS NOT NULL) AS keyframe,
-    r.created_at AS changed_at
-   FROM app.lecture_revisions r;
-
-ALTER VIEW audit.lecture_snapshots OWNER TO tutopanda_owner;
-
-COMMENT ON VIEW audit.lecture_snapshots IS 'The lecture content (JSON, camelCase like the editor''s) after each revision.';
 
 CREATE VIEW audit.lectures AS
  SELECT l.id AS lecture_id,
@@ -1594,8 +1649,16 @@ CREATE TRIGGER lecture_revisions_append_only BEFORE DELETE OR UPDATE ON app.lect
 
 CREATE TRIGGER lecture_revisions_no_truncate BEFORE TRUNCATE ON app.lecture_revisions FOR EACH STATEMENT EXECUTE FUNCTION app.lecture_revisions_guard();
 
+CREATE TRIGGER projects_never_deleted BEFORE DELETE ON app.projects FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER projects_never_truncated BEFORE TRUNCATE ON app.projects FOR EACH STATEMENT EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER video_lectures_never_deleted BEFORE DELETE ON app.video_lectures FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER video_lectures_never_truncated BEFORE TRUNCATE ON app.video_lectures FOR EACH STATEMENT EXECUTE FUNCTION app.retention_guard();
+
 ALTER TABLE ONLY app.lecture_revisions
-    ADD CONSTRAINT lecture_revisions_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE CASCADE;
+    ADD CONSTRAINT lecture_revisions_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id);
@@ -1683,6 +1746,7 @@ REVOKE ALL ON FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) FROM
 REVOKE ALL ON FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) TO tutopanda_auditor;
 
 REVOKE ALL ON FUNCTION app.lecture_contents(p_lecture_id integer) FROM PUBLIC;
 
@@ -1711,6 +1775,8 @@ REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, 
 REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.retention_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
 
@@ -1741,6 +1807,9 @@ REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sectio
 REVOKE ALL ON FUNCTION audit.history_walk(p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.history_walk(p_lecture_id integer) TO tutopanda_auditor;
 
+REVOKE ALL ON FUNCTION audit.query_objects(p_query text) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.query_objects(p_query text) TO tutopanda_auditor;
+
 REVOKE ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) TO tutopanda_auditor;
 
@@ -1753,6 +1822,10 @@ GRANT ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id int
 REVOKE ALL ON FUNCTION audit.section_hash(p_value jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.section_hash(p_value jsonb) TO tutopanda_auditor;
 
+GRANT SELECT ON TABLE audit.lecture_snapshots TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.chain_heads TO tutopanda_auditor;
+
 GRANT SELECT ON TABLE audit.workflow_activity TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.failed_runs TO tutopanda_auditor;
@@ -1760,8 +1833,6 @@ GRANT SELECT ON TABLE audit.failed_runs TO tutopanda_auditor;
 GRANT SELECT ON TABLE audit.history_chain TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lecture_history TO tutopanda_auditor;
-
-GRANT SELECT ON TABLE audit.lecture_snapshots TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lectures TO tutopanda_auditor;
 

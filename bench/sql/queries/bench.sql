@@ -66,18 +66,22 @@ UPDATE app.video_lectures AS l
 SET title = %(title)s::text, summary = %(summary)s::text, script = %(script)s::jsonb,
     images = %(images)s::jsonb, videos = %(videos)s::jsonb, narration = %(narration)s::jsonb,
     music = %(music)s::jsonb, effects = %(effects)s::jsonb, timeline = %(timeline)s::jsonb,
-    revision = l.revision + 1, updated_at = clock_timestamp()
+    revision = l.revision + 1, updated_at = clock_timestamp(),
+    -- what the product carries forward is recomputed by its next save (see migration 0007)
+    section_digests = NULL, history_hash = NULL, keyframe_revision = NULL
 WHERE l.id = %(lecture_id)s::integer
 RETURNING l.revision, l.updated_at;
 
 -- naive_history --
--- The naive service, 3/3: append the history row, hashed like the product (audit.revision_hash).
+-- The naive service, 3/3: append the history row with its full content, hashed like the
+-- product's version-1 rows (audit.revision_hash).
 INSERT INTO app.lecture_revisions AS r
     (lecture_id, revision, data, created_by, source, run_id, changed_sections, forced,
-     restored_from, created_at, prev_hash, hash)
+     restored_from, created_at, prev_hash, hash, hash_version)
 VALUES (%(lecture_id)s::integer, %(revision)s::integer, %(data)s::jsonb, %(user_id)s::text,
         'app', NULL, %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz,
         %(prev_hash)s::bytea,
         audit.revision_hash(%(prev_hash)s::bytea, %(lecture_id)s::integer, %(revision)s::integer,
                             %(data)s::jsonb, %(user_id)s::text, 'app', NULL,
-                            %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz));
+                            %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz),
+        1);
