@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -21,6 +21,9 @@ from pydantic import (
 # Setting name -> environment variable. The one table a reader needs to configure the service.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
     "database_url": "DATABASE_URL",
+    "direct_database_url": "TUTOPANDA_DIRECT_DATABASE_URL",
+    "database_pooler": "TUTOPANDA_DATABASE_POOLER",
+    "allow_privileged_login": "TUTOPANDA_ALLOW_PRIVILEGED_LOGIN",
     "home": "TUTOPANDA_HOME",
     "jwt_secret": "TUTOPANDA_JWT_SECRET",
     "host": "TUTOPANDA_HOST",
@@ -58,6 +61,14 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     database_url: str | None = None
+    # A direct (session) URL for what a transaction-mode pooler cannot carry: LISTEN, session
+    # advisory locks, migrations and the workers. Default: DATABASE_URL.
+    direct_database_url: str | None = None
+    # "session": every connection assumes the runtime role with a startup option; "transaction":
+    # DATABASE_URL goes through a transaction-mode pooler that refuses startup options, so the
+    # login role itself must have no more rights than the runtime role (checked at start).
+    database_pooler: Literal["session", "transaction"] = "session"
+    allow_privileged_login: bool = False
     home: Path = Path(".tutopanda")
     jwt_secret: SecretStr | None = None
     host: str = "127.0.0.1"
@@ -81,7 +92,7 @@ class Settings(BaseModel):
     migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
     audit_key: SecretStr | None = None
 
-    @field_validator("database_url")
+    @field_validator("database_url", "direct_database_url")
     @classmethod
     def _database_url_is_postgres(cls, value: str | None) -> str | None:
         if value is None or value == "":

@@ -40,3 +40,14 @@ SELECT pg_catalog.current_setting('server_version_num')::integer AS version;
 -- The database answers and is migrated: true when the api functions exist.
 SELECT pg_catalog.to_regprocedure(
     'api.lecture_save(text, integer, integer, jsonb, boolean, boolean)') IS NOT NULL AS migrated;
+
+-- login_rights --
+-- What the session's login may do beyond the runtime role's rights (all false: nothing more).
+SELECT r.rolsuper AS superuser,
+       r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls AS role_attributes,
+       pg_catalog.pg_has_role(current_user, 'tutopanda_owner', 'USAGE') AS owner_rights,
+       pg_catalog.has_schema_privilege(current_user, 'app', 'USAGE') AS private_tables,
+       pg_catalog.has_database_privilege(current_database(), 'CREATE') AS create_schemas,
+       pg_catalog.pg_has_role(current_user, 'tutopanda_runtime', 'USAGE') AS runtime_rights
+FROM pg_catalog.pg_roles AS r
+WHERE r.rolname = current_user;

@@ -79,3 +79,21 @@ SELECT pg_notify('tutopanda_privileges_test', 'x');
 -- hold_migrate_lock --
 -- A session that takes the migrate lock and keeps it.
 SELECT pg_advisory_lock(hashtext('tutopanda:migrate'));
+
+-- pooled_login_create --
+-- A login role for the API behind a transaction-mode pooler: the runtime role's rights only.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tutopanda_pooled_test') THEN
+        BEGIN
+            CREATE ROLE tutopanda_pooled_test LOGIN IN ROLE tutopanda_runtime;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+END
+$$;
+
+-- current_login --
+-- Who this session is.
+SELECT current_user::text, session_user::text;
