@@ -48,9 +48,7 @@ def pgbouncer(server: TestServer, folder: Path, users: list[str]) -> Iterator[in
     # PgBouncer refuses to run as root: -u drops to an unprivileged user.
     drop_root = ["-u", "nobody"] if os.geteuid() == 0 else []
     command = [binary, *drop_root, str(folder / "pgbouncer.ini")]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         _wait_until_listening(server, port, users[0])
         yield port
