@@ -1,0 +1,59 @@
+"""An embedded PostgreSQL of a test's own, which the test may stop, start and restart.
+
+The session's shared server must never be stopped; outage tests start one of these instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+
+from tutopanda.db import embedded
+from tutopanda.db.migrate import migrate
+
+
+class OwnServer:
+    """A migrated database `tutopanda` on a server in `data_dir` that only this test uses."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.url = embedded.start(data_dir)
+        self._socket_dir = str(conninfo_to_dict(self.url)["host"])
+
+    def stop(self) -> None:
+        """A fast shutdown, as an operator's restart does: every connection is terminated."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def start(self) -> None:
+        """Start it again with the settings of its first start (same socket folder)."""
+        # The wheel keeps one handle per folder per process and would not start it twice.
+        self._pg_ctl(
+            "-o", '-h ""', "-o", f"-k {self._socket_dir}", "-l", str(self.data_dir / "log"), "start"
+        )
+
+    def _pg_ctl(self, *args: str) -> None:
+        user = self.data_dir.owner() if os.geteuid() == 0 else None
+        command = [str(embedded.bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-w", *args]
+        done = subprocess.run(command, user=user, capture_output=True, text=True, timeout=60)  # noqa: S603
+        assert done.returncode == 0, f"pg_ctl {args[-1]}: {done.stdout}{done.stderr}"
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextlib.contextmanager
+def own_server(data_dir: Path) -> Iterator[OwnServer]:
+    """Start a server in `data_dir`, migrate its database, stop it when the block ends."""
+    server = OwnServer(data_dir)
+    try:
+        migrate(server.url)
+        yield server
+    finally:
+        if embedded.is_running(data_dir):
+            server.stop()
