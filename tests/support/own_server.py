@@ -6,7 +6,9 @@ The session's shared server must never be stopped; outage tests start one of the
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,11 @@ from psycopg.conninfo import conninfo_to_dict
 
 from tutopanda.db import embedded
 from tutopanda.db.migrate import migrate
+
+# Not under pytest's tmp_path: every pytest run on the machine makes /tmp/pytest-of-<user>
+# private again (0700), and the server runs as another user when the tests run as root.
+SERVERS_DIR = Path(__file__).resolve().parents[2] / ".tutopanda" / "own-servers"
+_counter = itertools.count(1)
 
 
 class OwnServer:
@@ -48,8 +55,10 @@ class OwnServer:
 
 
 @contextlib.contextmanager
-def own_server(data_dir: Path) -> Iterator[OwnServer]:
-    """Start a server in `data_dir`, migrate its database, stop it when the block ends."""
+def own_server() -> Iterator[OwnServer]:
+    """Start a server of its own, migrate its database; stop and delete it when the block ends."""
+    data_dir = SERVERS_DIR / f"{os.getpid()}-{next(_counter)}"
+    shutil.rmtree(data_dir, ignore_errors=True)
     server = OwnServer(data_dir)
     try:
         migrate(server.url)
@@ -57,3 +66,4 @@ def own_server(data_dir: Path) -> Iterator[OwnServer]:
     finally:
         if embedded.is_running(data_dir):
             server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)

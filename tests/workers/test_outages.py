@@ -87,7 +87,7 @@ async def timed_run(server: OwnServer) -> float:
 # `serve` runs the same supervise_worker → run_worker → create_worker_app as `worker`.
 @pytest.mark.parametrize("command", ["worker", "serve"])
 async def test_listen_comes_back_after_a_postgres_restart(command: str, tmp_path: Path) -> None:
-    with own_server(tmp_path / "pg") as server, worker_process(command, server.url, tmp_path):
+    with own_server() as server, worker_process(command, server.url, tmp_path):
         await wait_for_listener(server, timeout=30)
         assert await timed_run(server) < POLL_SECONDS
 
