@@ -25,7 +25,6 @@ async def run_worker(
     runner = StepRunner(settings, build_generators(settings.generator_providers))
     app = create_worker_app(url, settings)
     async with app.open_async():
-        app.perform_import_paths()
         worker = OutageProofWorker(  # what app.run_worker_async builds, with our heartbeat
             app,
             queues=[WORKFLOW_QUEUE],
@@ -42,7 +41,7 @@ async def run_worker(
             recover_stalled_jobs_forever(app, WORKFLOW_QUEUE, settings.stalled_after_seconds)
         )
         try:
-            await worker.run()
+            await worker.run()  # type: ignore[no-untyped-call]
         finally:
             recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):

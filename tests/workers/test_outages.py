@@ -95,7 +95,7 @@ async def test_listen_comes_back_after_a_postgres_restart(command: str, tmp_path
         elapsed = await timed_run(server)
         listening = await listeners(server)
 
-    assert elapsed < POLL_SECONDS  # by polling alone it takes about STEPS × POLL_SECONDS
+    assert elapsed < POLL_SECONDS  # by polling alone it takes about STEPS * POLL_SECONDS
     assert listening == 1
 
 
