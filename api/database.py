@@ -154,9 +154,11 @@ class Database:
             pool = self._new_pool()
             try:
                 await pool.open(wait=True, timeout=self._settings.connect_timeout_seconds)
-            except Exception as error:  # gone again, or slow: keep probing
-                logger.info("the database answered but the pool did not open: %s", error)
+            except BaseException as error:  # gone again, or slow: keep probing (or stop)
                 await pool.close()
+                if not isinstance(error, Exception):
+                    raise
+                logger.info("the database answered but the pool did not open: %s", error)
                 continue
             self._pool = pool
             logger.warning("the database is back after %.1f s", time.monotonic() - since)

@@ -10,6 +10,7 @@ import itertools
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +26,23 @@ _counter = itertools.count(1)
 
 
 class OwnServer:
-    """A migrated database `tutopanda` on a server in `data_dir` that only this test uses."""
+    """A migrated database `tutopanda` on a server in `home`/pgdata that only this test uses."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir = data_dir
-        self.url = embedded.start(data_dir)
+    def __init__(self, home: Path):
+        self.data_dir = home / "pgdata"
+        # `tutopanda db start` in a process of its own: the wheel keeps a handle per folder in
+        # the process that started it, and logs from an exit hook after pytest closed its logs.
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        started = subprocess.run(
+            [sys.executable, "-m", "tutopanda", "db", "start"],
+            env={**env, "TUTOPANDA_HOME": str(home)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert started.returncode == 0, started.stderr
+        self.url = started.stdout.strip().splitlines()[-1]
         self._socket_dir = str(conninfo_to_dict(self.url)["host"])
 
     def stop(self) -> None:
@@ -38,7 +51,6 @@ class OwnServer:
 
     def start(self) -> None:
         """Start it again with the settings of its first start (same socket folder)."""
-        # The wheel keeps one handle per folder per process and would not start it twice.
         self._pg_ctl(
             "-o", '-h ""', "-o", f"-k {self._socket_dir}", "-l", str(self.data_dir / "log"), "start"
         )
@@ -59,13 +71,13 @@ class OwnServer:
 @contextlib.contextmanager
 def own_server() -> Iterator[OwnServer]:
     """Start a server of its own, migrate its database; stop and delete it when the block ends."""
-    data_dir = SERVERS_DIR / f"{os.getpid()}-{next(_counter)}"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    server = OwnServer(data_dir)
+    home = SERVERS_DIR / f"{os.getpid()}-{next(_counter)}"
+    shutil.rmtree(home, ignore_errors=True)
+    server = OwnServer(home)
     try:
         migrate(server.url)
         yield server
     finally:
-        if embedded.is_running(data_dir):
+        if embedded.is_running(server.data_dir):
             server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
