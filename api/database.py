@@ -93,8 +93,8 @@ class Database:
         pool, conn = await self._checkout()
         try:
             yield conn
-        except psycopg.OperationalError:
-            if conn.broken:  # lost mid-request: no retry (a write may have committed)
+        except Exception:
+            if conn.broken:  # lost mid-request: 503, no retry (a write may have committed)
                 self._diagnose_soon(purge=True)
             raise
         finally:

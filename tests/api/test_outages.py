@@ -11,15 +11,20 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from psycopg import AsyncConnection
 
 from tests.api.conftest import SECRET, Headers
 from tests.api.helpers import assert_problem, new_lecture
 from tests.support.databases import TestDatabase
 from tests.support.own_server import OwnServer, own_server
 from tests.support.server import TestServer
+from tests.support.sql import test_query
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 from tutopanda.api.app import create_app
+from tutopanda.api.database import Database
+from tutopanda.db.execute import fetch_value
 from tutopanda.db.urls import postgres_url
+from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings, load_settings
 
 Client = TestClient[Litestar]
@@ -167,3 +172,26 @@ def test_a_network_outage_is_answered_at_once_and_its_end_noticed(
         recovered = seconds_until_ok(lambda: client.get(lecture, headers=headers))
 
     assert recovered < 2 * PROBE_SECONDS + FAST
+
+
+async def query_after_losing_the_connection(db: Database, admin: AsyncConnection[Any]) -> None:
+    async with db.connection() as conn:
+        await admin.execute(test_query("terminate_backend"), {"pid": conn.info.backend_pid})
+        await fetch_value(conn, "ready_check", {})
+
+
+@pytest.mark.asyncio
+async def test_a_connection_lost_mid_request_is_a_503_and_replaced(
+    database: TestDatabase, outage_settings: Settings
+) -> None:
+    db = Database(database.admin_url, outage_settings)
+    await db.open()
+    try:
+        async with await AsyncConnection.connect(database.admin_url, autocommit=True) as admin:
+            with pytest.raises(Unavailable):
+                await query_after_losing_the_connection(db, admin)
+        async with db.connection() as conn:
+            assert await fetch_value(conn, "ready_check", {}) is True
+        assert not db.away
+    finally:
+        await db.close()

@@ -1,4 +1,4 @@
--- Checks and faults of the worker tests, run as the admin user.
+-- Checks and faults of the outage tests (API and workers), run as the admin user.
 
 -- worker_listeners --
 -- Sessions of workers that LISTEN for jobs right now (the last statement of a listener).
@@ -18,3 +18,7 @@ GRANT UPDATE ON procrastinate.procrastinate_workers TO tutopanda_runtime;
 -- Seconds since each registered worker's last heartbeat.
 SELECT id, extract(epoch FROM pg_catalog.now() - last_heartbeat)::float8 AS age
 FROM procrastinate.procrastinate_workers ORDER BY id;
+
+-- terminate_backend --
+-- End one session, as an administrator or a crash would (returns once it has ended).
+SELECT pg_catalog.pg_terminate_backend(%(pid)s, 5000);
