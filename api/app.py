@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -11,8 +9,6 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.api.auth import create_jwt_auth, jwt_secret
 from tutopanda.api.controllers.events import LectureEventsController
@@ -21,7 +17,7 @@ from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
 from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
-from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
+from tutopanda.api.database import Database, database_lifespan, provide_connection
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.problems import problem_response
 from tutopanda.api.realtime import realtime_lifespan
@@ -53,11 +49,11 @@ def create_app(
     settings: Settings,
     database_url: str,
     *,
-    pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None,
+    database: Database | None = None,
 ) -> Litestar:
     """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
     jwt_auth = create_jwt_auth(jwt_secret(settings))
-    api_pool = pool or create_pool(database_url, settings)
+    api_database = database or Database(database_url, settings)
     return Litestar(
         route_handlers=[
             HealthController,
@@ -70,7 +66,10 @@ def create_app(
             LectureEventsController,
         ],
         dependencies={"db": Provide(provide_connection)},
-        lifespan=[pool_lifespan(api_pool), realtime_lifespan(settings, database_url, api_pool)],
+        lifespan=[
+            database_lifespan(api_database),
+            realtime_lifespan(settings, database_url, api_database),
+        ],
         state=State({"settings": settings}),
         on_app_init=[jwt_auth.on_app_init, install_outermost],
         exception_handlers={Exception: problem_response},

@@ -9,11 +9,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
-from tutopanda.events.hub import EventHub
+from tutopanda.events.hub import ConnectionSource, EventHub
 from tutopanda.events.publisher import publish_forever
 from tutopanda.settings import Settings
 
@@ -21,20 +19,22 @@ LISTENER_NAME = "tutopanda-events"  # application_name of the one listening conn
 PUBLISHER_NAME = "tutopanda-publisher"
 
 
-def realtime_lifespan(
-    settings: Settings, database_url: str, pool: AsyncConnectionPool[AsyncConnection[Any]]
-) -> Any:
-    """Run the hub (one LISTEN connection) and a publisher candidate while the app runs."""
+def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSource) -> Any:
+    """Run the hub (one LISTEN connection) and a publisher candidate while the app runs.
+
+    Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
+    """
+    direct = settings.direct_database_url or database_url
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         hub = EventHub(
-            role_conninfo(database_url, RUNTIME_ROLE, application_name=LISTENER_NAME),
+            role_conninfo(direct, RUNTIME_ROLE, application_name=LISTENER_NAME),
             pool,
             queue_size=settings.stream_queue_events,
         )
         publisher = publish_forever(
-            role_conninfo(database_url, RUNTIME_ROLE, application_name=PUBLISHER_NAME),
+            role_conninfo(direct, RUNTIME_ROLE, application_name=PUBLISHER_NAME),
             interval_seconds=settings.event_poll_ms / 1000,
         )
         tasks = [asyncio.create_task(hub.run()), asyncio.create_task(publisher)]

@@ -31,6 +31,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "max_body_bytes": "TUTOPANDA_MAX_BODY_BYTES",
     "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
     "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
+    "db_probe_seconds": "TUTOPANDA_DB_PROBE_SECONDS",
     "worker_concurrency": "TUTOPANDA_WORKER_CONCURRENCY",
     "speaking_rate_wpm": "TUTOPANDA_SPEAKING_RATE_WPM",
     "generator_providers": "TUTOPANDA_GENERATORS",
@@ -76,6 +77,7 @@ class Settings(BaseModel):
     max_body_bytes: Annotated[int, Field(ge=1024, le=256 * 1024 * 1024)] = 2 * 1024 * 1024
     pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
+    db_probe_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     worker_concurrency: Annotated[int, Field(ge=1, le=100)] = 4
     speaking_rate_wpm: Annotated[float, Field(gt=10, le=1000)] = 150.0
     generator_providers: str = ""

@@ -10,11 +10,10 @@ from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.api import identifiers
 from tutopanda.api.auth import AuthUser
+from tutopanda.api.database import Database
 from tutopanda.api.params import LectureId
 from tutopanda.api.problems import problems
 from tutopanda.events.cursor import Cursor
@@ -111,9 +110,9 @@ class LectureEventsController(Controller):
         (`Last-Event-ID`), replayed from the database. `resync` means: fetch the lecture again."""
         lecture = identifiers.lecture_id(lecture_id)
         hub: EventHub = state.event_hub
-        pool: AsyncConnectionPool[AsyncConnection[Any]] = state.pool
+        database: Database = state.database
         settings: Settings = state.settings
-        async with pool.connection() as conn:
+        async with database.connection() as conn:
             start = await events.open_stream(conn, request.user.user_id, lecture)
         current = Cursor(start.revision, start.progress_seq)
         resume = Cursor.parse(last_event_id) if last_event_id else None

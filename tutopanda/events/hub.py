@@ -13,11 +13,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.db.queries import query
 from tutopanda.events.cursor import Cursor
@@ -26,7 +26,14 @@ from tutopanda.models.events import LectureEvent
 from tutopanda.store import events
 
 logger = logging.getLogger("tutopanda.events")
-Pool = AsyncConnectionPool[AsyncConnection[Any]]
+
+
+class ConnectionSource(Protocol):
+    """Where the hub borrows a connection to read events (the API's pool, or its Database)."""
+
+    def connection(self) -> AbstractAsyncContextManager[AsyncConnection[Any]]: ...
+
+
 RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 
@@ -115,7 +122,7 @@ class EventHub:
     def __init__(
         self,
         listen_conninfo: str,
-        pool: Pool,
+        pool: ConnectionSource,
         *,
         queue_size: int = 1000,
         ping_seconds: float = 5.0,
