@@ -19,7 +19,7 @@ Draw = Callable[[st.SearchStrategy[Any]], Any]
 TRACKS = {"visual": "kenBurns", "voice": "voice", "music": "music", "soundEffects": "soundFx"}
 TIMES = [0, 1, 2.5, 4, 7.25]
 WORDS = ["roads", "Rome", "legions", "stone", "milestone"]
-EXAMPLES = settings(max_examples=150, deadline=None)
+EXAMPLES = settings(max_examples=200, deadline=None)
 
 
 def new_clip(draw: Draw, track: str, ident: str) -> Doc:
@@ -108,25 +108,27 @@ def edit_field(draw: Draw, document: Doc, focus: str) -> None:
     name, items, maker = pick_array(draw, document, focus)
     if items:
         item = draw(st.sampled_from(items))
-        fresh = maker(draw, name, item["id"])
+        status = draw(st.sampled_from(["generated", "failed"]))  # a key items start without
+        fresh = maker(draw, name, item["id"]) | {"status": status}
         key = draw(st.sampled_from(sorted(set(fresh) - {"id", "kind"})))
         item[key] = fresh[key]
 
 
 def drop_field(draw: Draw, document: Doc, focus: str) -> None:
     _, items, _ = pick_array(draw, document, focus)
-    optional = [item for item in items if "label" in item or "endScale" in item]
-    if optional:
-        item = draw(st.sampled_from(optional))
-        item.pop("label", None)
-        item.pop("endScale", None)
+    if items:
+        item = draw(st.sampled_from(items))
+        for key in ("label", "endScale", "status"):
+            item.pop(key, None)
 
 
 def insert(draw: Draw, document: Doc, focus: str) -> None:
     name, items, maker = pick_array(draw, document, focus)
     ident = f"{name}-new-{draw(st.integers(0, 2))}"  # both sides may pick the same id
+    place = draw(st.sampled_from(["end", "start", "anywhere"]))  # appending is the usual
     if ident not in [item["id"] for item in items]:
-        items.insert(draw(st.integers(0, len(items))), maker(draw, name, ident))
+        at = {"end": len(items), "start": 0}.get(place) or draw(st.integers(0, len(items)))
+        items.insert(at, maker(draw, name, ident))
 
 
 def delete(draw: Draw, document: Doc, focus: str) -> None:
@@ -168,7 +170,7 @@ def replace_section(draw: Draw, document: Doc, focus: str) -> None:
         document[name] = [new_image(draw, name, "images-0")] if name == "images" else []
 
 
-EDITS = [edit_field, edit_field, drop_field, insert, delete, move, duplicate]
+EDITS = [edit_field, edit_field, drop_field, insert, insert, delete, move, move, duplicate]
 EDITS += [retitle, rewrite_script, replace_section]
 
 
@@ -254,7 +256,9 @@ def flatten(document: Doc) -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 
 def lost_changes(base: Doc, side: Doc, result: MergeResult) -> list[str]:
-    """The paths `side` changed whose change is neither in the result nor under a conflict."""
+    """What `side` changed that is not in the result and not under a conflict: a value at a
+    path, its order of the items it kept, or the place of an item it inserted (after the item
+    before it on its side)."""
     (before, before_orders), (after, after_orders) = flatten(base), flatten(side)
     merged, merged_orders = flatten(result.document)
 
@@ -269,11 +273,21 @@ def lost_changes(base: Doc, side: Doc, result: MergeResult) -> list[str]:
         and not covered(path)
     ]
     for path, ids in after_orders.items():
-        kept = [ident for ident in ids if ident in before_orders.get(path, [])]
-        if kept != [ident for ident in before_orders.get(path, []) if ident in kept]:
-            survivors = [ident for ident in merged_orders.get(path, []) if ident in kept]
-            if survivors != [ident for ident in kept if ident in survivors] and not covered(path):
-                lost.append(f"order of {path}")
+        if covered(path):
+            continue
+        old, now = before_orders.get(path, []), merged_orders.get(path, [])
+        kept = [ident for ident in ids if ident in old]
+        survivors = [ident for ident in now if ident in kept]
+        if kept != [ident for ident in old if ident in kept] and survivors != [
+            ident for ident in kept if ident in survivors
+        ]:
+            lost.append(f"order of {path}")
+        previous = None  # the item before, on this side, that is in the result
+        for ident in ids:
+            if ident in now:
+                if ident not in old and previous and now.index(previous) > now.index(ident):
+                    lost.append(f"place of {path}/{ident}")
+                previous = ident
     return lost
 
 

@@ -20,9 +20,9 @@ def merge_value(base: Any, mine: Any, theirs: Any, pointer: str, conflicts: list
     if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
         return _merge_objects(base, mine, theirs, pointer, conflicts)
     if isinstance(base, list) and isinstance(mine, list) and isinstance(theirs, list):
-        base_items, mine_items, their_items = by_id(base), by_id(mine), by_id(theirs)
-        if base_items is not None and mine_items is not None and their_items is not None:
-            return _merge_items(base_items, mine_items, their_items, pointer, conflicts)
+        items = _merge_items(base, mine, theirs, pointer, conflicts)
+        if items is not None:
+            return items
     conflicts.append(Conflict(pointer, _kind(base, mine, theirs), base, mine, theirs))
     return theirs
 
@@ -73,27 +73,27 @@ def by_id(items: list[Any]) -> dict[str, dict[str, Any]] | None:
 
 
 def _merge_items(
-    base: dict[str, dict[str, Any]],
-    mine: dict[str, dict[str, Any]],
-    theirs: dict[str, dict[str, Any]],
-    pointer: str,
-    conflicts: list[Conflict],
-) -> list[Any]:
-    """Each item merged on its own, matched by id; then the order (see tutopanda.merge.order)."""
-    shared = shared_order(list(base), list(mine), list(theirs))
+    base: list[Any], mine: list[Any], theirs: list[Any], pointer: str, conflicts: list[Conflict]
+) -> list[Any] | None:
+    """Each item merged on its own, matched by id, then ordered (see tutopanda.merge.order);
+    None when the arrays are not all arrays of items with ids."""
+    base_items, mine_items, their_items = by_id(base), by_id(mine), by_id(theirs)
+    if base_items is None or mine_items is None or their_items is None:
+        return None
+    shared = shared_order(list(base_items), list(mine_items), list(their_items))
     if shared is None:
-        whole = [list(side.values()) for side in (base, mine, theirs)]
-        conflicts.append(Conflict(pointer, "order", *whole))
-        return whole[2]
+        conflicts.append(Conflict(pointer, "order", base, mine, theirs))
+        return theirs
     merged: dict[str, Any] = {}
-    for ident in chain(theirs, (ident for ident in mine if ident not in theirs)):
+    for ident in chain(their_items, (ident for ident in mine_items if ident not in their_items)):
         value = merge_value(
-            base.get(ident, ABSENT),
-            mine.get(ident, ABSENT),
-            theirs.get(ident, ABSENT),
+            base_items.get(ident, ABSENT),
+            mine_items.get(ident, ABSENT),
+            their_items.get(ident, ABSENT),
             child(pointer, ident),
             conflicts,
         )
         if value is not ABSENT:
             merged[ident] = value
-    return [merged[ident] for ident in arrange(shared, list(mine), list(theirs), merged)]
+    order = arrange(shared, list(mine_items), list(their_items), merged)
+    return [merged[ident] for ident in order]
