@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENARIOS = ("sql", "notify", "http", "naive", "queue")
+SCENARIOS = ("sql", "notify", "http", "naive", "queue", "events")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
