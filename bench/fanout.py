@@ -25,6 +25,8 @@ from bench.tools import BenchError, process_tree_cpu_seconds
 PER_PROCESS = 250  # subscribers one client process serves
 OPEN_TIMEOUT = 180.0  # seconds for every stream of a process to open
 OUTPUT_LIMIT = 1 << 28  # a client's result line can be several MB
+QUIET_WINDOW = 0.25  # seconds over which the API server's CPU is sampled
+QUIET_CORES = 0.25  # below this the server is idle again (it polls the publisher meanwhile)
 
 
 @dataclass
@@ -90,13 +92,30 @@ async def subscribed(
             assert process.stdout is not None
             ready = await asyncio.wait_for(process.stdout.readline(), OPEN_TIMEOUT + 10)
             if ready.strip() != b"ready":
-                raise BenchError("a subscriber process could not open its streams")
+                said = ready.decode("utf-8", "replace").strip() or "exited"
+                raise BenchError(f"a subscriber process could not open its streams ({said})")
         yield Clients(processes)
     finally:
         for process in processes:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+        await server_quiet(server.pid)
+
+
+async def server_quiet(pid: int, timeout: float = 60.0) -> None:
+    """Wait until the API server has finished with the subscribers that left (a server that
+    fell behind keeps writing its backlog for a while), so the next measurement starts idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = process_tree_cpu_seconds(pid)
+        await asyncio.sleep(QUIET_WINDOW)
+        if (process_tree_cpu_seconds(pid) - before) / QUIET_WINDOW < QUIET_CORES:
+            return
+    print(
+        f"  warning: the API server is still busy {timeout:g} s after its subscribers left",
+        file=sys.stderr,
+    )
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ class _Subscriber:
     tally: Tally
     record: bool
     last_id: bytes = b""
-    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    opened: asyncio.Event = field(default_factory=asyncio.Event)  # or refused
+    refused: int = 0  # the HTTP status of a refused stream (401, 404, …)
 
 
 class _Stream(asyncio.Protocol):
@@ -75,6 +76,8 @@ class _Stream(asyncio.Protocol):
             head = parse_head(self._head[:end])
             if head.status != 200:
                 self._subscriber.tally.failures += 1
+                self._subscriber.refused = head.status
+                self._subscriber.opened.set()
                 self._end()
                 return
             self._decoder, self._chunked = ChunkedDecoder(), head.chunked
@@ -156,10 +159,10 @@ async def _follow(
                 await asyncio.sleep(0.1)
                 continue
             await asyncio.wait([closed, stopping], return_when=asyncio.FIRST_COMPLETED)
-            if not closed.done():
-                return  # stopped: the process exits and closes its sockets
+            if not closed.done() or subscriber.refused:
+                return  # stopped (the process exits and closes its sockets), or refused
             if not subscriber.opened.is_set():
-                await asyncio.sleep(0.1)  # refused: do not hammer the server
+                await asyncio.sleep(0.1)  # closed before its first event: do not hammer
     finally:
         stopping.cancel()
 
@@ -190,6 +193,10 @@ async def main() -> None:
     tasks = [asyncio.create_task(_follow(s, spec, stop, gate)) for s in subscribers]
     waiting = (s.opened.wait() for s in subscribers)
     await asyncio.wait_for(asyncio.gather(*waiting), float(spec["timeout"]))
+    refused = sorted({s.refused for s in subscribers if s.refused})
+    if refused:
+        print(f"refused {','.join(map(str, refused))}", flush=True)
+        raise SystemExit(1)
     print("ready", flush=True)
     finish = await _read_line()
     last = {int(lecture): int(revision) for lecture, revision in finish["last"].items()}

@@ -8,9 +8,12 @@ import math
 import pytest
 
 from bench.fanout_match import announce_latencies, split, tally
+from bench.fanout_report import latency_table
 from bench.idle_publisher import rate_between_changes
+from bench.runner import Sample
 from bench.sse_wire import ChunkedDecoder, Frame, FrameScanner, WireError, parse_head
 from bench.subscribers import Tally
+from tutopanda.settings import Settings
 
 MS = 1_000_000  # ns
 
@@ -46,13 +49,15 @@ def test_frames_are_complete_at_their_blank_line_and_comments_are_not_frames() -
     stream = (
         b"id: 0.1\r\nevent: lecture.state\r\ndata: {}\r\n\r\n"
         b": heartbeat\r\n\r\n"
-        b"id: 7.1\r\nevent: lecture.revised\r\ndata: {\"revision\":7}\r\n\r\n"
+        b'id: 7.1\r\nevent: lecture.revised\r\ndata: {"revision":7}\r\n\r\n'
         b"id: 7.2\nevent: workflow.progress\ndata: {}\n\n"
         b"id: 8.2\r\nevent: lecture.rev"
     )
     for step in (len(stream), 1, 5):
         scanner = FrameScanner()
-        frames = [f for i in range(0, len(stream), step) for f in scanner.feed(stream[i : i + step])]
+        frames = [
+            f for i in range(0, len(stream), step) for f in scanner.feed(stream[i : i + step])
+        ]
         assert frames == [
             Frame(b"lecture.state", b"0.1"),
             Frame(b"lecture.revised", b"7.1"),
@@ -95,3 +100,28 @@ def test_a_stepped_counter_rate_is_taken_between_its_first_and_last_steps() -> N
     assert rate_between_changes(readings) == pytest.approx(200 / 1.0)
     assert rate_between_changes([(0.0, 1), (1.0, 1), (2.0, 5)]) is None
     assert rate_between_changes([]) is None
+
+
+def test_the_latency_table_sums_events_over_rounds_and_spreads_latencies() -> None:
+    def sample(p50: float, received: float) -> Sample:
+        extra = {"received": received, "expected": 100.0, "short_subscribers": 1.0}
+        return Sample(saves_per_s=20.0, seconds=5.0, p50_ms=p50, p99_ms=2 * p50, extra=extra)
+
+    table = latency_table(
+        "case",
+        {"1,000 subscribers, 1 lecture": [sample(4.0, 100), sample(8.0, 99)]},
+        "t",
+        Settings(),
+    )
+    header, rule, row = table.strip().splitlines()[-3:]
+    assert header.count("|") == rule.count("|") == row.count("|")
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[:6] == [
+        "1,000 subscribers, 1 lecture",
+        "20.0 (20.0-20.0)",
+        "-",
+        "6.0 (4.0-8.0)",
+        "12.0 (8.0-16.0)",
+        "-",
+    ]
+    assert cells[7:9] == ["199 / 200", "2"]
