@@ -124,4 +124,4 @@ def test_the_latency_table_sums_events_over_rounds_and_spreads_latencies() -> No
         "12.0 (8.0-16.0)",
         "-",
     ]
-    assert cells[7:9] == ["199 / 200", "2"]
+    assert cells[8:10] == ["199 / 200", "2"]
