@@ -85,3 +85,26 @@ VALUES (%(lecture_id)s::integer, %(revision)s::integer, %(data)s::jsonb, %(user_
                             %(data)s::jsonb, %(user_id)s::text, 'app', NULL,
                             %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz),
         1);
+
+-- session_pid --
+-- The backend of a named session of this database (the API's event publisher, its listener).
+SELECT a.pid
+FROM pg_catalog.pg_stat_activity AS a
+WHERE a.datname = pg_catalog.current_database() AND a.application_name = %(name)s::text
+ORDER BY a.backend_start
+LIMIT 1;
+
+-- database_commits --
+-- Transactions committed in a database so far (read from another database, so that reading
+-- it does not count; the server publishes a backend's counts about once a second).
+SELECT d.xact_commit
+FROM pg_catalog.pg_stat_database AS d
+WHERE d.datname = %(dbname)s::name;
+
+-- oldest_write_transaction --
+-- How long (ms) the oldest transaction holding a transaction id anywhere on this server has
+-- run: until it ends, the event publisher announces nothing committed after it began.
+SELECT coalesce(extract(epoch FROM clock_timestamp() - min(a.xact_start)) * 1000, 0)::float8
+    AS age_ms
+FROM pg_catalog.pg_stat_activity AS a
+WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid();
