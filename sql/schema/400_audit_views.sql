@@ -168,3 +168,17 @@ COMMENT ON VIEW audit.chain_heads IS
     'Per lecture: the head of its history chain (revision, hash, number of rows) and whether the '
     'live lecture is that revision with that content (live_matches). A lecture without history, '
     'or history without its lecture, has NULLs on the missing side.';
+
+-- audit.conflict_drafts: every save refused as a conflict, and how it ended.
+-- Unresolved drafts are kept until their owner applies or discards them.
+CREATE VIEW audit.conflict_drafts AS
+SELECT d.id AS draft_id, d.lecture_id, l.project_id, p.created_by AS owner, d.user_id AS author,
+       d.base_revision, d.conflict_revision,
+       ARRAY(SELECT jsonb_object_keys(d.sections) ORDER BY 1) AS sections,
+       d.sections AS content, d.created_at, d.resolution, d.resolved_at, d.resolved_revision
+FROM app.conflict_drafts AS d
+JOIN app.video_lectures AS l ON l.id = d.lecture_id
+JOIN app.projects AS p ON p.id = l.project_id;
+COMMENT ON VIEW audit.conflict_drafts IS
+    'Saves refused as conflicts (nothing typed is lost): who, on which base, against which '
+    'revision, the sections, and how they ended (applied, merged, discarded, or still open).';

@@ -30,7 +30,8 @@ GRANT EXECUTE ON FUNCTION audit.revision_hash(
     bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
 ) TO tutopanda_auditor;
 GRANT EXECUTE ON FUNCTION audit.revision_hash_v2(
-    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
+    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, integer,
+    timestamptz
 ), audit.section_hash(jsonb) TO tutopanda_auditor;
 -- The views call these with the owner's rights: content rebuilt from keyframes and deltas, and
 -- the hash chain walked in order.

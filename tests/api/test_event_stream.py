@@ -164,7 +164,7 @@ async def test_a_generation_run_reports_every_step_in_order(
             progress: list[tuple[str, int]] = []
             while not progress or progress[-1][0] != "succeeded":
                 (event,) = await take(events, 1, timeout=30)
-                if event.event == "workflow.progress":
+                if event.event == "workflow.progress" and event.data["message"] is None:
                     progress.append((event.data["status"], event.data["currentStep"]))
     assert progress == [
         ("queued", 0),

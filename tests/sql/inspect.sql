@@ -133,3 +133,13 @@ SELECT EXISTS (
 ) OR EXISTS (
     SELECT FROM app.workflow_run_events AS e, app.event_publisher AS p WHERE e.txid >= p.horizon
 );
+
+-- history_merges --
+-- The merged_base recorded on each history row of a lecture.
+SELECT revision, merged_base FROM app.lecture_revisions
+WHERE lecture_id = %(lecture_id)s ORDER BY revision;
+
+-- draft_rows --
+-- Every draft of a lecture as auditors see it.
+SELECT draft_id, author, base_revision, conflict_revision, sections, resolution, resolved_revision
+FROM audit.conflict_drafts WHERE lecture_id = %(lecture_id)s ORDER BY draft_id;

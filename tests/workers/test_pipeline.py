@@ -74,9 +74,11 @@ async def test_generation_pipeline_runs_every_step_once(
     ]
 
     events = await lecture_events(aconn, created.lecture_id, -1, 0)
-    progress = [
-        (e.data["status"], e.data["currentStep"]) for e in events if e.type == "workflow.progress"
-    ]
+    runs = [e.data for e in events if e.type == "workflow.progress"]
+    progress = [(e["status"], e["currentStep"]) for e in runs if e["message"] is None]
+    reports = [(e["stepName"], e["message"]) for e in runs if e["message"] is not None]
+    assert ("script", "Lecture script ready") in reports
+    assert reports[-1] == ("timeline", "Timeline created successfully")
     assert [e.revision for e in events if e.type == "lecture.revised"] == list(range(7))
     assert progress == [
         ("queued", 0),
