@@ -87,18 +87,24 @@ class Subscription:
         return True
 
     async def next_live(self, timeout: float) -> Delivery | None:
-        """The next live event not seen yet, or None after `timeout` seconds without one."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            remaining = deadline - asyncio.get_running_loop().time()
-            try:
-                delivery = await asyncio.wait_for(self.queue.get(), max(remaining, 0))
-            except TimeoutError:
-                return None
-            if delivery is _CLOSED:
-                raise SubscriberClosed(self.closed or "closed")
-            if self.seen(delivery.event):
-                return delivery
+        """The next live event not seen yet, or None after `timeout` seconds without one.
+
+        A queued event is taken without waiting; an empty queue is awaited under one timeout
+        (no task or timer per event: this runs once per event per subscriber).
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    try:
+                        delivery = self.queue.get_nowait()
+                    except asyncio.QueueEmpty:
+                        delivery = await self.queue.get()
+                    if delivery is _CLOSED:
+                        raise SubscriberClosed(self.closed or "closed")
+                    if self.seen(delivery.event):
+                        return delivery
+        except TimeoutError:
+            return None
 
 
 _CLOSED = Delivery(
