@@ -42,6 +42,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
     "step_retries": "TUTOPANDA_STEP_RETRIES",
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
+    "review_timeout_seconds": "TUTOPANDA_REVIEW_TIMEOUT_SECONDS",
     "event_poll_ms": "TUTOPANDA_EVENT_POLL_MS",
     "stream_heartbeat_seconds": "TUTOPANDA_STREAM_HEARTBEAT_SECONDS",
     "stream_queue_events": "TUTOPANDA_STREAM_QUEUE_EVENTS",
@@ -88,6 +89,8 @@ class Settings(BaseModel):
     stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     step_retries: Annotated[int, Field(ge=0, le=20)] = 4
     step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2
+    # How long a regenerated asset waits for its accept or reject (the original's 30 minutes).
+    review_timeout_seconds: Annotated[int, Field(ge=1, le=7 * 86400)] = 1800
     event_poll_ms: Annotated[float, Field(ge=1, le=10_000)] = 5.0
     stream_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
     stream_queue_events: Annotated[int, Field(ge=10, le=1_000_000)] = 1000

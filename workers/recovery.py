@@ -1,15 +1,22 @@
-"""Stalled-job recovery: jobs left `doing` by a worker that stopped heartbeating are retried.
+"""Recovery, on every worker: jobs left `doing` by a worker that stopped heartbeating are retried,
+and proposals whose review time passed are recorded as expired.
 
-Procrastinate does not do this by itself. Every worker checks; a job another worker already
-retried is skipped. A retried step is safe: the step function writes each step only once.
+Procrastinate does not retry stalled jobs by itself. Every worker checks; a job another worker
+already retried is skipped. A retried step is safe: the step function writes each step only once.
+A proposal waits as rows, not as a sleeping job, so any worker (or none for a while) can expire it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, cast
 
-from procrastinate import App
+from procrastinate import App, PsycopgConnector
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from tutopanda.store import workflows
 
 logger = logging.getLogger("tutopanda.worker")
 
@@ -31,12 +38,25 @@ async def retry_stalled_jobs(app: App, queue: str, stalled_after_seconds: float)
     return retried
 
 
+async def expire_reviews(app: App) -> int:
+    """Record the proposals whose review time has passed as expired; return how many."""
+    pool = cast(
+        AsyncConnectionPool[AsyncConnection[Any]], cast(PsycopgConnector, app.connector).pool
+    )
+    async with pool.connection() as conn:
+        expired = await workflows.expire_reviews(conn)
+    if expired:
+        logger.info("%s proposal(s) expired unreviewed", expired)
+    return expired
+
+
 async def recover_stalled_jobs_forever(app: App, queue: str, stalled_after_seconds: float) -> None:
-    """Check for stalled jobs every half stalled-timeout until cancelled."""
+    """Check for stalled jobs and expired reviews every half stalled-timeout until cancelled."""
     interval = max(0.2, stalled_after_seconds / 2)
     while True:
         await asyncio.sleep(interval)
         try:
             await retry_stalled_jobs(app, queue, stalled_after_seconds)
+            await expire_reviews(app)
         except Exception as error:  # the database may be away; try again next time
-            logger.warning("stalled-job check failed: %s", error)
+            logger.warning("recovery check failed: %s", error)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
@@ -19,7 +19,7 @@ from tutopanda.models.workflow import RunWork
 from tutopanda.settings import Settings
 from tutopanda.store import workflows
 from tutopanda.workers.generators.base import StepFailed, StepGenerator, StepInput, StepOutput
-from tutopanda.workflows import workflow_kind
+from tutopanda.workflows import STEP_OUTPUTS, workflow_kind
 
 logger = logging.getLogger("tutopanda.worker")
 Pool = AsyncConnectionPool[AsyncConnection[Any]]
@@ -60,16 +60,29 @@ class StepRunner:
             raise
         try:
             async with pool.connection() as conn:
-                outcome = await workflows.apply_step(
-                    conn,
-                    run_id,
-                    step_index,
-                    name,
-                    output.sections,
-                    output_summary=output.summary,
-                    attempts=attempt + 1,
-                    started_at=started_at,
-                )
+                if output.proposal is not None:
+                    outcome = await workflows.propose_step(
+                        conn,
+                        run_id,
+                        step_index,
+                        name,
+                        output.proposal,
+                        base_revision=int(work.lecture["revision"]),
+                        output_summary=output.summary,
+                        attempts=attempt + 1,
+                        started_at=started_at,
+                    )
+                else:
+                    outcome = await workflows.apply_step(
+                        conn,
+                        run_id,
+                        step_index,
+                        name,
+                        output.sections,
+                        output_summary=output.summary,
+                        attempts=attempt + 1,
+                        started_at=started_at,
+                    )
         except Conflict as error:
             return f"stopped: {error.message}; nothing written"
         return f"{name} applied at revision {outcome.revision} ({outcome.run_status})"
@@ -84,6 +97,10 @@ class StepRunner:
         generator = self.generators.get(name)
         if generator is None:
             raise StepFailed(f"no generator for step {name!r}")
+        report = _ProgressReports(pool, work.run_id, step_index, name)
+        if not kind.rebuilds and work.context.get("force") is not True and _has_output(work, name):
+            await report(f"{name.replace('_', ' ').capitalize()} already done; skipped", 1.0)
+            return name, StepOutput(sections={}, summary={"skipped": "output exists"})
         step = StepInput(
             run_id=work.run_id,
             kind=work.kind,
@@ -94,22 +111,38 @@ class StepRunner:
             settings=settings,
             speaking_rate_wpm=self.settings.speaking_rate_wpm,
             context=work.context,
-            report=_ProgressReports(pool, work.run_id, step_index, name),
+            report=report,
         )
         output = await generator(step)
         try:
             sections = LecturePatch.model_validate(output.sections).sections()
+            proposal = _checked_proposal(work, output.proposal)
         except ValidationError as error:
             raise StepFailed(
                 f"{name} produced invalid sections: {error.errors()[0]['msg']}"
             ) from error
-        return name, StepOutput(sections=sections, summary=output.summary)
+        return name, StepOutput(sections=sections, summary=output.summary, proposal=proposal)
 
     async def _fail(self, pool: Pool, run_id: str, error: str) -> str:
         async with pool.connection() as conn:
             status = await workflows.fail_run(conn, run_id, error)
         logger.warning("run %s %s: %s", run_id, status, error)
         return f"run {status}: {error}"
+
+
+def _has_output(work: RunWork, step_name: str) -> bool:
+    """Does the lecture already have what this step makes (any of its sections non-empty)?"""
+    return any(work.lecture.get(section) for section in STEP_OUTPUTS.get(step_name, ()))
+
+
+def _checked_proposal(work: RunWork, proposal: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A proposed asset as its section stores it (validated like an editor's save of it)."""
+    if proposal is None:
+        return None
+    reference = work.context.get("asset")
+    section = str(reference.get("section")) if isinstance(reference, dict) else ""
+    stored = LecturePatch.model_validate({section: [proposal]}).sections()[section]
+    return cast(list[dict[str, Any]], stored)[0]  # an array section of objects, as validated
 
 
 @dataclass(frozen=True)

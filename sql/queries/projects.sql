@@ -9,3 +9,13 @@ SELECT * FROM api.project_create(
 -- project_list --
 -- The user's projects with their lectures, newest first.
 SELECT * FROM api.project_list(%(user_id)s::text);
+
+-- project_get --
+-- A project of the user with its settings and their revision.
+SELECT * FROM api.project_get(%(user_id)s::text, %(project_id)s::integer);
+
+-- project_update --
+-- New name and/or settings groups merged in, at a settings revision; the project after.
+SELECT * FROM api.project_update(
+    %(user_id)s::text, %(project_id)s::integer, %(base_revision)s::integer, %(name)s::text,
+    %(settings)s::jsonb);

@@ -48,10 +48,23 @@ AS $$
     FROM lecture;
 $$;
 
--- app.workflow_run_insert: create a queued run on a locked lecture and enqueue its first step.
--- Refuses (PT409) when the lecture already has a queued or running run.
+-- app.workflow_run_active: is a run in this status still occupying its lecture? (One such run
+-- per lecture: the index workflow_runs_one_active_per_lecture lists the same statuses.)
+CREATE OR REPLACE FUNCTION app.workflow_run_active(p_status text)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+AS $$
+    SELECT p_status IN ('queued', 'running', 'waiting_for_review');
+$$;
+
+-- app.workflow_run_insert: create a queued run on a locked lecture and enqueue its first step
+-- (p_from_step; earlier steps count as done). Its context keeps the project's settings as they
+-- are now, so editing them mid-run changes nothing in the run. A rerun names the run it repeats
+-- (p_original_run_id) and counts its attempt. PT409 when the lecture already has an active run.
 CREATE OR REPLACE FUNCTION app.workflow_run_insert(
-    p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb
+    p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb,
+    p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL
 )
 RETURNS text
 LANGUAGE plpgsql
@@ -63,20 +76,31 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow kind must be a lowercase name';
     ELSIF p_total_steps IS NULL OR p_total_steps NOT BETWEEN 1 AND 100 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'a workflow has 1 to 100 steps';
+    ELSIF p_from_step IS NULL OR p_from_step NOT BETWEEN 1 AND p_total_steps THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('the first step must be between 1 and %s', p_total_steps);
     ELSIF jsonb_typeof(coalesce(p_context, '{}')) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow context must be an object';
     END IF;
     IF EXISTS (SELECT FROM app.workflow_runs AS r
-               WHERE r.lecture_id = p_lecture_id AND r.status IN ('queued', 'running')) THEN
+               WHERE r.lecture_id = p_lecture_id AND app.workflow_run_active(r.status)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PT409',
             MESSAGE = format('lecture %s already has a workflow in progress', p_lecture_id),
             HINT = 'cancel it or wait for it to finish';
     END IF;
-    INSERT INTO app.workflow_runs AS r (run_id, lecture_id, user_id, kind, total_steps, context)
-    VALUES (gen_random_uuid()::text, p_lecture_id, p_user_id, p_kind, p_total_steps,
-            coalesce(p_context, '{}'))
+    INSERT INTO app.workflow_runs AS r
+        (run_id, lecture_id, user_id, kind, total_steps, current_step, context, original_run_id,
+         attempt)
+    SELECT gen_random_uuid()::text, p_lecture_id, p_user_id, p_kind, p_total_steps,
+           p_from_step - 1,
+           jsonb_build_object('settings', coalesce(p.settings, '{}')) || coalesce(p_context, '{}'),
+           p_original_run_id,
+           coalesce((SELECT o.attempt + 1 FROM app.workflow_runs AS o
+                     WHERE o.run_id = p_original_run_id), 1)
+    FROM app.video_lectures AS l JOIN app.projects AS p ON p.id = l.project_id
+    WHERE l.id = p_lecture_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_enqueue_step(v_run.run_id, 1);
+    PERFORM app.workflow_enqueue_step(v_run.run_id, p_from_step);
     PERFORM app.workflow_run_event(v_run);
     RETURN v_run.run_id;
 END
@@ -109,14 +133,17 @@ END
 $$;
 
 -- app.workflow_run_update: THE writer of a run's state: status, current step and error change
--- together with updated_at and the run's event. The caller holds the run's lock and has checked
--- that the transition is allowed; NULL step or error keep the stored ones.
+-- together with updated_at and the run's event (with p_message, if any). The caller holds the
+-- run's lock and has checked that the transition is allowed; NULL step, error or attempt keep the
+-- stored ones, '' clears the error.
 CREATE OR REPLACE FUNCTION app.workflow_run_update(
     p_run_id text,
     p_status text,
     p_current_step integer DEFAULT NULL,
     p_error text DEFAULT NULL,
-    p_step_name text DEFAULT NULL
+    p_step_name text DEFAULT NULL,
+    p_message text DEFAULT NULL,
+    p_attempt integer DEFAULT NULL
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
@@ -126,10 +153,11 @@ DECLARE
 BEGIN
     UPDATE app.workflow_runs AS r
     SET status = p_status, current_step = coalesce(p_current_step, r.current_step),
-        error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
+        error = CASE WHEN p_error = '' THEN NULL ELSE coalesce(left(p_error, 4000), r.error) END,
+        attempt = coalesce(p_attempt, r.attempt), updated_at = clock_timestamp()
     WHERE r.run_id = p_run_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_run_event(v_run, p_step_name);
+    PERFORM app.workflow_run_event(v_run, p_step_name, p_message);
     RETURN v_run;
 END
 $$;
@@ -159,4 +187,28 @@ AS $$
         'lectureId', p_run.lecture_id, 'runId', p_run.run_id, 'kind', p_run.kind,
         'status', p_run.status, 'currentStep', p_run.current_step,
         'totalSteps', p_run.total_steps, 'error', p_run.error, 'updatedAt', p_run.updated_at);
+$$;
+
+-- app.asset_section: the lecture section holding assets of a kind (image, narration, music,
+-- video) — the one list of regenerable asset kinds; NULL for any other kind.
+CREATE OR REPLACE FUNCTION app.asset_section(p_kind text)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+AS $$
+    SELECT CASE p_kind WHEN 'image' THEN 'images' WHEN 'narration' THEN 'narration'
+                       WHEN 'music' THEN 'music' WHEN 'video' THEN 'videos' END;
+$$;
+
+-- app.lecture_asset: the asset with this id in a section of lecture content (NULL: none).
+CREATE OR REPLACE FUNCTION app.lecture_asset(p_content jsonb, p_section text, p_asset_id text)
+RETURNS jsonb
+LANGUAGE sql
+IMMUTABLE
+AS $$
+    SELECT a.value
+    FROM jsonb_array_elements(CASE jsonb_typeof(p_content -> p_section)
+                                  WHEN 'array' THEN p_content -> p_section END) AS a
+    WHERE a.value ->> 'id' = p_asset_id
+    LIMIT 1;
 $$;

@@ -1,4 +1,5 @@
--- The project api: create a project with its lecture and generation run; list projects.
+-- The project api: create a project with its lecture and generation run; list projects; read and
+-- update a project's name and generation settings (revisioned, with a history).
 
 CREATE OR REPLACE FUNCTION api.project_create(
     p_user_id text,
@@ -26,6 +27,8 @@ BEGIN
     END IF;
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
+    INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
+    VALUES (v_project_id, 0, p_name, p_settings, p_user_id);
     INSERT INTO app.video_lectures AS l (project_id, prompt)
     VALUES (v_project_id, p_prompt) RETURNING * INTO v_lecture;
     PERFORM app.history_start(v_lecture, p_user_id);
@@ -35,8 +38,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.project_create(text, text, text, jsonb, text, integer) IS
-    'Create a project, its lecture (revision 0, empty sections, a revision-0 history row) and a '
-    'queued workflow run whose first step job is enqueued in the same transaction. PT422.';
+    'Create a project (settings revision 0 in its settings history), its lecture (revision 0, '
+    'empty sections, a revision-0 history row) and a queued workflow run whose first step job is '
+    'enqueued in the same transaction. PT422.';
 
 CREATE OR REPLACE FUNCTION api.project_list(p_user_id text)
 RETURNS TABLE (
@@ -60,3 +64,97 @@ $$;
 COMMENT ON FUNCTION api.project_list(text) IS
     'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; '
     'no content).';
+
+CREATE OR REPLACE FUNCTION api.project_get(p_user_id text, p_project_id integer)
+RETURNS TABLE (
+    id integer, name text, is_default boolean, settings jsonb, settings_revision integer,
+    created_at timestamptz, updated_at timestamptz
+)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+    SELECT p.id, p.name, p.is_default, coalesce(p.settings, '{}'), p.settings_revision,
+           p.created_at, p.updated_at
+    FROM app.projects AS p
+    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('project %s not found', p_project_id);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION api.project_get(text, integer) IS
+    'A project of the user: name, generation settings and their revision. PT404.';
+
+CREATE OR REPLACE FUNCTION api.project_update(
+    p_user_id text, p_project_id integer, p_base_revision integer, p_name text,
+    p_settings jsonb
+)
+RETURNS TABLE (
+    id integer, name text, is_default boolean, settings jsonb, settings_revision integer,
+    created_at timestamptz, updated_at timestamptz
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_project app.projects;
+    v_settings jsonb;
+    v_group text;
+    v_value jsonb;
+BEGIN
+    SELECT p.* INTO v_project FROM app.projects AS p
+    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id)
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('project %s not found', p_project_id);
+    ELSIF p_base_revision IS NOT NULL AND p_base_revision <> v_project.settings_revision THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('project %s is at settings revision %s, not %s', p_project_id,
+                             v_project.settings_revision, p_base_revision),
+            HINT = 'read the project again and apply your change to it';
+    ELSIF jsonb_typeof(coalesce(p_settings, '{}')) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'settings must be a JSON object';
+    ELSIF p_name IS NOT NULL AND length(p_name) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'name must be 1 to 200 characters';
+    END IF;
+    -- Per group: the keys sent replace the stored ones, the others stay.
+    v_settings := coalesce(v_project.settings, '{}');
+    FOR v_group, v_value IN SELECT e.key, e.value FROM jsonb_each(coalesce(p_settings, '{}')) AS e
+    LOOP
+        IF jsonb_typeof(v_value) <> 'object' THEN
+            RAISE EXCEPTION USING ERRCODE = 'PT422',
+                MESSAGE = format('settings group %s must be an object', v_group);
+        END IF;
+        v_settings := v_settings || jsonb_build_object(
+            v_group, CASE jsonb_typeof(v_settings -> v_group)
+                         WHEN 'object' THEN v_settings -> v_group ELSE '{}' END || v_value);
+    END LOOP;
+    IF v_settings IS NOT DISTINCT FROM v_project.settings
+       AND coalesce(p_name, v_project.name) IS NOT DISTINCT FROM v_project.name THEN
+        RETURN QUERY SELECT * FROM api.project_get(p_user_id, p_project_id);  -- nothing changed
+        RETURN;
+    END IF;
+    UPDATE app.projects AS p
+    SET name = coalesce(p_name, p.name), settings = v_settings,
+        settings_revision = p.settings_revision + 1, updated_at = clock_timestamp()
+    WHERE p.id = p_project_id
+    RETURNING * INTO v_project;
+    INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by,
+                                              changed_at)
+    VALUES (v_project.id, v_project.settings_revision, v_project.name, v_project.settings,
+            p_user_id, v_project.updated_at);
+    RETURN QUERY SELECT * FROM api.project_get(p_user_id, p_project_id);
+END
+$$;
+COMMENT ON FUNCTION api.project_update(text, integer, integer, text, jsonb) IS
+    'Update a project of the user: a new name and/or settings groups merged into the stored ones '
+    '(keys sent replace keys stored, per group). With p_base_revision, only if the settings are '
+    'still at that revision. A change is a new settings revision with a history row (who, when); '
+    'no change writes nothing. PT404, PT409 stale revision, PT422 not objects or bad name.';

@@ -14,7 +14,7 @@ BEGIN
     RETURN QUERY
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
            r.context, app.lecture_snapshot(l) || jsonb_build_object('prompt', l.prompt),
-           coalesce(p.settings, '{}')
+           coalesce(r.context -> 'settings', p.settings, '{}')
     FROM app.workflow_runs AS r
     JOIN app.video_lectures AS l ON l.id = r.lecture_id
     JOIN app.projects AS p ON p.id = l.project_id
@@ -26,7 +26,8 @@ END
 $$;
 COMMENT ON FUNCTION api.workflow_run_work(text) IS
     'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) '
-    'and the project settings. No owner check: workers call it with a run id from a job. PT404.';
+    'and the project settings the run started with (kept in its context). No owner check: '
+    'workers call it with a run id from a job. PT404.';
 
 CREATE OR REPLACE FUNCTION api.workflow_step_apply(
     p_run_id text,
@@ -101,7 +102,7 @@ COMMENT ON FUNCTION api.workflow_run_progress(text, integer, text, text, real) I
     'step any more (nothing recorded). PT404, PT422.';
 
 -- app.workflow_step_check: may this run record this step now? Raises PT409 or PT422.
--- Cancelled and finished runs take no more steps; steps come in order.
+-- Only queued and running runs take steps (not cancelled, finished or waiting ones); in order.
 CREATE OR REPLACE FUNCTION app.workflow_step_check(
     p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb
 )
@@ -109,7 +110,7 @@ RETURNS void
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    IF p_run.status IN ('cancelled', 'succeeded', 'failed') THEN
+    IF p_run.status NOT IN ('queued', 'running') THEN
         RAISE EXCEPTION USING ERRCODE = 'PT409',
             MESSAGE = format('workflow run %s is %s', p_run.run_id, p_run.status);
     ELSIF p_step_index IS NULL OR p_step_index NOT BETWEEN 1 AND p_run.total_steps THEN

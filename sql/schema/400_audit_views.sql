@@ -96,10 +96,10 @@ COMMENT ON VIEW audit.lectures IS 'Every lecture: owner, title, current revision
 CREATE VIEW audit.workflow_activity AS
 SELECT w.run_id, w.lecture_id, l.project_id, p.created_by AS owner, w.user_id AS started_by,
        w.kind, w.status AS outcome, w.current_step AS steps_done, w.total_steps, w.error,
-       w.created_at AS queued_at,
-       CASE WHEN w.status IN ('succeeded', 'failed', 'cancelled') THEN w.updated_at END
+       w.original_run_id AS repeats_run_id, w.attempt, w.created_at AS queued_at,
+       CASE WHEN NOT app.workflow_run_active(w.status) THEN w.updated_at END
            AS finished_at,
-       CASE WHEN w.status IN ('succeeded', 'failed', 'cancelled')
+       CASE WHEN NOT app.workflow_run_active(w.status)
             THEN w.updated_at - w.created_at END AS duration,
        coalesce((
            SELECT jsonb_agg(jsonb_build_object(
@@ -182,3 +182,18 @@ JOIN app.projects AS p ON p.id = l.project_id;
 COMMENT ON VIEW audit.conflict_drafts IS
     'Saves refused as conflicts (nothing typed is lost): who, on which base, against which '
     'revision, the sections, and how they ended (applied, merged, discarded, or still open).';
+
+-- audit.project_settings_changes: every version of a project's name and generation settings.
+-- Answers "who changed the settings of project 7, and when, and to what?".
+CREATE VIEW audit.project_settings_changes AS
+SELECT h.project_id, p.created_by AS owner, h.revision, h.changed_by, h.changed_at, h.name,
+       h.settings,
+       (SELECT jsonb_object_agg(g.key, g.value) FROM jsonb_each(coalesce(h.settings, '{}')) AS g
+        WHERE g.value IS DISTINCT FROM previous.settings -> g.key) AS changed_groups
+FROM app.project_settings_history AS h
+JOIN app.projects AS p ON p.id = h.project_id
+LEFT JOIN app.project_settings_history AS previous
+       ON previous.project_id = h.project_id AND previous.revision = h.revision - 1;
+COMMENT ON VIEW audit.project_settings_changes IS
+    'Every version of every project''s name and settings: who changed them, when, and the '
+    'settings groups that differ from the version before (all groups for revision 0).';

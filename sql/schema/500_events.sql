@@ -67,7 +67,7 @@ BEGIN
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
         FROM app.workflow_runs AS r
-        WHERE r.lecture_id = l.id AND r.status IN ('queued', 'running')), '[]')
+        WHERE r.lecture_id = l.id AND app.workflow_run_active(r.status)), '[]')
     FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
 END
 $$;

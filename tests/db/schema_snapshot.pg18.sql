@@ -20,6 +20,40 @@ ALTER SCHEMA audit OWNER TO tutopanda_owner;
 
 COMMENT ON SCHEMA audit IS 'Read-only views for auditors (re-created from sql/ by every migrate).';
 
+CREATE FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_section text := app.asset_section(p_asset_kind);
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
+    IF v_section IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('%s is not an asset kind (image, narration, music, video)',
+                             p_asset_kind);
+    ELSIF p_review_seconds IS NULL OR p_review_seconds NOT BETWEEN 1 AND 7 * 86400 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = 'the review time is 1 second to 7 days';
+    ELSIF app.lecture_asset(app.lecture_content(l), v_section, p_asset_id) IS NULL
+          FROM app.video_lectures AS l WHERE l.id = p_lecture_id THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('lecture %s has no %s asset %s', p_lecture_id, p_asset_kind,
+                             p_asset_id);
+    END IF;
+    RETURN app.workflow_run_insert(
+        p_user_id, p_lecture_id, p_kind, 1,
+        coalesce(p_context, '{}') || jsonb_build_object(
+            'asset', jsonb_build_object('kind', p_asset_kind, 'section', v_section,
+                                        'id', p_asset_id),
+            'reviewSeconds', p_review_seconds));
+END
+$$;
+
+ALTER FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) IS 'Start a one-step run that proposes a new version of one asset of a lecture of the user (kinds image, narration, music, video), to be reviewed within p_review_seconds of the proposal. Returns the run id. PT404 lecture or asset not found, PT409 a run is already in progress, PT422 bad kind or review time.';
+
 CREATE FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -322,7 +356,7 @@ BEGIN
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
         FROM app.workflow_runs AS r
-        WHERE r.lecture_id = l.id AND r.status IN ('queued', 'running')), '[]')
+        WHERE r.lecture_id = l.id AND app.workflow_run_active(r.status)), '[]')
     FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
 END
 $$;
@@ -348,6 +382,8 @@ BEGIN
     END IF;
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
+    INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
+    VALUES (v_project_id, 0, p_name, p_settings, p_user_id);
     INSERT INTO app.video_lectures AS l (project_id, prompt)
     VALUES (v_project_id, p_prompt) RETURNING * INTO v_lecture;
     PERFORM app.history_start(v_lecture, p_user_id);
@@ -359,7 +395,28 @@ $$;
 
 ALTER FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) IS 'Create a project, its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422.';
+COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) IS 'Create a project (settings revision 0 in its settings history), its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422.';
+
+CREATE FUNCTION api.project_get(p_user_id text, p_project_id integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT p.id, p.name, p.is_default, coalesce(p.settings, '{}'), p.settings_revision,
+           p.created_at, p.updated_at
+    FROM app.projects AS p
+    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('project %s not found', p_project_id);
+    END IF;
+END
+$$;
+
+ALTER FUNCTION api.project_get(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.project_get(p_user_id text, p_project_id integer) IS 'A project of the user: name, generation settings and their revision. PT404.';
 
 CREATE FUNCTION api.project_list(p_user_id text) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -379,6 +436,152 @@ ALTER FUNCTION api.project_list(p_user_id text) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.project_list(p_user_id text) IS 'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; no content).';
 
+CREATE FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_project app.projects;
+    v_settings jsonb;
+    v_group text;
+    v_value jsonb;
+BEGIN
+    SELECT p.* INTO v_project FROM app.projects AS p
+    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id)
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('project %s not found', p_project_id);
+    ELSIF p_base_revision IS NOT NULL AND p_base_revision <> v_project.settings_revision THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('project %s is at settings revision %s, not %s', p_project_id,
+                             v_project.settings_revision, p_base_revision),
+            HINT = 'read the project again and apply your change to it';
+    ELSIF jsonb_typeof(coalesce(p_settings, '{}')) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'settings must be a JSON object';
+    ELSIF p_name IS NOT NULL AND length(p_name) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'name must be 1 to 200 characters';
+    END IF;
+    -- Per group: the keys sent replace the stored ones, the others stay.
+    v_settings := coalesce(v_project.settings, '{}');
+    FOR v_group, v_value IN SELECT e.key, e.value FROM jsonb_each(coalesce(p_settings, '{}')) AS e
+    LOOP
+        IF jsonb_typeof(v_value) <> 'object' THEN
+            RAISE EXCEPTION USING ERRCODE = 'PT422',
+                MESSAGE = format('settings group %s must be an object', v_group);
+        END IF;
+        v_settings := v_settings || jsonb_build_object(
+            v_group, CASE jsonb_typeof(v_settings -> v_group)
+                         WHEN 'object' THEN v_settings -> v_group ELSE '{}' END || v_value);
+    END LOOP;
+    IF v_settings IS NOT DISTINCT FROM v_project.settings
+       AND coalesce(p_name, v_project.name) IS NOT DISTINCT FROM v_project.name THEN
+        RETURN QUERY SELECT * FROM api.project_get(p_user_id, p_project_id);  -- nothing changed
+        RETURN;
+    END IF;
+    UPDATE app.projects AS p
+    SET name = coalesce(p_name, p.name), settings = v_settings,
+        settings_revision = p.settings_revision + 1, updated_at = clock_timestamp()
+    WHERE p.id = p_project_id
+    RETURNING * INTO v_project;
+    INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by,
+                                              changed_at)
+    VALUES (v_project.id, v_project.settings_revision, v_project.name, v_project.settings,
+            p_user_id, v_project.updated_at);
+    RETURN QUERY SELECT * FROM api.project_get(p_user_id, p_project_id);
+END
+$$;
+
+ALTER FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) IS 'Update a project of the user: a new name and/or settings groups merged into the stored ones (keys sent replace keys stored, per group). With p_base_revision, only if the settings are still at that revision. A change is a new settings revision with a history row (who, when); no change writes nothing. PT404, PT409 stale revision, PT422 not objects or bad name.';
+
+CREATE FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run_id text;
+    v_count integer := 0;
+BEGIN
+    FOR v_run_id IN
+        SELECT r.run_id FROM app.workflow_runs AS r
+        WHERE r.status = 'waiting_for_review' AND r.review_expires_at <= p_now
+        ORDER BY r.review_expires_at
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        PERFORM app.workflow_run_update(v_run_id, 'expired',
+                                        p_error => 'the proposal was not reviewed in time');
+        v_count := v_count + 1;
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone) IS 'Record as expired every proposal whose review time has passed at p_now (workers call it periodically; a locked run is left for the next call). Returns how many expired.';
+
+CREATE FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_force boolean DEFAULT false) RETURNS TABLE(status text, revision integer, merged_base integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_review_open(p_user_id, p_run_id);
+    v_lecture app.video_lectures;
+    v_section text;
+    v_asset_id text;
+    v_current jsonb;
+    v_items jsonb;
+    v_write record;
+BEGIN
+    IF v_run.run_id IS NULL THEN
+        RETURN QUERY SELECT 'expired'::text, NULL::integer, NULL::integer;
+        RETURN;
+    END IF;
+    v_section := v_run.context #>> '{asset,section}';
+    v_asset_id := v_run.context #>> '{asset,id}';
+    SELECT l.* INTO v_lecture FROM app.video_lectures AS l WHERE l.id = v_run.lecture_id
+    FOR UPDATE;
+    v_items := app.lecture_content(v_lecture) -> v_section;
+    v_current := app.lecture_asset(app.lecture_content(v_lecture), v_section, v_asset_id);
+    IF v_current IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('asset %s was removed from lecture %s after the proposal (revision '
+                             '%s); nothing applied', v_asset_id, v_lecture.id,
+                             v_run.proposal_revision),
+            HINT = 'reject the proposal';
+    ELSIF v_current <> v_run.proposal_base AND NOT coalesce(p_force, false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('asset %s was edited after the proposal (revision %s, now %s); '
+                             'nothing applied', v_asset_id, v_run.proposal_revision,
+                             v_lecture.revision),
+            HINT = 'reject the proposal, or accept with force to replace the edited asset';
+    END IF;
+    -- Other assets and sections stand as they are now: only this asset is replaced.
+    SELECT jsonb_agg(CASE WHEN a.value ->> 'id' = v_asset_id THEN v_run.proposal ELSE a.value END
+                     ORDER BY a.ordinality)
+    INTO v_items
+    FROM jsonb_array_elements(v_items) WITH ORDINALITY AS a;
+    SELECT w.* INTO v_write
+    FROM app.lecture_write(
+        v_lecture.id, NULL, jsonb_build_object(v_section, v_items), v_lecture.revision, false,
+        v_run.user_id, 'workflow', v_run.run_id,
+        p_merged_base => CASE WHEN v_lecture.revision <> v_run.proposal_revision
+                              THEN v_run.proposal_revision END) AS w;
+    PERFORM app.workflow_run_update(
+        p_run_id, 'succeeded', p_message => format('%s %s accepted',
+                                                   initcap(v_run.context #>> '{asset,kind}'),
+                                                   v_asset_id));
+    RETURN QUERY SELECT 'succeeded'::text, v_write.revision,
+        CASE WHEN v_lecture.revision <> v_run.proposal_revision THEN v_run.proposal_revision END;
+END
+$$;
+
+ALTER FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_force boolean) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_force boolean) IS 'The owner accepts a proposal: the asset is replaced in the lecture as it is now (a revision, source workflow with the run id; merged_base names the proposal''s revision when the lecture moved on) and the run succeeds. Returns status expired (recorded, nothing applied) when the review time has passed. PT404, PT409 not waiting for review, or the asset was edited or removed since the proposal (unless p_force replaces an edited one).';
+
 CREATE FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'procrastinate', 'pg_catalog', 'pg_temp'
@@ -386,14 +589,14 @@ CREATE FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) RETURNS t
 DECLARE
     v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_user_id, p_lock => true);
 BEGIN
-    IF v_run.status IN ('succeeded', 'failed') THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT409',
-            MESSAGE = format('workflow run %s already %s', p_run_id, v_run.status);
-    ELSIF v_run.status <> 'cancelled' THEN
+    IF app.workflow_run_active(v_run.status) THEN
         v_run := app.workflow_run_update(p_run_id, 'cancelled');
         PERFORM procrastinate.procrastinate_cancel_job_v1(j.id, false, false)
         FROM procrastinate.procrastinate_jobs AS j, app.workflow_step_task() AS t
         WHERE j.status = 'todo' AND j.task_name = t.task_name AND j.args ->> 'run_id' = p_run_id;
+    ELSIF v_run.status <> 'cancelled' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s already %s', p_run_id, v_run.status);
     END IF;
     RETURN v_run.status;
 END
@@ -401,22 +604,35 @@ $$;
 
 ALTER FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) IS 'The owner stops a run: queued/running -> cancelled (idempotent); its queued jobs are cancelled, a running step finds the run cancelled and writes nothing. PT404, PT409 already succeeded or failed.';
+COMMENT ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) IS 'The owner stops a run: queued/running/waiting_for_review -> cancelled (idempotent); its queued jobs are cancelled, a running step finds the run cancelled and writes nothing, a proposal is not applied. PT404, PT409 already succeeded, failed, rejected or expired.';
 
-CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
+CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb DEFAULT '{}'::jsonb, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_original text := p_original_run_id;
 BEGIN
     -- The lecture lock serialises concurrent starts, so at most one run is in progress.
     PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_lock => true);
-    RETURN app.workflow_run_insert(p_user_id, p_lecture_id, p_kind, p_total_steps, p_context);
+    IF v_original IS NULL THEN  -- a rerun repeats the lecture's latest run of the same kind
+        SELECT r.run_id INTO v_original FROM app.workflow_runs AS r
+        WHERE r.lecture_id = p_lecture_id AND r.kind = p_kind
+        ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1;
+    ELSIF NOT EXISTS (SELECT FROM app.workflow_run_owned(v_original, p_user_id) AS o
+                      WHERE o.lecture_id = p_lecture_id AND o.kind = p_kind) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('run %s is not a %s run of lecture %s', v_original, p_kind,
+                             p_lecture_id);
+    END IF;
+    RETURN app.workflow_run_insert(p_user_id, p_lecture_id, p_kind, p_total_steps, p_context,
+                                   p_from_step, v_original);
 END
 $$;
 
-ALTER FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) IS 'Start a workflow on a lecture of the user and enqueue its first step; returns the run id. PT404 lecture not found, PT409 a run is already in progress, PT422 bad kind or steps.';
+COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) IS 'Start a workflow on a lecture of the user from step p_from_step (earlier steps count as done) and enqueue that step; returns the run id. The run repeats p_original_run_id, or the lecture''s latest run of the same kind (originalRunId, attempt + 1), and keeps the project settings as they are now. PT404 lecture or original run not found, PT409 a run is already in progress, PT422 bad kind, steps or original run.';
 
 CREATE FUNCTION api.workflow_run_fail(p_run_id text, p_error text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -437,18 +653,24 @@ ALTER FUNCTION api.workflow_run_fail(p_run_id text, p_error text) OWNER TO tutop
 
 COMMENT ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) IS 'Record why a run failed: queued/running -> failed; a finished or cancelled run is left as it is. Returns the status after the call. PT404.';
 
-CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABLE(run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer, total_steps integer, context jsonb, error text, created_at timestamp with time zone, updated_at timestamp with time zone, steps jsonb)
+CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABLE(run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer, total_steps integer, context jsonb, error text, created_at timestamp with time zone, updated_at timestamp with time zone, steps jsonb, original_run_id text, attempt integer, proposal jsonb, current_asset jsonb, proposal_revision integer, review_expires_at timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
-           r.context, r.error, r.created_at, r.updated_at, app.workflow_run_steps(r.run_id)
-    FROM app.workflow_run_owned(p_run_id, p_user_id) AS r;
+           r.context, r.error, r.created_at, r.updated_at, app.workflow_run_steps(r.run_id),
+           r.original_run_id, r.attempt, r.proposal,
+           CASE WHEN r.context ? 'asset' THEN
+               app.lecture_asset(app.lecture_content(l), r.context #>> '{asset,section}',
+                                 r.context #>> '{asset,id}') END,
+           r.proposal_revision, r.review_expires_at
+    FROM app.workflow_run_owned(p_run_id, p_user_id) AS r
+    JOIN app.video_lectures AS l ON l.id = r.lecture_id;
 $$;
 
 ALTER FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) IS 'A workflow run of a user with its completed steps. PT404: missing or not theirs.';
+COMMENT ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) IS 'A workflow run of a user with its completed steps, the run it repeats and its attempt; for an asset regeneration, the proposal beside the lecture''s current asset. PT404: missing or not theirs.';
 
 CREATE FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
@@ -472,6 +694,64 @@ $$;
 ALTER FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) IS 'A running step reports its progress: a message and an optional fraction, kept as a run event (workflow.progress) for the stream and its replay. False when the run is not at that step any more (nothing recorded). PT404, PT422.';
+
+CREATE FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_review_open(p_user_id, p_run_id);
+BEGIN
+    IF v_run.run_id IS NULL THEN
+        RETURN 'expired';
+    END IF;
+    v_run := app.workflow_run_update(
+        p_run_id, 'rejected', p_message => format('%s %s rejected',
+                                                  initcap(v_run.context #>> '{asset,kind}'),
+                                                  v_run.context #>> '{asset,id}'));
+    RETURN v_run.status;
+END
+$$;
+
+ALTER FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) IS 'The owner rejects a proposal: the run is rejected, the lecture unchanged (the proposal stays on the run for the record). Returns expired when the review time had passed. PT404, PT409 not waiting for review.';
+
+CREATE FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_user_id, p_lock => true);
+BEGIN
+    IF v_run.status NOT IN ('failed', 'cancelled') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s is %s; only a failed or cancelled run resumes',
+                             p_run_id, v_run.status);
+    ELSIF v_run.current_step >= v_run.total_steps THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s has no step left to run', p_run_id),
+            HINT = 'start a new run instead';
+    END IF;
+    BEGIN
+        v_run := app.workflow_run_update(p_run_id, 'queued', p_error => '',
+                                         p_attempt => v_run.attempt + 1,
+                                         p_message => format('Resuming at step %s of %s',
+                                                             v_run.current_step + 1,
+                                                             v_run.total_steps));
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('lecture %s already has a workflow in progress', v_run.lecture_id),
+            HINT = 'cancel it or wait for it to finish';
+    END;
+    PERFORM app.workflow_enqueue_step(p_run_id, v_run.current_step + 1);
+    RETURN v_run.status;
+END
+$$;
+
+ALTER FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) IS 'The owner continues a failed or cancelled run from its first incomplete step: its completed steps and their revisions stand, the error is cleared, the attempt counted and the next step enqueued. Returns queued. PT404, PT409 not failed/cancelled or the lecture has another run in progress.';
 
 CREATE FUNCTION api.workflow_run_start(p_run_id text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -499,7 +779,7 @@ BEGIN
     RETURN QUERY
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
            r.context, app.lecture_snapshot(l) || jsonb_build_object('prompt', l.prompt),
-           coalesce(p.settings, '{}')
+           coalesce(r.context -> 'settings', p.settings, '{}')
     FROM app.workflow_runs AS r
     JOIN app.video_lectures AS l ON l.id = r.lecture_id
     JOIN app.projects AS p ON p.id = l.project_id
@@ -512,7 +792,7 @@ $$;
 
 ALTER FUNCTION api.workflow_run_work(p_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_work(p_run_id text) IS 'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) and the project settings. No owner check: workers call it with a run id from a job. PT404.';
+COMMENT ON FUNCTION api.workflow_run_work(p_run_id text) IS 'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) and the project settings the run started with (kept in its context). No owner check: workers call it with a run id from a job. PT404.';
 
 CREATE FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(revision integer, applied boolean, run_status text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -547,6 +827,70 @@ $$;
 ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
+
+CREATE FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(revision integer, applied boolean, run_status text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
+    v_section text := v_run.context #>> '{asset,section}';
+    v_asset_id text := v_run.context #>> '{asset,id}';
+    v_before jsonb;
+BEGIN
+    IF EXISTS (SELECT FROM app.workflow_steps AS s
+               WHERE s.run_id = p_run_id AND s.step_index = p_step_index) THEN
+        RETURN QUERY SELECT v_run.proposal_revision, false, v_run.status;
+        RETURN;
+    END IF;
+    PERFORM app.workflow_step_check(v_run, p_step_index, p_step_name, p_output_summary);
+    IF v_asset_id IS NULL OR p_step_index <> v_run.total_steps THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('workflow run %s does not propose an asset at step %s', p_run_id,
+                             p_step_index);
+    ELSIF jsonb_typeof(p_asset) IS DISTINCT FROM 'object'
+          OR p_asset ->> 'id' IS DISTINCT FROM v_asset_id THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('the proposal must be an object with the id %s', v_asset_id);
+    END IF;
+    v_before := app.lecture_asset(app.revision_content(v_run.lecture_id, p_base_revision),
+                                  v_section, v_asset_id);
+    IF v_before IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('lecture %s has no asset %s at revision %s', v_run.lecture_id,
+                             v_asset_id, p_base_revision);
+    END IF;
+    INSERT INTO app.workflow_steps AS s
+        (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
+    VALUES (p_run_id, p_step_index, p_step_name, p_base_revision,
+            coalesce(p_output_summary, '{}'), greatest(coalesce(p_attempts, 1), 1), p_started_at,
+            clock_timestamp());
+    UPDATE app.workflow_runs AS r
+    SET proposal = p_asset, proposal_base = v_before, proposal_revision = p_base_revision,
+        review_expires_at = clock_timestamp()
+            + make_interval(secs => coalesce((r.context ->> 'reviewSeconds')::integer, 1800))
+    WHERE r.run_id = p_run_id;
+    v_run := app.workflow_run_update(
+        p_run_id, 'waiting_for_review', p_current_step => p_step_index,
+        p_step_name => p_step_name,
+        p_message => format('%s %s ready for review', initcap(v_run.context #>> '{asset,kind}'),
+                            v_asset_id));
+    RETURN QUERY SELECT p_base_revision, true, v_run.status;
+END
+$$;
+
+ALTER FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'A worker records the last step of a regeneration run, once: the proposed asset (same id) made from revision p_base_revision, kept on the run and not applied; the run waits for review until its review time passes. A recorded step returns applied = false. PT404, PT409 cancelled/finished/out of order, PT422 not a regeneration step, wrong id or missing asset.';
+
+CREATE FUNCTION app.asset_section(p_kind text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE p_kind WHEN 'image' THEN 'images' WHEN 'narration' THEN 'narration'
+                       WHEN 'music' THEN 'music' WHEN 'video' THEN 'videos' END;
+$$;
+
+ALTER FUNCTION app.asset_section(p_kind text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) RETURNS bigint
     LANGUAGE sql
@@ -804,6 +1148,18 @@ END
 $$;
 
 ALTER FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_asset(p_content jsonb, p_section text, p_asset_id text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT a.value
+    FROM jsonb_array_elements(CASE jsonb_typeof(p_content -> p_section)
+                                  WHEN 'array' THEN p_content -> p_section END) AS a
+    WHERE a.value ->> 'id' = p_asset_id
+    LIMIT 1;
+$$;
+
+ALTER FUNCTION app.lecture_asset(p_content jsonb, p_section text, p_asset_id text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -1173,14 +1529,58 @@ CREATE TABLE app.workflow_runs (
     error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    original_run_id text,
+    attempt integer DEFAULT 1 NOT NULL,
+    proposal jsonb,
+    proposal_base jsonb,
+    proposal_revision integer,
+    review_expires_at timestamp with time zone,
+    CONSTRAINT workflow_runs_attempt_check CHECK ((attempt >= 1)),
     CONSTRAINT workflow_runs_current_step_check CHECK ((current_step >= 0)),
     CONSTRAINT workflow_runs_run_id_is_uuid CHECK ((run_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text)),
-    CONSTRAINT workflow_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT workflow_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting_for_review'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text, 'rejected'::text, 'expired'::text]))),
     CONSTRAINT workflow_runs_step_within_total CHECK ((current_step <= total_steps)),
     CONSTRAINT workflow_runs_total_steps_check CHECK ((total_steps >= 0))
 );
 
 ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
+
+COMMENT ON COLUMN app.workflow_runs.original_run_id IS 'The run this one repeats (a rerun or a resume of a failed generation), if any.';
+
+COMMENT ON COLUMN app.workflow_runs.proposal IS 'A single-asset regeneration''s result, shown for review and applied only when accepted.';
+
+COMMENT ON COLUMN app.workflow_runs.proposal_base IS 'The asset as it was at proposal_revision: an accept refuses when the lecture''s asset differs.';
+
+COMMENT ON COLUMN app.workflow_runs.proposal_revision IS 'The lecture revision the proposal was made on: an accept merges onto newer ones.';
+
+CREATE FUNCTION app.workflow_review_open(p_user_id text, p_run_id text) RETURNS app.workflow_runs
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_user_id, p_lock => true);
+BEGIN
+    IF v_run.status <> 'waiting_for_review' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = format('workflow run %s is %s, not waiting for review', p_run_id,
+                             v_run.status);
+    ELSIF v_run.review_expires_at <= clock_timestamp() THEN
+        PERFORM app.workflow_run_update(p_run_id, 'expired',
+                                        p_error => 'the proposal was not reviewed in time');
+        RETURN NULL;
+    END IF;
+    RETURN v_run;
+END
+$$;
+
+ALTER FUNCTION app.workflow_review_open(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.workflow_run_active(p_status text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT p_status IN ('queued', 'running', 'waiting_for_review');
+$$;
+
+ALTER FUNCTION app.workflow_run_active(p_status text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text, p_step_progress real DEFAULT NULL::real) RETURNS void
     LANGUAGE sql
@@ -1201,7 +1601,7 @@ $$;
 
 ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) RETURNS text
+CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql
     AS $_$
 DECLARE
@@ -1211,26 +1611,37 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow kind must be a lowercase name';
     ELSIF p_total_steps IS NULL OR p_total_steps NOT BETWEEN 1 AND 100 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'a workflow has 1 to 100 steps';
+    ELSIF p_from_step IS NULL OR p_from_step NOT BETWEEN 1 AND p_total_steps THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('the first step must be between 1 and %s', p_total_steps);
     ELSIF jsonb_typeof(coalesce(p_context, '{}')) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'workflow context must be an object';
     END IF;
     IF EXISTS (SELECT FROM app.workflow_runs AS r
-               WHERE r.lecture_id = p_lecture_id AND r.status IN ('queued', 'running')) THEN
+               WHERE r.lecture_id = p_lecture_id AND app.workflow_run_active(r.status)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PT409',
             MESSAGE = format('lecture %s already has a workflow in progress', p_lecture_id),
             HINT = 'cancel it or wait for it to finish';
     END IF;
-    INSERT INTO app.workflow_runs AS r (run_id, lecture_id, user_id, kind, total_steps, context)
-    VALUES (gen_random_uuid()::text, p_lecture_id, p_user_id, p_kind, p_total_steps,
-            coalesce(p_context, '{}'))
+    INSERT INTO app.workflow_runs AS r
+        (run_id, lecture_id, user_id, kind, total_steps, current_step, context, original_run_id,
+         attempt)
+    SELECT gen_random_uuid()::text, p_lecture_id, p_user_id, p_kind, p_total_steps,
+           p_from_step - 1,
+           jsonb_build_object('settings', coalesce(p.settings, '{}')) || coalesce(p_context, '{}'),
+           p_original_run_id,
+           coalesce((SELECT o.attempt + 1 FROM app.workflow_runs AS o
+                     WHERE o.run_id = p_original_run_id), 1)
+    FROM app.video_lectures AS l JOIN app.projects AS p ON p.id = l.project_id
+    WHERE l.id = p_lecture_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_enqueue_step(v_run.run_id, 1);
+    PERFORM app.workflow_enqueue_step(v_run.run_id, p_from_step);
     PERFORM app.workflow_run_event(v_run);
     RETURN v_run.run_id;
 END
 $_$;
 
-ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
     LANGUAGE plpgsql
@@ -1278,7 +1689,7 @@ $$;
 
 ALTER FUNCTION app.workflow_run_steps(p_run_id text) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text, p_step_name text DEFAULT NULL::text) RETURNS app.workflow_runs
+CREATE FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer DEFAULT NULL::integer, p_error text DEFAULT NULL::text, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text, p_attempt integer DEFAULT NULL::integer) RETURNS app.workflow_runs
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1286,21 +1697,22 @@ DECLARE
 BEGIN
     UPDATE app.workflow_runs AS r
     SET status = p_status, current_step = coalesce(p_current_step, r.current_step),
-        error = coalesce(left(p_error, 4000), r.error), updated_at = clock_timestamp()
+        error = CASE WHEN p_error = '' THEN NULL ELSE coalesce(left(p_error, 4000), r.error) END,
+        attempt = coalesce(p_attempt, r.attempt), updated_at = clock_timestamp()
     WHERE r.run_id = p_run_id
     RETURNING * INTO v_run;
-    PERFORM app.workflow_run_event(v_run, p_step_name);
+    PERFORM app.workflow_run_event(v_run, p_step_name, p_message);
     RETURN v_run;
 END
 $$;
 
-ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text, p_message text, p_attempt integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    IF p_run.status IN ('cancelled', 'succeeded', 'failed') THEN
+    IF p_run.status NOT IN ('queued', 'running') THEN
         RAISE EXCEPTION USING ERRCODE = 'PT409',
             MESSAGE = format('workflow run %s is %s', p_run.run_id, p_run.status);
     ELSIF p_step_index IS NULL OR p_step_index NOT BETWEEN 1 AND p_run.total_steps THEN
@@ -1510,13 +1922,30 @@ ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+CREATE TABLE app.project_settings_history (
+    project_id integer NOT NULL,
+    revision integer NOT NULL,
+    name text,
+    settings jsonb,
+    changed_by text NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT project_settings_history_revision_check CHECK ((revision >= 0))
+);
+
+ALTER TABLE app.project_settings_history OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.project_settings_history IS 'Every version of a project''s name and settings: who changed them and when.';
+
 CREATE TABLE app.projects (
     id integer NOT NULL,
     created_by text NOT NULL,
     name text,
     is_default boolean DEFAULT false NOT NULL,
     settings jsonb,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    settings_revision integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT projects_settings_revision_check CHECK ((settings_revision >= 0))
 );
 
 ALTER TABLE app.projects OWNER TO tutopanda_owner;
@@ -1663,13 +2092,15 @@ CREATE VIEW audit.workflow_activity AS
     w.current_step AS steps_done,
     w.total_steps,
     w.error,
+    w.original_run_id AS repeats_run_id,
+    w.attempt,
     w.created_at AS queued_at,
         CASE
-            WHEN (w.status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'cancelled'::text])) THEN w.updated_at
+            WHEN (NOT app.workflow_run_active(w.status)) THEN w.updated_at
             ELSE NULL::timestamp with time zone
         END AS finished_at,
         CASE
-            WHEN (w.status = ANY (ARRAY['succeeded'::text, 'failed'::text, 'cancelled'::text])) THEN (w.updated_at - w.created_at)
+            WHEN (NOT app.workflow_run_active(w.status)) THEN (w.updated_at - w.created_at)
             ELSE NULL::interval
         END AS duration,
     COALESCE(( SELECT jsonb_agg(jsonb_build_object('step', s.step_index, 'name', s.name, 'revision', s.revision, 'attempts', s.attempts, 'seconds', round(EXTRACT(epoch FROM (s.completed_at - s.started_at)), 3)) ORDER BY s.step_index) AS jsonb_agg
@@ -1766,6 +2197,25 @@ ALTER VIEW audit.lectures OWNER TO tutopanda_owner;
 
 COMMENT ON VIEW audit.lectures IS 'Every lecture: owner, title, current revision, history rows.';
 
+CREATE VIEW audit.project_settings_changes AS
+ SELECT h.project_id,
+    p.created_by AS owner,
+    h.revision,
+    h.changed_by,
+    h.changed_at,
+    h.name,
+    h.settings,
+    ( SELECT jsonb_object_agg(g.key, g.value) AS jsonb_object_agg
+           FROM jsonb_each(COALESCE(h.settings, '{}'::jsonb)) g(key, value)
+          WHERE (g.value IS DISTINCT FROM (previous.settings -> g.key))) AS changed_groups
+   FROM ((app.project_settings_history h
+     JOIN app.projects p ON ((p.id = h.project_id)))
+     LEFT JOIN app.project_settings_history previous ON (((previous.project_id = h.project_id) AND (previous.revision = (h.revision - 1)))));
+
+ALTER VIEW audit.project_settings_changes OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.project_settings_changes IS 'Every version of every project''s name and settings: who changed them, when, and the settings groups that differ from the version before (all groups for revision 0).';
+
 CREATE VIEW audit.section_changes AS
  SELECT h.lecture_id,
     h.project_id,
@@ -1823,6 +2273,9 @@ ALTER TABLE ONLY app.lecture_revisions
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.project_settings_history
+    ADD CONSTRAINT project_settings_history_pkey PRIMARY KEY (project_id, revision);
+
 ALTER TABLE ONLY app.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (id);
 
@@ -1859,7 +2312,11 @@ CREATE INDEX workflow_run_events_txid_idx ON app.workflow_run_events USING btree
 
 CREATE INDEX workflow_runs_lecture_id_idx ON app.workflow_runs USING btree (lecture_id);
 
-CREATE UNIQUE INDEX workflow_runs_one_active_per_lecture ON app.workflow_runs USING btree (lecture_id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+CREATE UNIQUE INDEX workflow_runs_one_active_per_lecture ON app.workflow_runs USING btree (lecture_id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting_for_review'::text]));
+
+CREATE INDEX workflow_runs_original_run_id_idx ON app.workflow_runs USING btree (original_run_id);
+
+CREATE INDEX workflow_runs_review_expires_at_idx ON app.workflow_runs USING btree (review_expires_at) WHERE (status = 'waiting_for_review'::text);
 
 CREATE INDEX workflow_runs_status_idx ON app.workflow_runs USING btree (status);
 
@@ -1884,6 +2341,9 @@ ALTER TABLE ONLY app.lecture_revisions
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id);
 
+ALTER TABLE ONLY app.project_settings_history
+    ADD CONSTRAINT project_settings_history_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE RESTRICT;
+
 ALTER TABLE ONLY app.video_lectures
     ADD CONSTRAINT video_lectures_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE CASCADE;
 
@@ -1893,12 +2353,18 @@ ALTER TABLE ONLY app.workflow_run_events
 ALTER TABLE ONLY app.workflow_runs
     ADD CONSTRAINT workflow_runs_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY app.workflow_runs
+    ADD CONSTRAINT workflow_runs_original_run_id_fkey FOREIGN KEY (original_run_id) REFERENCES app.workflow_runs(run_id);
+
 ALTER TABLE ONLY app.workflow_steps
     ADD CONSTRAINT workflow_steps_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id) ON DELETE CASCADE;
 
 GRANT USAGE ON SCHEMA api TO tutopanda_runtime;
 
 GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
+
+REVOKE ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) TO tutopanda_runtime;
@@ -1945,14 +2411,26 @@ GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integ
 REVOKE ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION api.project_get(p_user_id text, p_project_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_get(p_user_id text, p_project_id integer) TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.project_list(p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_list(p_user_id text) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_force boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_force boolean) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) TO tutopanda_runtime;
@@ -1963,6 +2441,12 @@ GRANT ALL ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) TO tut
 REVOKE ALL ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.workflow_run_start(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_start(p_run_id text) TO tutopanda_runtime;
 
@@ -1971,6 +2455,11 @@ GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION app.asset_section(p_kind text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) FROM PUBLIC;
 
@@ -1989,6 +2478,8 @@ REVOKE ALL ON FUNCTION app.history_walk(p_lecture_id integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_asset(p_content jsonb, p_section text, p_asset_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) TO tutopanda_auditor;
@@ -2029,9 +2520,13 @@ REVOKE ALL ON FUNCTION app.section_hashes(p_content jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.workflow_review_open(p_user_id text, p_run_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.workflow_run_active(p_status text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) FROM PUBLIC;
 
@@ -2039,7 +2534,7 @@ REVOKE ALL ON FUNCTION app.workflow_run_state(p_run app.workflow_runs) FROM PUBL
 
 REVOKE ALL ON FUNCTION app.workflow_run_steps(p_run_id text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_update(p_run_id text, p_status text, p_current_step integer, p_error text, p_step_name text, p_message text, p_attempt integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_index integer, p_step_name text, p_output_summary jsonb) FROM PUBLIC;
 
@@ -2080,6 +2575,8 @@ GRANT SELECT ON TABLE audit.history_chain TO tutopanda_auditor;
 GRANT SELECT ON TABLE audit.lecture_history TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lectures TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.project_settings_changes TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.section_changes TO tutopanda_auditor;
 

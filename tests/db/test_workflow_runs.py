@@ -34,7 +34,8 @@ async def test_create_project_queues_a_run_and_its_first_job(
         6,
         "lecture_generation",
     )
-    assert run.context == {"prompt": "Teach me about Rome"}
+    assert run.context["prompt"] == "Teach me about Rome"
+    assert set(run.context) == {"prompt", "settings"}  # the project settings, as the run began
     jobs = await rows(admin_aconn, "run_jobs", run_id=created.run_id)
     assert jobs == [
         (

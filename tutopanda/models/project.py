@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, JsonValue
+from pydantic import BaseModel, Field, JsonValue, create_model
 
 from tutopanda.models.base import AspectRatio, CheckedModel, PassthroughModel, Text, WireModel
 from tutopanda.models.timeline import AssemblyStrategy
@@ -122,3 +122,54 @@ class ProjectSummary(WireModel):
     settings: dict[str, JsonValue] | None
     created_at: datetime
     lectures: list[LectureListItem]
+
+
+class ProjectDetail(WireModel):
+    """A project's name and generation settings, at a settings revision."""
+
+    id: int
+    name: str | None
+    is_default: bool
+    settings: dict[str, JsonValue]
+    settings_revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _partial_group(group: type[BaseModel]) -> type[WireModel]:
+    """A settings group with every option optional and no unknown keys: the keys sent replace
+    the stored ones, the others stay (`null` only where the option itself may be null)."""
+    fields: dict[str, Any] = {
+        name: (info.rebuild_annotation(), None) for name, info in group.model_fields.items()
+    }
+    return create_model(
+        f"{group.__name__}Patch", __base__=WireModel, __doc__=group.__doc__, **fields
+    )
+
+
+ProjectSettingsPatch = create_model(  # type: ignore[call-overload]
+    "ProjectSettingsPatch",
+    __base__=WireModel,
+    __doc__="Some settings groups, each with some of its options.",
+    **{
+        name: (_partial_group(info.annotation), None)  # type: ignore[arg-type]
+        for name, info in LectureConfig.model_fields.items()
+    },
+)
+
+
+class ProjectUpdate(CheckedModel):
+    """A new name and/or settings (merged per group), on the settings revision last read."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    settings: ProjectSettingsPatch | None = None
+    base_revision: Annotated[int, Field(ge=0, le=2_147_483_647)] | None = None
+
+    def settings_sent(self) -> dict[str, JsonValue]:
+        """The groups and options that were sent, in their stored (camelCase JSON) form."""
+        if self.settings is None:
+            return {}
+        dumped: dict[str, JsonValue] = self.settings.model_dump(
+            mode="json", by_alias=True, exclude_unset=True
+        )
+        return dumped

@@ -9,8 +9,18 @@ from pydantic import Field, JsonValue
 
 from tutopanda.models.base import WireModel
 
-# queued -> running -> succeeded | failed | cancelled
-RunStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+# queued -> running -> succeeded | failed | cancelled; failed/cancelled -> queued (resume);
+# a regeneration: running -> waiting_for_review -> succeeded (accepted) | rejected | expired
+RunStatus = Literal[
+    "queued",
+    "running",
+    "waiting_for_review",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "rejected",
+    "expired",
+]
 
 
 class WorkflowStep(WireModel):
@@ -39,12 +49,32 @@ class RunState(WireModel):
 
 
 class WorkflowRun(RunState):
-    """A run of a workflow on one lecture, as its owner sees it."""
+    """A run of a workflow on one lecture, as its owner sees it.
+
+    A rerun names the run it repeats (`original_run_id`) and counts its `attempt` (a resume
+    counts too). A regeneration waiting for review shows its `proposal` beside the lecture's
+    `current_asset`, made from revision `proposal_revision`, to be answered by `review_expires_at`.
+    """
 
     error: str | None
     created_at: datetime
     updated_at: datetime
     steps: list[WorkflowStep] = Field(default_factory=list)
+    original_run_id: str | None = None
+    attempt: int = 1
+    proposal: dict[str, JsonValue] | None = None
+    current_asset: dict[str, JsonValue] | None = None
+    proposal_revision: int | None = None
+    review_expires_at: datetime | None = None
+
+
+class AcceptOutcome(WireModel):
+    """What accepting a proposal did: `succeeded` with the revision that applied it (and the
+    proposal's revision as `merged_base` when the lecture had moved on), or `expired`."""
+
+    status: RunStatus
+    revision: int | None
+    merged_base: int | None
 
 
 class StepOutcome(WireModel):

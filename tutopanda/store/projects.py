@@ -1,4 +1,5 @@
-"""The project aggregate: create a project with its lecture and run, list projects."""
+"""The project aggregate: create a project with its lecture and run, list projects, read and
+update a project's name and settings."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from psycopg.types.json import Jsonb
 
 from tutopanda.db.execute import Connection, fetch_all, fetch_one
 from tutopanda.models.base import stored_json
-from tutopanda.models.project import CreatedProject, ProjectCreate, ProjectSummary
+from tutopanda.models.project import (
+    CreatedProject,
+    ProjectCreate,
+    ProjectDetail,
+    ProjectSummary,
+    ProjectUpdate,
+)
 from tutopanda.workflows import LECTURE_GENERATION, WorkflowKind
 
 
@@ -32,3 +39,29 @@ async def create_project(
 async def list_projects(conn: Connection, user_id: str) -> list[ProjectSummary]:
     """The user's projects, newest first, with their lectures."""
     return await fetch_all(conn, "project_list", {"user_id": user_id}, ProjectSummary)
+
+
+async def get_project(conn: Connection, user_id: str, project_id: int) -> ProjectDetail:
+    """A project of the user with its settings and their revision."""
+    params = {"user_id": user_id, "project_id": project_id}
+    return await fetch_one(conn, "project_get", params, ProjectDetail)
+
+
+async def update_project(
+    conn: Connection,
+    user_id: str,
+    project_id: int,
+    update: ProjectUpdate,
+    *,
+    base_revision: int | None = None,
+) -> ProjectDetail:
+    """Rename and/or merge settings groups in, on `base_revision` when given (Conflict when the
+    settings moved on); the project after. A change is a new settings revision."""
+    params = {
+        "user_id": user_id,
+        "project_id": project_id,
+        "base_revision": base_revision,
+        "name": update.name,
+        "settings": Jsonb(update.settings_sent()),
+    }
+    return await fetch_one(conn, "project_update", params, ProjectDetail)

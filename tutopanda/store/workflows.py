@@ -1,4 +1,5 @@
-"""The workflow aggregate: runs (start, follow, cancel, finish) and idempotent steps."""
+"""The workflow aggregate: runs (start, follow, cancel, resume, finish), idempotent steps, and
+single-asset proposals (propose, accept, reject, expire)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from psycopg.types.json import Jsonb
 from pydantic import JsonValue
 
 from tutopanda.db.execute import Connection, fetch_one, fetch_value
-from tutopanda.models.workflow import RunStatus, RunWork, StepOutcome, WorkflowRun
-from tutopanda.workflows import WorkflowKind
+from tutopanda.errors import Conflict
+from tutopanda.models.workflow import AcceptOutcome, RunStatus, RunWork, StepOutcome, WorkflowRun
+from tutopanda.workflows import ASSET_REGENERATION, WorkflowKind
 
 
 async def create_run(
@@ -20,16 +22,49 @@ async def create_run(
     lecture_id: int,
     workflow: WorkflowKind,
     context: dict[str, JsonValue] | None = None,
+    *,
+    from_step: int = 1,
+    force: bool = False,
+    original_run_id: str | None = None,
 ) -> str:
-    """Start `workflow` on a lecture of the user; its first job is enqueued with it."""
+    """Start `workflow` on a lecture of the user at `from_step` (its job is enqueued with it).
+
+    The run repeats `original_run_id`, or the lecture's latest run of the same kind. With
+    `force`, steps recompute output the lecture already has; without, they skip it.
+    """
     params = {
         "user_id": user_id,
         "lecture_id": lecture_id,
         "kind": workflow.name,
         "total_steps": workflow.total_steps,
-        "context": Jsonb(context or {}),
+        "context": Jsonb({**(context or {}), **({"force": True} if force else {})}),
+        "from_step": from_step,
+        "original_run_id": original_run_id,
     }
     return str(await fetch_value(conn, "workflow_run_create", params))
+
+
+async def regenerate_asset(
+    conn: Connection,
+    user_id: str,
+    lecture_id: int,
+    asset_kind: str,
+    asset_id: str,
+    *,
+    review_seconds: int,
+    prompt: str | None = None,
+) -> str:
+    """Start a one-step run proposing a new version of one asset (same id), to be reviewed."""
+    params = {
+        "user_id": user_id,
+        "lecture_id": lecture_id,
+        "asset_kind": asset_kind,
+        "asset_id": asset_id,
+        "kind": ASSET_REGENERATION.name,
+        "review_seconds": review_seconds,
+        "context": Jsonb({} if prompt is None else {"assetPrompt": prompt}),
+    }
+    return str(await fetch_value(conn, "asset_regenerate", params))
 
 
 async def get_run(conn: Connection, user_id: str, run_id: str) -> WorkflowRun:
@@ -55,6 +90,44 @@ async def fail_run(conn: Connection, run_id: str, error: str) -> RunStatus:
 async def cancel_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
     """The owner cancels a run (idempotent); Conflict when it already finished."""
     return await _status(conn, "workflow_run_cancel", {"user_id": user_id, "run_id": run_id})
+
+
+async def resume_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
+    """The owner continues a failed or cancelled run at its first incomplete step."""
+    return await _status(conn, "workflow_run_resume", {"user_id": user_id, "run_id": run_id})
+
+
+async def accept_proposal(
+    conn: Connection, user_id: str, run_id: str, *, force: bool = False
+) -> AcceptOutcome:
+    """Apply a run's proposal as a revision. Conflict when the asset was edited or removed
+    since the proposal (unless `force` replaces an edited one), or when it expired (recorded)."""
+    params = {"user_id": user_id, "run_id": run_id, "force": force}
+    outcome = await fetch_one(conn, "workflow_run_accept", params, AcceptOutcome)
+    if outcome.status == "expired":
+        raise _expired(run_id)
+    return outcome
+
+
+async def reject_proposal(conn: Connection, user_id: str, run_id: str) -> RunStatus:
+    """Discard a run's proposal; Conflict when it had already expired (recorded)."""
+    status = await _status(conn, "workflow_run_reject", {"user_id": user_id, "run_id": run_id})
+    if status == "expired":
+        raise _expired(run_id)
+    return status
+
+
+def _expired(run_id: str) -> Conflict:
+    return Conflict(
+        f"workflow run {run_id} expired: the proposal was not reviewed in time",
+        hint="regenerate the asset again",
+    )
+
+
+async def expire_reviews(conn: Connection, now: datetime | None = None) -> int:
+    """Record every proposal whose review time has passed (at `now`, default the server's
+    clock) as expired; returns how many."""
+    return int(await fetch_value(conn, "workflow_reviews_expire", {"now": now}))
 
 
 async def report_progress(
@@ -104,3 +177,29 @@ async def apply_step(
         "started_at": started_at,
     }
     return await fetch_one(conn, "workflow_step_apply", params, StepOutcome)
+
+
+async def propose_step(
+    conn: Connection,
+    run_id: str,
+    step_index: int,
+    step_name: str,
+    asset: Mapping[str, Any],
+    *,
+    base_revision: int,
+    output_summary: Mapping[str, Any] | None = None,
+    attempts: int = 1,
+    started_at: datetime | None = None,
+) -> StepOutcome:
+    """Record a regeneration's step once: the proposed asset waits on the run for review."""
+    params = {
+        "run_id": run_id,
+        "step_index": step_index,
+        "step_name": step_name,
+        "asset": Jsonb(dict(asset)),
+        "base_revision": base_revision,
+        "output_summary": Jsonb(dict(output_summary or {})),
+        "attempts": attempts,
+        "started_at": started_at,
+    }
+    return await fetch_one(conn, "workflow_step_propose", params, StepOutcome)

@@ -70,10 +70,12 @@ class StepInput:
 
 @dataclass(frozen=True)
 class StepOutput:
-    """The sections a step writes and a short summary for the run's step record."""
+    """The sections a step writes and a short summary for the run's step record; or, for a
+    regeneration, the `proposal` (one asset) kept on the run for review instead of written."""
 
     sections: dict[str, Any]
     summary: dict[str, JsonValue] = field(default_factory=dict)
+    proposal: dict[str, Any] | None = None
 
 
 class StepGenerator(Protocol):

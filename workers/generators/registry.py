@@ -15,6 +15,7 @@ from typing import cast
 from tutopanda.workers.generators.base import StepGenerator
 from tutopanda.workers.generators.effects import generate_effects
 from tutopanda.workers.generators.media import generate_music, generate_narration
+from tutopanda.workers.generators.regenerate import regenerate_asset
 from tutopanda.workers.generators.script import generate_script
 from tutopanda.workers.generators.timeline import generate_timeline
 from tutopanda.workers.generators.visuals import generate_image_prompts
@@ -26,6 +27,7 @@ DEFAULT_GENERATORS: dict[str, StepGenerator] = {
     "music": generate_music,
     "effects": generate_effects,
     "timeline": generate_timeline,
+    "regenerate": regenerate_asset,
 }
 
 
