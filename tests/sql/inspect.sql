@@ -143,3 +143,12 @@ WHERE lecture_id = %(lecture_id)s ORDER BY revision;
 -- Every draft of a lecture as auditors see it.
 SELECT draft_id, author, base_revision, conflict_revision, sections, resolution, resolved_revision
 FROM audit.conflict_drafts WHERE lecture_id = %(lecture_id)s ORDER BY draft_id;
+
+-- project_settings_changes --
+-- The audit view of a project's settings versions, oldest first.
+SELECT revision, changed_by, name, changed_groups
+FROM audit.project_settings_changes WHERE project_id = %(project_id)s ORDER BY revision;
+
+-- asset_section --
+-- The section holding assets of a kind, as SQL knows it.
+SELECT app.asset_section(%(kind)s::text);

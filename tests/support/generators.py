@@ -8,8 +8,9 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
-from tutopanda.workers.generators.base import StepInput, StepOutput
+from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
 from tutopanda.workers.generators.media import generate_narration
+from tutopanda.workers.generators.registry import DEFAULT_GENERATORS
 
 
 class AlwaysFails:
@@ -29,6 +30,19 @@ class FailsTwice:
         if FailsTwice.calls[step.run_id] <= 2:
             raise TimeoutError("narration provider timed out")
         return await generate_narration(step)
+
+
+class FailsFirstTime:
+    """Each step fails permanently the first time a run reaches it, then works (plug it in for
+    every step to fail a run at each step in turn)."""
+
+    seen: ClassVar[set[tuple[str, str]]] = set()
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        if (step.run_id, step.step_name) not in FailsFirstTime.seen:
+            FailsFirstTime.seen.add((step.run_id, step.step_name))
+            raise StepFailed(f"{step.step_name} provider refused the request")
+        return await DEFAULT_GENERATORS[step.step_name](step)
 
 
 class Gate:

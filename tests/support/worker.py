@@ -15,7 +15,7 @@ from tutopanda.settings import Settings, load_settings
 from tutopanda.store import workflows
 from tutopanda.workers.runner import run_worker
 
-FINISHED: tuple[RunStatus, ...] = ("succeeded", "failed", "cancelled")
+FINISHED: tuple[RunStatus, ...] = ("succeeded", "failed", "cancelled", "rejected", "expired")
 
 
 def worker_settings(**overrides: str) -> Settings:

@@ -17,6 +17,7 @@ from tests.support.databases import TestDatabase
 from tests.support.factories import new_lecture
 from tests.support.sql import test_query
 from tests.support.worker import wait_for_run
+from tutopanda.store import lectures, workflows
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -85,3 +86,45 @@ async def test_sigkill_mid_step_is_recovered_with_one_revision_per_step(
     ).fetchall()
     assert [row[0] for row in history] == [0, 1, 2, 3, 4, 5, 6]
     assert [row[3] for row in history[1:]] == [created.run_id] * 6
+
+
+async def test_sigkill_leaves_a_proposal_waiting_for_review_intact(
+    database: TestDatabase, aconn: Conn, tmp_path: Path
+) -> None:
+    """A worker killed while another lecture's proposal waits for review: the proposal holds no
+    worker, so the kill costs it nothing; it is accepted after the next worker finished the run."""
+    reviewed = await new_lecture(aconn, prompt="Canals")
+    marker = tmp_path / "narration-started"
+    marker.write_text("not this time\n", "utf-8")  # the first lecture's steps do not hang
+    first = start_worker(database, marker, tmp_path)
+    second = None
+    try:
+        await wait_for_run(aconn, "user-1", reviewed.run_id, timeout=60)
+        lecture = await lectures.get_lecture(aconn, "user-1", reviewed.lecture_id)
+        proposal_run = await workflows.regenerate_asset(
+            aconn,
+            "user-1",
+            reviewed.lecture_id,
+            "narration",
+            lecture.narration[0].id,
+            review_seconds=1800,
+        )
+        waiting = await wait_for_run(aconn, "user-1", proposal_run, ("waiting_for_review",))
+        marker.unlink()
+        generating = await new_lecture(aconn, prompt="Bridges")
+        wait_for_file(marker, first)  # the other lecture's narration is running
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        second = start_worker(database, marker, tmp_path)
+        finished = await wait_for_run(aconn, "user-1", generating.run_id, timeout=60)
+        after_kill = await workflows.get_run(aconn, "user-1", proposal_run)
+        accepted = await workflows.accept_proposal(aconn, "user-1", proposal_run)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+    assert finished.status == "succeeded"
+    assert after_kill == waiting
+    assert (accepted.status, accepted.revision) == ("succeeded", 7)

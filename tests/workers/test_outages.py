@@ -22,6 +22,8 @@ from tests.support.processes import PROJECT_ROOT, serving
 from tests.support.sql import test_query
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.models.base import stored_json
+from tutopanda.store import lectures, workflows
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -115,3 +117,37 @@ async def test_heartbeats_resume_after_failing(database: TestDatabase, admin_aco
 
     assert len(ages) == 1
     assert ages[0][1] < 2 * settings.worker_heartbeat_seconds
+
+
+async def test_a_proposal_waiting_for_review_survives_a_postgres_restart(tmp_path: Path) -> None:
+    """The wait is rows, not a sleeping job: after a restart the proposal is still there to
+    accept, and an unanswered one still expires (the worker records it)."""
+    with own_server() as server, worker_process("worker", server.url, tmp_path):
+        conninfo = role_conninfo(server.url, RUNTIME_ROLE)
+        async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
+            created = await new_lecture(conn, prompt="Reefs")
+            await wait_for_run(conn, "user-1", created.run_id, timeout=60)
+            lecture = await lectures.get_lecture(conn, "user-1", created.lecture_id)
+            first, second = (image.id for image in lecture.images[:2])
+            kept = await workflows.regenerate_asset(
+                conn, "user-1", created.lecture_id, "image", first, review_seconds=1800
+            )
+            waiting = await wait_for_run(conn, "user-1", kept, ("waiting_for_review",))
+
+        await asyncio.to_thread(server.restart)
+
+        async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
+            assert await workflows.get_run(conn, "user-1", kept) == waiting
+            accepted = await workflows.accept_proposal(conn, "user-1", kept)
+            lecture = await lectures.get_lecture(conn, "user-1", created.lecture_id)
+            assert stored_json(lecture.images[0]) == waiting.proposal
+            unanswered = await workflows.regenerate_asset(
+                conn, "user-1", created.lecture_id, "image", second, review_seconds=1
+            )
+            await wait_for_run(conn, "user-1", unanswered, ("waiting_for_review",))
+        await asyncio.to_thread(server.restart)
+        async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
+            expired = await wait_for_run(conn, "user-1", unanswered, ("expired",), timeout=60)
+
+    assert (accepted.status, accepted.revision) == ("succeeded", 7)
+    assert expired.error == "the proposal was not reviewed in time"
