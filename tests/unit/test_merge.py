@@ -91,10 +91,11 @@ def test_nothing_sent_is_theirs_unchanged() -> None:
 def test_edits_of_different_fields_of_one_clip_both_apply() -> None:
     mine, theirs = edited(), edited()
     track(mine)[2]["startTime"] = 5
+    track(mine)[2]["status"] = "failed"  # a key the clip did not have
     track(theirs)[2]["name"] = "Forum"
     result = three_way_merge(BASE, {"timeline": mine["timeline"]}, theirs)
     assert result.conflicts == ()
-    assert track(result.document)[2] == {**track(theirs)[2], "startTime": 5}
+    assert track(result.document)[2] == {**track(theirs)[2], "startTime": 5, "status": "failed"}
     assert list(result.sections) == ["timeline"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from itertools import combinations
 from typing import Any
 
 from hypothesis import event, given, settings
@@ -16,6 +17,7 @@ from tutopanda.models.timeline import Timeline
 
 Doc = dict[str, Any]
 Draw = Callable[[st.SearchStrategy[Any]], Any]
+Edit = Callable[[Draw, dict[str, Any], str], None]
 TRACKS = {"visual": "kenBurns", "voice": "voice", "music": "music", "soundEffects": "soundFx"}
 TIMES = [0, 1, 2.5, 4, 7.25]
 WORDS = ["roads", "Rome", "legions", "stone", "milestone"]
@@ -78,7 +80,7 @@ def lectures(draw: Draw) -> Doc:
     timeline = draw(st.integers(0, 4)) > 0 and {
         "id": "timeline",
         "name": "Timeline",
-        "tracks": {track: items(track, new_clip, 4) for track in TRACKS},
+        "tracks": {track: items(track, new_clip, 5) for track in TRACKS},
         "assemblyStrategy": "speed-adjustment",
     }
     return with_duration(
@@ -86,7 +88,7 @@ def lectures(draw: Draw) -> Doc:
             "title": draw(st.sampled_from(WORDS)),
             "summary": draw(st.none() | st.sampled_from(WORDS)),
             "script": {"segments": [new_segment(draw) for _ in range(draw(st.integers(1, 3)))]},
-            "images": items("images", new_image, 4),
+            "images": items("images", new_image, 5),
             "videos": [],
             "narration": items("narration", new_narration, 3),
             "music": [],
@@ -125,9 +127,8 @@ def drop_field(draw: Draw, document: Doc, focus: str) -> None:
 def insert(draw: Draw, document: Doc, focus: str) -> None:
     name, items, maker = pick_array(draw, document, focus)
     ident = f"{name}-new-{draw(st.integers(0, 2))}"  # both sides may pick the same id
-    place = draw(st.sampled_from(["end", "start", "anywhere"]))  # appending is the usual
+    at = draw(st.sampled_from([len(items), 0]) | st.integers(0, len(items)))  # often appends
     if ident not in [item["id"] for item in items]:
-        at = {"end": len(items), "start": 0}.get(place) or draw(st.integers(0, len(items)))
         items.insert(at, maker(draw, name, ident))
 
 
@@ -170,25 +171,28 @@ def replace_section(draw: Draw, document: Doc, focus: str) -> None:
         document[name] = [new_image(draw, name, "images-0")] if name == "images" else []
 
 
-EDITS = [edit_field, edit_field, drop_field, insert, insert, delete, move, move, duplicate]
-EDITS += [retitle, rewrite_script, replace_section]
+ARRAY_EDITS = [edit_field, edit_field, drop_field, insert, insert, delete, move, move, duplicate]
+EDITS = [*ARRAY_EDITS, retitle, rewrite_script, replace_section]
+ORDER_EDITS = [insert, delete, move, move, move]
 
 
 @st.composite
-def edit_scripts(draw: Draw, base: Doc, focus: str) -> Doc:
+def edit_scripts(draw: Draw, base: Doc, focus: str, edits: list[Edit]) -> Doc:
     """`base` after a few edits, as one writer would save it."""
     document = copy.deepcopy(base)
-    for edit in draw(st.lists(st.sampled_from(EDITS), min_size=1, max_size=5)):
+    for edit in draw(st.lists(st.sampled_from(edits), min_size=1, max_size=5)):
         edit(draw, document, focus)
     return with_duration(document)
 
 
 @st.composite
 def concurrent_edits(draw: Draw) -> tuple[Doc, Doc, Doc]:
-    """A lecture and two writers' versions of it, often busy in the same array."""
+    """A lecture and two writers' versions of it, often busy in the same array (in some cases
+    doing nothing but editing arrays, or moving, inserting and deleting items)."""
     base = draw(lectures())
     focus = draw(st.sampled_from(["images", "narration", *TRACKS]))
-    return base, draw(edit_scripts(base, focus)), draw(edit_scripts(base, focus))
+    edits = draw(st.sampled_from([EDITS, EDITS, ARRAY_EDITS, ORDER_EDITS]))
+    return base, draw(edit_scripts(base, focus, edits)), draw(edit_scripts(base, focus, edits))
 
 
 def dirty(base: Doc, document: Doc) -> Doc:
@@ -213,6 +217,8 @@ def test_a_merge_does_not_depend_on_who_saved_first(edits: tuple[Doc, Doc, Doc])
         name for name in SECTION_NAMES if name in dirty(base, one) and name in dirty(base, other)
     ]
     event(f"conflicts: {bool(forward.conflicts)}, a section changed by both: {bool(both)}")
+    for kind in sorted({conflict.kind for conflict in forward.conflicts}):
+        event(f"a conflict of kind {kind}")
     assert sorted(forward.pointers) == sorted(backward.pointers)
     if not forward.conflicts:
         assert same_json(forward.document, backward.document)
@@ -257,8 +263,8 @@ def flatten(document: Doc) -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 def lost_changes(base: Doc, side: Doc, result: MergeResult) -> list[str]:
     """What `side` changed that is not in the result and not under a conflict: a value at a
-    path, its order of the items it kept, or the place of an item it inserted (after the item
-    before it on its side)."""
+    path, two items it put the other way round, or the place of an item it inserted (after the
+    item before it on its side)."""
     (before, before_orders), (after, after_orders) = flatten(base), flatten(side)
     merged, merged_orders = flatten(result.document)
 
@@ -276,12 +282,13 @@ def lost_changes(base: Doc, side: Doc, result: MergeResult) -> list[str]:
         if covered(path):
             continue
         old, now = before_orders.get(path, []), merged_orders.get(path, [])
-        kept = [ident for ident in ids if ident in old]
-        survivors = [ident for ident in now if ident in kept]
-        if kept != [ident for ident in old if ident in kept] and survivors != [
-            ident for ident in kept if ident in survivors
-        ]:
-            lost.append(f"order of {path}")
+        at = {ident: index for index, ident in enumerate(now)}
+        for first, second in combinations([ident for ident in ids if ident in old], 2):
+            turned = old.index(first) > old.index(second)  # this side put them the other way
+            undone = first in at and second in at and at[first] > at[second]
+            items = (pointer(path, first), pointer(path, second))
+            if turned and undone and not any(covered(item) for item in items):
+                lost.append(f"order of {path}: {first} before {second}")
         previous = None  # the item before, on this side, that is in the result
         for ident in ids:
             if ident in now:
