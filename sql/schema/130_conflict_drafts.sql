@@ -21,11 +21,16 @@ CREATE OR REPLACE FUNCTION app.conflict_draft_resolve(
     p_draft_id bigint, p_resolution text, p_revision integer
 )
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql  -- not sql: every save calls it, and plpgsql keeps the UPDATE's plan
 AS $$
-    UPDATE app.conflict_drafts AS d
-    SET resolved_at = clock_timestamp(), resolution = p_resolution, resolved_revision = p_revision
-    WHERE d.id = p_draft_id AND d.resolved_at IS NULL;
+BEGIN
+    IF p_draft_id IS NOT NULL THEN
+        UPDATE app.conflict_drafts AS d
+        SET resolved_at = clock_timestamp(), resolution = p_resolution,
+            resolved_revision = p_revision
+        WHERE d.id = p_draft_id AND d.resolved_at IS NULL;
+    END IF;
+END
 $$;
 
 -- app.conflict_draft_owned: an unresolved draft of this user on this lecture, else PT404.

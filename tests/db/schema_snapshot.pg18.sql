@@ -945,11 +945,16 @@ $$;
 ALTER FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    UPDATE app.conflict_drafts AS d
-    SET resolved_at = clock_timestamp(), resolution = p_resolution, resolved_revision = p_revision
-    WHERE d.id = p_draft_id AND d.resolved_at IS NULL;
+BEGIN
+    IF p_draft_id IS NOT NULL THEN
+        UPDATE app.conflict_drafts AS d
+        SET resolved_at = clock_timestamp(), resolution = p_resolution,
+            resolved_revision = p_revision
+        WHERE d.id = p_draft_id AND d.resolved_at IS NULL;
+    END IF;
+END
 $$;
 
 ALTER FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) OWNER TO tutopanda_owner;
