@@ -13,7 +13,8 @@ from litestar.plugins.pydantic import PydanticPlugin
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from tutopanda.api.auth import create_jwt_auth, jwt_secret
+from tutopanda.api.auth import bearer_auth
+from tutopanda.api.bodies import StrictBodies
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
@@ -21,8 +22,10 @@ from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
 from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
 from tutopanda.api.middleware import install_outermost
+from tutopanda.api.params import IDENTIFIERS
 from tutopanda.api.problems import problem_response
 from tutopanda.settings import Settings
+from tutopanda.tokens import signing_secret
 
 API_VERSION = "1.0.0"
 
@@ -53,7 +56,6 @@ def create_app(
     pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None,
 ) -> Litestar:
     """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
-    jwt_auth = create_jwt_auth(jwt_secret(settings))
     return Litestar(
         route_handlers=[
             HealthController,
@@ -64,11 +66,11 @@ def create_app(
             LectureWorkflowController,
             WorkflowRunController,
         ],
-        dependencies={"db": Provide(provide_connection)},
+        dependencies={"db": Provide(provide_connection), **IDENTIFIERS},
         lifespan=[pool_lifespan(pool or create_pool(database_url, settings))],
-        on_app_init=[jwt_auth.on_app_init, install_outermost],
+        on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
-        plugins=[PydanticPlugin(prefer_alias=True)],
+        plugins=[StrictBodies(), PydanticPlugin(prefer_alias=True)],
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(

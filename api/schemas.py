@@ -13,12 +13,12 @@ from pydantic import (
     model_serializer,
 )
 
-from tutopanda.models.base import CheckedModel, WireModel
+from tutopanda.models.base import MAX_SERIAL, CheckedModel, WireModel
 from tutopanda.models.history import RevisionSummary
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot
 from tutopanda.models.workflow import RunStatus
 
-Revision = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Revision = Annotated[int, Field(ge=0, le=MAX_SERIAL)]
 
 
 class SaveRequest(CheckedModel):

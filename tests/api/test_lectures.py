@@ -95,12 +95,14 @@ def test_if_match_is_a_precondition_too(client: Client, auth: Headers) -> None:
         json={"baseRevision": 1, "payload": {"title": "B"}},
         headers={**auth(), "If-Match": '"0"'},
     )
-    assert_problem(disagree, 422, "invalid_input")
-    for bad in ("*", "5", 'W/"1"', '"x"'):
+    assert assert_problem(disagree, 422, "validation_failed")["errors"][0]["field"] == "If-Match"
+    for bad in ("*", "5", 'W/"1"', '"x"', '"9999999999"', '"2147483648"'):
         response = client.patch(
             lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": bad}
         )
-        assert_problem(response, 422, "invalid_input")
+        problem = assert_problem(response, 422, "validation_failed")
+        assert [error["field"] for error in problem["errors"]] == ["If-Match"], bad
+    assert client.get(lecture, headers=auth()).json()["revision"] == 1
 
 
 def test_save_without_a_precondition_is_428(client: Client, auth: Headers) -> None:
@@ -165,9 +167,14 @@ def test_invalid_bodies_are_422_naming_the_field(
         + b"]" * 5000
         + b"}]}}",
         b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
-        + b"[" * 100
-        + b"]" * 100
+        + b"[" * 250
+        + b"]" * 250
         + b"}]}}",
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": 1e400}]}}',
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": NaN}]}}',
+        b'{"baseRevision": 0, "payload": {"title": "a\\ud800"}}',
+        b'{"baseRevision": 0, "baseRevision": 0, "payload": {"title": "x"}}',
+        b'{"baseRevision": 0, "payload": {"title": "x", "summary": "s", "title": "y"}}',
         b"[]",
         b"null",
     ],

@@ -2,39 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 from pydantic.alias_generators import to_camel
 
-MAX_JSON_DEPTH = 32  # nesting deeper than this in a section is refused (PostgreSQL and sanity)
+MAX_SERIAL = 2**31 - 1  # the largest id or revision a PostgreSQL `integer`/`serial` column holds
+MAX_JSON_DEPTH = 200  # nesting deeper than this is refused: the limit of the JSON parser (jiter)
 
-# Numbers keep their JSON form (1 stays 1, 1.5 stays 1.5); NaN and infinities are refused.
-Number = Annotated[int | float, AllowInfNan(False)]
-NonNegative = Annotated[int | float, AllowInfNan(False), Field(ge=0)]
-Positive = Annotated[int | float, AllowInfNan(False), Field(gt=0)]
-UnitInterval = Annotated[int | float, AllowInfNan(False), Field(ge=0, le=1)]
+
+def _number(ge: float | None = None, gt: float | None = None, le: float | None = None) -> Any:
+    """A JSON number: ints stay ints (1 stays 1, 1.5 stays 1.5); NaN and infinities are refused
+    (`allow_inf_nan=False` of WireModel). Published as `number`, not `oneOf: [integer, number]`
+    (a whole number matches both branches of that `oneOf`, so it would fail its own schema)."""
+    bounds = {"minimum": ge, "exclusiveMinimum": gt, "maximum": le}
+    schema = {
+        "type": "number",
+        **{key: value for key, value in bounds.items() if value is not None},
+    }
+    return Annotated[int | float, Field(ge=ge, gt=gt, le=le), WithJsonSchema(schema)]
+
+
+Number = _number()
+NonNegative = _number(ge=0)
+Positive = _number(gt=0)
+UnitInterval = _number(ge=0, le=1)
 Text = Annotated[str, Field(max_length=100_000)]
 Identifier = Annotated[str, Field(min_length=1, max_length=500)]
 
 AssetStatus = Literal["generated", "needs_prompt_update", "failed"]
 AspectRatio = Literal["1:1", "4:3", "3:4", "16:9", "9:16", "21:9", "3:2", "2:3"]
 
+_UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: not in PostgreSQL
 
-def _check_json(value: Any, depth: int) -> None:
-    """Refuse NUL characters (PostgreSQL cannot store them) and absurd nesting, anywhere."""
+
+def check_storable(value: Any, depth: int = 0) -> None:
+    """Refuse what PostgreSQL cannot store (NUL, lone surrogates) and absurd nesting, anywhere.
+
+    For Python input only (workers' generators): an HTTP body gets these checks on its raw bytes
+    (api/bodies.py), without walking the decoded value.
+    """
     if depth > MAX_JSON_DEPTH:
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
+        if _UNSTORABLE_TEXT.search(value):
+            raise ValueError("text must not contain NUL characters or lone surrogates")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_json(key, depth + 1)
-            _check_json(item, depth + 1)
+            check_storable(key, depth + 1)
+            check_storable(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _check_json(item, depth + 1)
+            check_storable(item, depth + 1)
 
 
 class WireModel(BaseModel):
@@ -45,17 +65,27 @@ class WireModel(BaseModel):
         populate_by_name=True,
         extra="forbid",
         str_max_length=1_000_000,
+        allow_inf_nan=False,
     )
 
 
-class CheckedModel(WireModel):
-    """An envelope whose whole input is checked for NUL characters and nesting first."""
+def _validation_error(model: type[BaseModel], error: ValueError) -> ValidationError:
+    line = {"type": "value_error", "loc": (), "input": None, "ctx": {"error": error}}
+    return ValidationError.from_exception_data(model.__name__, [line])  # type: ignore[list-item]
 
-    @model_validator(mode="before")
+
+class CheckedModel(WireModel):
+    """A request envelope. Over HTTP it is decoded from the raw body once, strictly (api/bodies.py);
+    Python input (`model_validate`) is first checked for what PostgreSQL cannot store."""
+
     @classmethod
-    def _refuse_unstorable_json(cls, data: Any) -> Any:
-        _check_json(data, 0)
-        return data
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        """Validate Python data, after refusing NUL characters, lone surrogates, deep nesting."""
+        try:
+            check_storable(obj)
+        except ValueError as error:
+            raise _validation_error(cls, error) from None
+        return super().model_validate(obj, **options)
 
 
 class FilledDefaults(BaseModel):
