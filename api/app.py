@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -13,7 +13,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from tutopanda.api.auth import bearer_auth
+from tutopanda.api.auth import SECURITY, bearer_auth
 from tutopanda.api.bodies import StrictBodies
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
@@ -22,6 +22,7 @@ from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
 from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
 from tutopanda.api.middleware import install_outermost
+from tutopanda.api.openapi import PydanticSchemas, answer_options
 from tutopanda.api.params import IDENTIFIERS
 from tutopanda.api.problems import problem_response
 from tutopanda.settings import Settings
@@ -59,18 +60,25 @@ def create_app(
     return Litestar(
         route_handlers=[
             HealthController,
-            ProjectController,
-            LectureController,
-            HistoryController,
-            DiffController,
-            LectureWorkflowController,
-            WorkflowRunController,
+            Router(
+                path="/",
+                security=SECURITY,  # api/auth.py lets only health, readiness and the schema through
+                route_handlers=[
+                    ProjectController,
+                    LectureController,
+                    HistoryController,
+                    DiffController,
+                    LectureWorkflowController,
+                    WorkflowRunController,
+                ],
+            ),
         ],
         dependencies={"db": Provide(provide_connection), **IDENTIFIERS},
         lifespan=[pool_lifespan(pool or create_pool(database_url, settings))],
         on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
-        plugins=[StrictBodies(), PydanticPlugin(prefer_alias=True)],
+        plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True)],
+        before_request=answer_options,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(

@@ -13,15 +13,16 @@ from litestar.middleware.authentication import (
     AuthenticationResult,
 )
 from litestar.middleware.base import DefineMiddleware
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.types import ASGIApp
 
 from tutopanda.tokens import issue_token, token_user_id
 
-__all__ = ["PUBLIC_PATHS", "BearerAuthMiddleware", "bearer_auth", "issue_token"]
+__all__ = ["PUBLIC_PATHS", "SECURITY", "BearerAuthMiddleware", "bearer_auth", "issue_token"]
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema"]
 SECURITY_SCHEME = "BearerToken"
+SECURITY: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]  # what authenticated routes declare
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -43,7 +44,10 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
 
 
 def bearer_auth(secret: str) -> Any:
-    """on_app_init hook: every route but health, readiness and the schema needs a token."""
+    """on_app_init hook: every route but health, readiness and the schema needs a token.
+
+    The OpenAPI document gets the scheme; the routes that need it say so (`SECURITY`).
+    """
 
     def install(app_config: AppConfig) -> AppConfig:
         app_config.middleware.insert(
@@ -60,7 +64,6 @@ def bearer_auth(secret: str) -> Any:
             existing = openapi.components
             others = existing if isinstance(existing, list) else [existing]
             openapi.components = [Components(security_schemes={SECURITY_SCHEME: scheme}), *others]
-            openapi.security = [*(openapi.security or []), {SECURITY_SCHEME: []}]
         return app_config
 
     return install

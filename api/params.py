@@ -25,7 +25,12 @@ RevisionNumber = Annotated[int, PathParameter(ge=0, le=MAX_SERIAL, description="
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="revisions per page")]
 Before = Annotated[
     int | None,
-    QueryParameter(ge=0, le=MAX_SERIAL, description="only revisions older than this one"),
+    QueryParameter(
+        ge=0,
+        le=MAX_SERIAL,
+        description="only revisions older than this one",
+        schema_extra={"minimum": 0},  # Litestar drops a bound of 0 on an optional parameter
+    ),
 ]
 FromRevision = Annotated[
     int, QueryParameter(name="from", ge=0, le=MAX_SERIAL, description="the older revision")

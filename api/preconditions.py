@@ -12,7 +12,12 @@ from tutopanda.models.base import MAX_SERIAL
 
 IfMatch = Annotated[
     str | None,
-    HeaderParameter(name="If-Match", required=False, description='the base revision, like "5"'),
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='the base revision as a strong ETag, like "5"',
+        schema_extra={"pattern": '^\\s*"[0-9]{1,10}"\\s*$'},  # checked by base_revision()
+    ),
 ]
 IfNoneMatch = Annotated[
     str | None,

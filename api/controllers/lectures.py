@@ -7,6 +7,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from tutopanda.api.database import Db
+from tutopanda.api.openapi import NOT_MODIFIED
 from tutopanda.api.params import LectureId, UserId
 from tutopanda.api.preconditions import IfMatch, IfNoneMatch, etag, none_match
 from tutopanda.api.problems import problems
@@ -25,8 +26,7 @@ class LectureController(Controller):
     @get(
         "/",
         summary="Get a lecture",
-        responses=problems(401, 404, 503),
-        response_headers=None,
+        responses={304: NOT_MODIFIED, **problems(401, 404, 503)},
     )
     async def read(
         self, db: Db, user: UserId, lecture: LectureId, if_none_match: IfNoneMatch = None

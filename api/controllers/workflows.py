@@ -24,7 +24,7 @@ class LectureWorkflowController(Controller):
         "/",
         status_code=202,
         summary="Start a workflow on a lecture",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def start(
         self, db: Db, user: UserId, lecture: LectureId, data: JSONBody[WorkflowStartRequest]

@@ -5,29 +5,43 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 MAX_SERIAL = 2**31 - 1  # the largest id or revision a PostgreSQL `integer`/`serial` column holds
 MAX_JSON_DEPTH = 200  # nesting deeper than this is refused: the limit of the JSON parser (jiter)
 
 
-def _number(ge: float | None = None, gt: float | None = None, le: float | None = None) -> Any:
-    """A JSON number: ints stay ints (1 stays 1, 1.5 stays 1.5); NaN and infinities are refused
-    (`allow_inf_nan=False` of WireModel). Published as `number`, not `oneOf: [integer, number]`
-    (a whole number matches both branches of that `oneOf`, so it would fail its own schema)."""
-    bounds = {"minimum": ge, "exclusiveMinimum": gt, "maximum": le}
-    schema = {
-        "type": "number",
-        **{key: value for key, value in bounds.items() if value is not None},
-    }
-    return Annotated[int | float, Field(ge=ge, gt=gt, le=le), WithJsonSchema(schema)]
+# Numbers keep their JSON form (1 stays 1, 1.5 stays 1.5); NaN and infinities are refused
+# (`allow_inf_nan=False` of WireModel). Each is published as one `number` with its bounds, not
+# pydantic's `anyOf: [integer, number]` (whole numbers match both branches of a `oneOf`).
+Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+NonNegative = Annotated[int | float, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
+Positive = Annotated[
+    int | float, Field(gt=0), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+]
+UnitInterval = Annotated[
+    int | float, Field(ge=0, le=1), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})
+]
 
 
-Number = _number()
-NonNegative = _number(ge=0)
-Positive = _number(gt=0)
-UnitInterval = _number(ge=0, le=1)
+def _whole(value: Any) -> Any:
+    """JSON has one number type: 5.0 is the integer 5 (as in JSON Schema); "5" and true are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# On an `int` field of a strict model: `5.0` is 5, while `"5"` and `true` are still refused.
+WHOLE_FLOATS_ARE_INTS = BeforeValidator(_whole)
 Text = Annotated[str, Field(max_length=100_000)]
 Identifier = Annotated[str, Field(min_length=1, max_length=500)]
 
