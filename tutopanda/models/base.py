@@ -10,26 +10,55 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
 
 MAX_SERIAL = 2**31 - 1  # the largest id or revision a PostgreSQL `integer`/`serial` column holds
 MAX_JSON_DEPTH = 200  # nesting deeper than this is refused: the limit of the JSON parser (jiter)
 
 
-# Numbers keep their JSON form (1 stays 1, 1.5 stays 1.5); NaN and infinities are refused
-# (`allow_inf_nan=False` of WireModel). Each is published as one `number` with its bounds, not
-# pydantic's `anyOf: [integer, number]` (whole numbers match both branches of a `oneOf`).
-Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
-NonNegative = Annotated[int | float, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
+def _number(ge: int | None = None, gt: int | None = None, le: int | None = None) -> Any:
+    """A JSON number within bounds: an int stays an int, a float a float (1 stays 1, 1.5 stays
+    1.5); NaN and infinities are refused. One error names the field (no `int`/`float` branches)."""
+    bounds = {
+        name: value for name, value in {"ge": ge, "gt": gt, "le": le}.items() if value is not None
+    }
+    words = {"ge": ">=", "gt": ">", "le": "<="}
+    message = " ".join(
+        ["Input should be a finite number", *(f"{words[k]} {v}" for k, v in bounds.items())]
+    )
+
+    def schema(_source: Any, _handler: Any) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [
+                core_schema.int_schema(ge=ge, gt=gt, le=le),
+                core_schema.float_schema(allow_inf_nan=False, ge=ge, gt=gt, le=le),
+            ],
+            custom_error_type="number_type",
+            custom_error_message=message,
+        )
+
+    return GetPydanticSchema(schema)
+
+
+# Each is published as one `number` with its bounds: pydantic's `anyOf: [integer, number]` would
+# become a `oneOf` that every whole number fails (it matches both branches).
+Number = Annotated[int | float, _number(), WithJsonSchema({"type": "number"})]
+NonNegative = Annotated[
+    int | float, _number(ge=0), WithJsonSchema({"type": "number", "minimum": 0})
+]
 Positive = Annotated[
-    int | float, Field(gt=0), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+    int | float, _number(gt=0), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
 ]
 UnitInterval = Annotated[
-    int | float, Field(ge=0, le=1), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})
+    int | float,
+    _number(ge=0, le=1),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
 ]
 
 
