@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Self
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     GetPydanticSchema,
     ValidationError,
     WithJsonSchema,
@@ -17,6 +19,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
+from typing_extensions import TypeAliasType
 
 MAX_SERIAL = 2**31 - 1  # the largest id or revision a PostgreSQL `integer`/`serial` column holds
 MAX_JSON_DEPTH = 200  # nesting deeper than this is refused: the limit of the JSON parser (jiter)
@@ -137,18 +140,50 @@ class FilledDefaults(BaseModel):
 
     @model_validator(mode="after")
     def _defaults_count_as_sent(self) -> Any:
-        for name, info in type(self).model_fields.items():
-            if not info.is_required() and (
-                info.default_factory is not None or info.default is not None
-            ):
-                self.__pydantic_fields_set__.add(name)
+        self.__pydantic_fields_set__.update(_filled_defaults(type(self)))
         return self
+
+
+@cache
+def _filled_defaults(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` with a non-null default: computed once per class, not per item."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if not info.is_required() and (info.default_factory or info.default is not None)
+    )
+
+
+def _one_error(source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    """One error naming the key, not one per kind of JSON value the union tried."""
+    schema = handler(source)
+    union = cast(dict[str, Any], schema["schema"] if schema["type"] == "nullable" else schema)
+    union["custom_error_type"] = "json_data"
+    union["custom_error_message"] = "Input should be JSON with finite numbers"
+    return schema
+
+
+if TYPE_CHECKING:
+    JsonData = Any
+else:
+    # Any JSON value, checked natively (no Python walk); its numbers are finite (`1e400` is not,
+    # and JSON cannot store an infinity) by WireModel's `allow_inf_nan=False`.
+    JsonData = TypeAliasType(
+        "JsonData",
+        Annotated[
+            bool | int | float | str | list["JsonData"] | dict[str, "JsonData"] | None,
+            GetPydanticSchema(_one_error, lambda _schema, _handler: {}),
+        ],
+    )
+# The value of an unknown key of a passthrough item, kept as sent (published as any value).
+ExtraValue = Annotated[JsonData, WithJsonSchema({})]
 
 
 class PassthroughModel(WireModel, FilledDefaults):
     """An item inside a section (asset, clip, segment): unknown keys are kept as sent."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
+    __pydantic_extra__: dict[str, ExtraValue] = Field(init=False)
 
 
 def stored_json(model: BaseModel) -> Any:

@@ -74,7 +74,7 @@ def _optional_sections() -> dict[str, Any]:
     required section, whose schema is its own (not nullable) with no default shown."""
     return {
         name: (info.rebuild_annotation(), Field(None, json_schema_extra=_no_default))
-        if info.is_required()
+        if name in REQUIRED_SECTIONS
         else (Optional[info.rebuild_annotation()], None)  # noqa: UP045 (a runtime type)
         for name, info in LectureContent.model_fields.items()
     }
