@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema
+.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -16,7 +16,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the project with its development tools
+install: $(STAMP) system-tools ## Create .venv and install the project with its development tools
+
+# System packages the tests use: pgbouncer (a real transaction-mode pooler). Installed with
+# apt-get when missing and allowed (root); otherwise the tests that need them are skipped.
+SYSTEM_TOOLS := pgbouncer
+system-tools: ## Install the system packages the tests use (Debian: pgbouncer) when missing
+	@missing=""; for tool in $(SYSTEM_TOOLS); do \
+	  command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+	  else \
+	    echo "note: tests that need$$missing will be skipped (Debian: sudo apt-get install$$missing)" >&2; \
+	  fi; fi
 
 lint: install ## Lint and check formatting (ruff)
 	$(BIN)/ruff check .

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.di import Provide
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.api.auth import SECURITY, bearer_auth
 from tutopanda.api.bodies import StrictBodies
+from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
 from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
-from tutopanda.api.database import create_pool, pool_lifespan, provide_connection
+from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas, answer_options
-from tutopanda.api.params import IDENTIFIERS
+from tutopanda.api.params import REQUEST_DEPENDENCIES
 from tutopanda.api.problems import problem_response
+from tutopanda.api.realtime import realtime_lifespan
 from tutopanda.settings import Settings
 from tutopanda.tokens import signing_secret
 
@@ -54,9 +52,10 @@ def create_app(
     settings: Settings,
     database_url: str,
     *,
-    pool: AsyncConnectionPool[AsyncConnection[Any]] | None = None,
+    database: Database | None = None,
 ) -> Litestar:
     """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
+    api_database = database or Database(database_url, settings)
     return Litestar(
         route_handlers=[
             HealthController,
@@ -70,11 +69,16 @@ def create_app(
                     DiffController,
                     LectureWorkflowController,
                     WorkflowRunController,
+                    LectureEventsController,
                 ],
             ),
         ],
-        dependencies={"db": Provide(provide_connection), **IDENTIFIERS},
-        lifespan=[pool_lifespan(pool or create_pool(database_url, settings))],
+        dependencies=REQUEST_DEPENDENCIES,
+        lifespan=[
+            database_lifespan(api_database),
+            realtime_lifespan(settings, database_url, api_database),
+        ],
+        state=State({"settings": settings}),
         on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
         plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True)],

@@ -8,12 +8,16 @@ exactly like a missing one, on every route, before anything reaches SQL.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 
+from tutopanda.api.database import Connection, provide_connection
 from tutopanda.errors import NotFound
 from tutopanda.models.base import MAX_SERIAL
 
@@ -64,7 +68,25 @@ async def provide_run(run_id: RunIdPath) -> str:
     return run_id
 
 
-IDENTIFIERS = {
+_request_connection = asynccontextmanager(provide_connection)
+
+
+async def provide_db(
+    state: State,
+    user: UserId,  # noqa: ARG001 (a dependency on the caller: see below)
+) -> AsyncGenerator[Connection, None]:
+    """The request's connection, checked out once the caller and the ids are known to be valid.
+
+    Litestar resolves independent dependencies together: beside an id check that fails, a
+    checkout would race it and leave its connection to the garbage collector. Depending on
+    `user` puts this one in a later batch than `user`, `lecture` and `run`.
+    """
+    async with _request_connection(state) as conn:
+        yield conn
+
+
+REQUEST_DEPENDENCIES = {
+    "db": Provide(provide_db),
     "user": Provide(provide_user),
     "lecture": Provide(provide_lecture),
     "run": Provide(provide_run),

@@ -15,17 +15,19 @@ from bench.database import bench_database
 from bench.http_server import check_processes
 from bench.report import markdown, write_json
 from bench.runner import Results
-from bench.scenarios import Context, http, naive, notify, queue, sql_save
-from bench.tools import BenchError, pgbench_path, wrk_path
+from bench.scenarios import Context, events, http, naive, notify, queue, sql_save
+from bench.tools import BenchError, check_open_files, pgbench_path, wrk_path
 from tutopanda.db.migrate import MigrationError
 from tutopanda.db.queries import query
 
+OPEN_FILES = 4096  # the events scenario: 1,000 streams, each end in a process of this tree
 SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "sql": sql_save.run,
     "notify": notify.run,
     "http": http.run,
     "naive": naive.run,
     "queue": queue.run,
+    "events": events.run,
 }
 
 
@@ -41,6 +43,8 @@ def run(config: bench_config.Config) -> str:
     if "http" in config.scenarios:
         wrk_path()
         check_processes(config.server_processes)
+    if "events" in config.scenarios:
+        check_open_files(OPEN_FILES)
     started = time.monotonic()
     with bench_database() as db:
         results = Results(rounds=config.rounds, seconds=config.seconds, settle=db.settle)

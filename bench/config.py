@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENARIOS = ("sql", "notify", "http", "naive", "queue")
+SCENARIOS = ("sql", "notify", "http", "naive", "queue", "events")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 @dataclass(frozen=True)
 class Config:
-    """One run's settings. Smoke mode: one short round of everything (~1 minute)."""
+    """One run's settings. Smoke mode: one short round of everything (~3 minutes)."""
 
     rounds: int = 3
     seconds: float = 5.0
@@ -33,7 +33,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Config:
     """Flags win over TUTOPANDA_BENCH_* variables, which win over the defaults."""
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Measure the save path: SQL, HTTP, naive service, notify and queue costs.",
+        description="Measure the save path (SQL, HTTP, naive service, notify, queue) and events.",
     )
     parser.add_argument(
         "--smoke",

@@ -37,6 +37,7 @@ class BenchDatabase:
 
     url: str
     origin: str  # "environment", "local" or "embedded"
+    maintenance_url: str = ""  # the server's maintenance database (to watch ours from outside)
 
     @property
     def runtime(self) -> str:
@@ -206,7 +207,7 @@ def bench_database() -> Iterator[BenchDatabase]:
                 for path in sorted((BENCH_DIR / "sql" / "schema").glob("*.sql")):
                     # Files shipped with the bench, executed without parameters.
                     conn.execute(path.read_text("utf-8"))
-            yield BenchDatabase(url=url, origin=origin)
+            yield BenchDatabase(url=url, origin=origin, maintenance_url=server_url)
     finally:
         if started:
             embedded.stop(EMBEDDED_DIR)

@@ -46,6 +46,8 @@ def markdown(results: Results, config: Config, server: str) -> str:
             f"{_cell([s.p50_ms for s in samples], 2)} | {_cell([s.p99_ms for s in samples], 2)} | "
             f"{_cell([s.loadgen_cpu for s in samples], 2)} |"
         )
+    for table in results.tables:
+        lines += ["", table.rstrip("\n")]
     extras = _extras(results)
     if extras:
         lines += ["", *extras]
@@ -80,6 +82,7 @@ def write_json(path: Path, results: Results, config: Config, server: dict[str, A
         "config": {**asdict(config), "output": str(config.output)},
         "comparisons": [asdict(c) for c in results.comparisons],
         "notes": results.notes,
+        "tables": results.tables,
         "measurements": results.raw,
     }
     path.write_text(json.dumps(document, indent=2, default=str) + "\n")

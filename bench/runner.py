@@ -60,6 +60,7 @@ class Results:
     raw: list[dict[str, Any]] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # Markdown a scenario adds to the report
 
     async def run(
         self, scenario: str, case: str, variants: Sequence[Variant], *, warmup: float = 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -107,3 +108,14 @@ def last_line(text: str) -> str:
     """The last non-empty line of a tool's output, for one-line error messages."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else "(no output)"
+
+
+def check_open_files(needed: int) -> None:
+    """Let this process and its children (the API server, subscriber processes) open `needed`
+    sockets: raise the soft limit up to the hard one, or say what to change."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise BenchError(f"the events scenario needs {needed} open files: run `ulimit -n {needed}`")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))

@@ -4,7 +4,7 @@
 -- find exactly what committed since it last looked (everything below the oldest running
 -- transaction is final) and wake the listeners in batches. Run changes get their own rows,
 -- numbered per lecture under the lecture's lock, so a lecture's events replay in commit order.
--- depends: 0004_history_hash_chain
+-- depends: 0005_history_outlives_lectures
 
 -- Rows written before this migration keep a NULL txid: they are history, not news.
 ALTER TABLE app.lecture_revisions ADD COLUMN txid xid8;

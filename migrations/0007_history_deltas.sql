@@ -55,7 +55,8 @@ COMMENT ON FUNCTION audit.section_hash(jsonb) IS
 
 -- audit.revision_hash_v2: a history row's hash from the previous row's hash, its metadata and
 -- the hashes of the sections it changed ({section: audit.section_hash}). Time is epoch
--- microseconds (zone-independent).
+-- microseconds (zone-independent). p_merged_base: the base revision of a merged save (its
+-- column arrives with migration 0008; NULL otherwise).
 CREATE FUNCTION audit.revision_hash_v2(
     p_prev_hash bytea,
     p_lecture_id integer,
@@ -67,6 +68,7 @@ CREATE FUNCTION audit.revision_hash_v2(
     p_changed_sections text[],
     p_forced boolean,
     p_restored_from integer,
+    p_merged_base integer,
     p_created_at timestamptz
 )
 RETURNS bytea
@@ -78,11 +80,11 @@ AS $$
             'lectureId', p_lecture_id, 'revision', p_revision, 'sections', p_section_hashes,
             'createdBy', p_created_by, 'source', p_source, 'runId', p_run_id,
             'changedSections', to_jsonb(p_changed_sections), 'forced', p_forced,
-            'restoredFrom', p_restored_from,
+            'restoredFrom', p_restored_from, 'mergedBase', p_merged_base,
             'createdAt', (extract(epoch FROM p_created_at) * 1000000)::bigint
         )::text,
         'UTF8'));
 $$;
-COMMENT ON FUNCTION audit.revision_hash_v2(bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz) IS
+COMMENT ON FUNCTION audit.revision_hash_v2(bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, integer, timestamptz) IS
     'The hash of a version-2 history row given the previous row''s hash and the hashes of the '
     'sections it changed: recompute it to verify the chain.';

@@ -53,6 +53,13 @@ def admin_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[obje
         yield conn
 
 
+@pytest.fixture
+def runtime_conn(database: TestDatabase) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection as tutopanda_runtime, the role the API and workers use."""
+    with psycopg.connect(database.runtime_conninfo) as conn:
+        yield conn
+
+
 @pytest_asyncio.fixture
 async def aconn(database: TestDatabase) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
     """An async connection as tutopanda_runtime, autocommit: each call is its own transaction."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -21,6 +21,9 @@ from pydantic import (
 # Setting name -> environment variable. The one table a reader needs to configure the service.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
     "database_url": "DATABASE_URL",
+    "direct_database_url": "TUTOPANDA_DIRECT_DATABASE_URL",
+    "database_pooler": "TUTOPANDA_DATABASE_POOLER",
+    "allow_privileged_login": "TUTOPANDA_ALLOW_PRIVILEGED_LOGIN",
     "home": "TUTOPANDA_HOME",
     "jwt_secret": "TUTOPANDA_JWT_SECRET",
     "host": "TUTOPANDA_HOST",
@@ -28,6 +31,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "max_body_bytes": "TUTOPANDA_MAX_BODY_BYTES",
     "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
     "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
+    "db_probe_seconds": "TUTOPANDA_DB_PROBE_SECONDS",
     "worker_concurrency": "TUTOPANDA_WORKER_CONCURRENCY",
     "speaking_rate_wpm": "TUTOPANDA_SPEAKING_RATE_WPM",
     "generator_providers": "TUTOPANDA_GENERATORS",
@@ -38,6 +42,11 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
     "step_retries": "TUTOPANDA_STEP_RETRIES",
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
+    "event_poll_ms": "TUTOPANDA_EVENT_POLL_MS",
+    "stream_heartbeat_seconds": "TUTOPANDA_STREAM_HEARTBEAT_SECONDS",
+    "stream_queue_events": "TUTOPANDA_STREAM_QUEUE_EVENTS",
+    "migrate_lock_timeout_seconds": "TUTOPANDA_MIGRATE_LOCK_TIMEOUT",
+    "audit_key": "TUTOPANDA_AUDIT_KEY",
 }
 
 POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
@@ -53,6 +62,14 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     database_url: str | None = None
+    # A direct (session) URL for what a transaction-mode pooler cannot carry: LISTEN, session
+    # advisory locks, migrations and the workers. Default: DATABASE_URL.
+    direct_database_url: str | None = None
+    # "session": every connection assumes the runtime role with a startup option; "transaction":
+    # DATABASE_URL goes through a transaction-mode pooler that refuses startup options, so the
+    # login role itself must have no more rights than the runtime role (checked at start).
+    database_pooler: Literal["session", "transaction"] = "session"
+    allow_privileged_login: bool = False
     home: Path = Path(".tutopanda")
     jwt_secret: SecretStr | None = None
     host: str = "127.0.0.1"
@@ -60,6 +77,7 @@ class Settings(BaseModel):
     max_body_bytes: Annotated[int, Field(ge=1024, le=256 * 1024 * 1024)] = 2 * 1024 * 1024
     pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
+    db_probe_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     worker_concurrency: Annotated[int, Field(ge=1, le=100)] = 4
     speaking_rate_wpm: Annotated[float, Field(gt=10, le=1000)] = 150.0
     generator_providers: str = ""
@@ -70,8 +88,13 @@ class Settings(BaseModel):
     stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     step_retries: Annotated[int, Field(ge=0, le=20)] = 4
     step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2
+    event_poll_ms: Annotated[float, Field(ge=1, le=10_000)] = 5.0
+    stream_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
+    stream_queue_events: Annotated[int, Field(ge=10, le=1_000_000)] = 1000
+    migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    audit_key: SecretStr | None = None
 
-    @field_validator("database_url")
+    @field_validator("database_url", "direct_database_url")
     @classmethod
     def _database_url_is_postgres(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -83,7 +106,7 @@ class Settings(BaseModel):
             raise ValueError("must be a URL starting with postgresql://")
         return value
 
-    @field_validator("jwt_secret")
+    @field_validator("jwt_secret", "audit_key")
     @classmethod
     def _secret_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or value.get_secret_value() == "":
@@ -107,6 +130,17 @@ class Settings(BaseModel):
                 "TUTOPANDA_STALLED_AFTER_SECONDS must be at least twice "
                 "TUTOPANDA_WORKER_HEARTBEAT_SECONDS, or live workers look stalled"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _audit_key_is_its_own(self) -> Settings:
+        # The API's hosts hold the JWT secret; the audit key must stay off them.
+        if (
+            self.audit_key is not None
+            and self.jwt_secret is not None
+            and self.audit_key.get_secret_value() == self.jwt_secret.get_secret_value()
+        ):
+            raise ValueError("TUTOPANDA_AUDIT_KEY must not be the same as TUTOPANDA_JWT_SECRET")
         return self
 
     @property

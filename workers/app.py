@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from procrastinate import App, PsycopgConnector, RetryStrategy
+from procrastinate import App, RetryStrategy
 
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.settings import Settings
+from tutopanda.workers.listener import ListeningConnector
 from tutopanda.workers.tasks import run_workflow_step
 
 # The SQL side enqueues these jobs (app.workflow_enqueue_step): keep the names in step.
@@ -15,8 +16,12 @@ EXTRA_CONNECTIONS = 3  # LISTEN, heartbeats, stalled-job recovery
 
 
 def create_worker_app(url: str, settings: Settings) -> App:
-    """A Procrastinate app whose connections assume the runtime role, with our step task."""
-    connector = PsycopgConnector(
+    """A Procrastinate app whose connections assume the runtime role, with our step task.
+
+    Its listener checks its connection once per poll interval and comes back after an outage.
+    """
+    connector = ListeningConnector(
+        check_seconds=settings.worker_poll_seconds,
         conninfo=role_conninfo(
             url,
             RUNTIME_ROLE,

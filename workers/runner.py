@@ -12,6 +12,7 @@ from tutopanda.workers.app import WORKFLOW_QUEUE, create_worker_app
 from tutopanda.workers.generators.registry import build_generators
 from tutopanda.workers.recovery import recover_stalled_jobs_forever
 from tutopanda.workers.steps import StepRunner
+from tutopanda.workers.worker import OutageProofWorker
 
 logger = logging.getLogger("tutopanda.worker")
 RESTART_DELAYS = (1, 2, 5, 10, 30)
@@ -24,21 +25,23 @@ async def run_worker(
     runner = StepRunner(settings, build_generators(settings.generator_providers))
     app = create_worker_app(url, settings)
     async with app.open_async():
+        worker = OutageProofWorker(  # what app.run_worker_async builds, with our heartbeat
+            app,
+            queues=[WORKFLOW_QUEUE],
+            concurrency=settings.worker_concurrency,
+            wait=wait,
+            additional_context={"runner": runner},
+            install_signal_handlers=install_signal_handlers,
+            update_heartbeat_interval=settings.worker_heartbeat_seconds,
+            fetch_job_polling_interval=settings.worker_poll_seconds,
+            stalled_worker_timeout=settings.stalled_after_seconds,
+            shutdown_graceful_timeout=30,
+        )
         recovery = asyncio.create_task(
             recover_stalled_jobs_forever(app, WORKFLOW_QUEUE, settings.stalled_after_seconds)
         )
         try:
-            await app.run_worker_async(
-                queues=[WORKFLOW_QUEUE],
-                concurrency=settings.worker_concurrency,
-                wait=wait,
-                additional_context={"runner": runner},
-                install_signal_handlers=install_signal_handlers,
-                update_heartbeat_interval=settings.worker_heartbeat_seconds,
-                fetch_job_polling_interval=settings.worker_poll_seconds,
-                stalled_worker_timeout=settings.stalled_after_seconds,
-                shutdown_graceful_timeout=30,
-            )
+            await worker.run()  # type: ignore[no-untyped-call]
         finally:
             recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):

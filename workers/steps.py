@@ -46,7 +46,7 @@ class StepRunner:
         if step_index <= work.current_step:
             return "skipped: already applied"
         try:
-            name, output = await self._compute(work, step_index)
+            name, output = await self._compute(pool, work, step_index)
         except StepFailed as error:
             return await self._fail(pool, run_id, f"step {step_index}: {error}")
         except Exception as error:
@@ -74,7 +74,7 @@ class StepRunner:
             return f"stopped: {error.message}; nothing written"
         return f"{name} applied at revision {outcome.revision} ({outcome.run_status})"
 
-    async def _compute(self, work: RunWork, step_index: int) -> tuple[str, StepOutput]:
+    async def _compute(self, pool: Pool, work: RunWork, step_index: int) -> tuple[str, StepOutput]:
         try:
             kind = workflow_kind(work.kind)
             name = kind.step_name(step_index)
@@ -94,6 +94,7 @@ class StepRunner:
             settings=settings,
             speaking_rate_wpm=self.settings.speaking_rate_wpm,
             context=work.context,
+            report=_ProgressReports(pool, work.run_id, step_index, name),
         )
         output = await generator(step)
         try:
@@ -109,3 +110,24 @@ class StepRunner:
             status = await workflows.fail_run(conn, run_id, error)
         logger.warning("run %s %s: %s", run_id, status, error)
         return f"run {status}: {error}"
+
+
+@dataclass(frozen=True)
+class _ProgressReports:
+    """A step's progress callback: each report is kept as a run event (workflow.progress)."""
+
+    pool: Pool
+    run_id: str
+    step_index: int
+    step_name: str
+
+    async def __call__(self, message: str, fraction: float | None) -> None:
+        async with self.pool.connection() as conn:
+            await workflows.report_progress(
+                conn,
+                self.run_id,
+                self.step_index,
+                self.step_name,
+                message=message,
+                fraction=fraction,
+            )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
+from tutopanda.api.database import Database
 from tutopanda.api.schemas import HealthResponse
 from tutopanda.db.execute import fetch_value
 
 logger = logging.getLogger("tutopanda.api")
+RETRY_AFTER_SECONDS = 5  # as the problems of the other routes say (api/problems.py)
 
 
 class HealthController(Controller):
@@ -38,16 +37,21 @@ class HealthController(Controller):
         },
     )
     async def ready(self, state: State) -> Response[HealthResponse]:
-        """200 when the database answers and is migrated, 503 otherwise."""
-        pool: AsyncConnectionPool[AsyncConnection[Any]] = state.pool
+        """200 when the database answers and is migrated, 503 otherwise (at once while away)."""
+        database: Database = state.database
         try:
-            async with pool.connection() as conn:
+            async with database.connection() as conn:
                 migrated = await fetch_value(conn, "ready_check", {})
         except Exception as error:  # any failure means not ready
-            logger.warning("not ready: %s", error)
+            if not database.away:  # while away, the database module has logged it once
+                logger.warning("not ready: %s", error)
             migrated = None
         if not migrated:
             if migrated is False:
                 logger.warning("not ready: the database is not migrated (tutopanda db migrate)")
-            return Response(HealthResponse(status="unavailable"), status_code=503)
+            return Response(
+                HealthResponse(status="unavailable"),
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         return Response(HealthResponse(status="ok"))

@@ -35,8 +35,9 @@ class Context:
             self._payloads[size_kb] = payload(size_kb)
         return self._payloads[size_kb]
 
-    def lecture_set(self, family: str, size_kb: int) -> str:
-        """The name of a set of MAX_CLIENTS lectures of `size_kb` (created on first use).
+    def lecture_set(self, family: str, size_kb: int, count: int = MAX_CLIENTS) -> str:
+        """The name of a set of `count` lectures of `size_kb` (created on first use; a family
+        always has the same count).
 
         Families keep writers apart: `engine` lectures are only written through the product
         (pgbench, HTTP, psycopg, naive service all keep the hash chain), `bare` ones by the
@@ -44,8 +45,8 @@ class Context:
         """
         name = f"{family}_{size_kb}kb"
         if name not in self._sets:
-            print(f"  creating {MAX_CLIENTS} lectures of {size_kb} KB ({name})", file=sys.stderr)
-            self.db.create_slots(name, MAX_CLIENTS, self.payload(size_kb))
+            print(f"  creating {count} lectures of {size_kb} KB ({name})", file=sys.stderr)
+            self.db.create_slots(name, count, self.payload(size_kb))
             self._sets.add(name)
         return name
 

@@ -144,5 +144,5 @@ def check_history(ctx: Context) -> None:
     for lecture, _ in ctx.db.slots(ctx.lecture_set("engine", SIZE_KB))[:CLIENTS]:
         verification = verify_history(ctx.db.url, lecture)
         if not verification.intact:
-            raise BenchError(f"naive service: history chain broken ({verification.broken[0]})")
+            raise BenchError(f"naive service: history chain broken ({verification.findings[0]})")
     ctx.results.note("the lectures the naive service wrote pass `tutopanda audit verify`")

@@ -10,6 +10,13 @@ SELECT * FROM api.lecture_save(
     %(user_id)s::text, %(lecture_id)s::integer, %(base_revision)s::integer,
     %(sections)s::jsonb, p_merge => %(merge)s::boolean, p_force => %(force)s::boolean);
 
+-- lecture_save_merged --
+-- Write a three-way merge of a draft onto exactly one revision; resolve the draft.
+SELECT * FROM api.lecture_save_merged(
+    %(user_id)s::text, %(lecture_id)s::integer, %(base_revision)s::integer,
+    %(onto_revision)s::integer, %(sections)s::jsonb, %(draft_id)s::bigint,
+    %(resolution)s::text);
+
 -- lecture_history_list --
 -- History rows of a lecture, newest first, paged by revision.
 SELECT * FROM api.lecture_history_list(
@@ -26,3 +33,21 @@ SELECT * FROM api.lecture_revision_get(
 SELECT * FROM api.lecture_restore(
     %(user_id)s::text, %(lecture_id)s::integer, %(revision)s::integer,
     %(base_revision)s::integer, p_force => %(force)s::boolean);
+
+-- lecture_drafts --
+-- The unresolved conflict drafts of a user on a lecture.
+SELECT * FROM api.lecture_drafts(%(user_id)s::text, %(lecture_id)s::integer);
+
+-- lecture_draft_get --
+-- One unresolved draft with the content of its base revision.
+SELECT * FROM api.lecture_draft_get(
+    %(user_id)s::text, %(lecture_id)s::integer, %(draft_id)s::bigint);
+
+-- lecture_draft_discard --
+-- Discard an unresolved draft.
+SELECT api.lecture_draft_discard(
+    %(user_id)s::text, %(lecture_id)s::integer, %(draft_id)s::bigint);
+
+-- drafts_prune --
+-- Delete drafts resolved before a time; returns how many.
+SELECT api.drafts_prune(%(resolved_before)s::timestamptz) AS pruned;

@@ -31,3 +31,9 @@ SELECT * FROM api.workflow_run_work(%(run_id)s::text);
 SELECT * FROM api.workflow_step_apply(
     %(run_id)s::text, %(step_index)s::integer, %(step_name)s::text, %(sections)s::jsonb,
     %(output_summary)s::jsonb, %(attempts)s::integer, %(started_at)s::timestamptz);
+
+-- workflow_run_progress --
+-- A running step's progress message and fraction, as a run event.
+SELECT api.workflow_run_progress(
+    %(run_id)s::text, %(step_index)s::integer, %(step_name)s::text, %(message)s::text,
+    %(fraction)s::real) AS recorded;

@@ -1,22 +1,5 @@
 -- The single writer of lecture content and the append-only history behind it.
 
--- app.lecture_sections_changed_since: did a revision after `p_revision` change any of the
--- sections sent? The test of the section-merge save mode.
-CREATE OR REPLACE FUNCTION app.lecture_sections_changed_since(
-    p_lecture_id integer, p_revision integer, p_sections jsonb
-)
-RETURNS boolean
-LANGUAGE plpgsql
-STABLE
-AS $$
-BEGIN
-    RETURN EXISTS (
-        SELECT FROM app.lecture_revisions AS r
-        WHERE r.lecture_id = p_lecture_id AND r.revision > p_revision
-          AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections)));
-END
-$$;
-
 -- app.lecture_write: THE writer of lecture content (saves, restores, workflow steps): decides
 -- saved or conflict, and writes the changed sections as the next revision with its history row.
 -- Each thing once, without a lock: one read of the lecture (revision, chain head, section
@@ -24,8 +7,10 @@ $$;
 -- UPDATE that applies only if the lecture is still at the revision read — else it reads again
 -- and decides again. Only the changed sections are hashed and written; history stores their
 -- change (a keyframe of the whole content every 32 revisions). A write without a base revision
--- goes on any revision (workflow steps); without a user, the owner is not checked. Merge:
--- applies on a newer revision when none of the sent sections changed since the base.
+-- goes on any revision (workflow steps); without a user, the owner is not checked. A refused
+-- save can be kept as a conflict draft (p_keep_draft) and can bring back the content of the
+-- revision it was based on (p_base_content_of: what a three-way merge needs); a merged save
+-- records its base (p_merged_base) and resolves the draft it came from (p_resolves_draft).
 -- PL/pgSQL all through, calling no SQL-language function: every plan is cached per session.
 CREATE OR REPLACE FUNCTION app.lecture_write(
     p_lecture_id integer,
@@ -33,16 +18,22 @@ CREATE OR REPLACE FUNCTION app.lecture_write(
     p_sections jsonb,
     p_base_revision integer,
     p_force boolean,
-    p_merge boolean,
     p_actor text,
     p_source text,
     p_run_id text DEFAULT NULL,
     p_restored_from integer DEFAULT NULL,
+    p_keep_draft boolean DEFAULT false,
+    p_base_content_of integer DEFAULT NULL,
+    p_merged_base integer DEFAULT NULL,
+    p_resolves_draft bigint DEFAULT NULL,
+    p_resolution text DEFAULT NULL,
     OUT status text,
     OUT revision integer,
     OUT updated_at timestamptz,
     OUT changed_sections text[],
-    OUT lecture jsonb
+    OUT lecture jsonb,
+    OUT draft_id bigint,
+    OUT base jsonb
 )
 LANGUAGE plpgsql
 AS $$
@@ -112,19 +103,22 @@ BEGIN
         -- Usually every sent section changed: then the changes are what was sent, not a copy.
         v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
                           ELSE p_sections - v_unchanged END;
-        IF p_base_revision <> v.revision AND NOT p_force AND NOT (
-                  p_merge AND p_base_revision < v.revision
-                  AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision,
-                                                             p_sections)) THEN
+        IF p_base_revision <> v.revision AND NOT p_force THEN
             SELECT 'conflict', v.revision, v.updated_at, '{}', app.lecture_snapshot(l)
             INTO status, revision, updated_at, changed_sections, lecture
             FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+            draft_id := CASE WHEN p_keep_draft
+                             THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
+                                                          v.revision, p_sections)
+                             ELSE p_resolves_draft END;
+            base := app.revision_content(p_lecture_id, p_base_content_of);
             RETURN;
         ELSIF cardinality(v_changed) = 0 THEN
             status := 'saved';
             revision := v.revision;
             updated_at := v.updated_at;
             changed_sections := '{}';
+            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
             RETURN;
         END IF;
         v_next := v.revision + 1;
@@ -140,18 +134,19 @@ BEGIN
             CASE WHEN v.history_hash IS NULL  -- the first row after version-1 rows covers all
                  THEN app.section_hashes(app.lecture_contents(p_lecture_id) || v_changes)
                  ELSE v_hashes END,
-            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at);
+            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, p_merged_base, v_at);
         IF app.lecture_store(p_lecture_id, v_changes, v_next, v_at, v_stored, v_hash,
                              CASE WHEN v_keyframe THEN v_next ELSE v.keyframe_revision END) THEN
             INSERT INTO app.lecture_revisions AS r
                 (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections,
-                 forced, restored_from, created_at, prev_hash, hash)
+                 forced, restored_from, merged_base, created_at, prev_hash, hash)
             VALUES (p_lecture_id, v_next,
                     CASE WHEN v_keyframe THEN app.lecture_contents(p_lecture_id) END,
                     CASE WHEN v_keyframe THEN NULL WHEN v_large IS NULL THEN v_changes
                          ELSE app.history_delta(v_old, v_changes, v_hashes) END,
-                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at, v_prev,
-                    v_hash);
+                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from,
+                    p_merged_base, v_at, v_prev, v_hash);
+            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
             status := 'saved';
             revision := v_next;
             updated_at := v_at;
@@ -194,7 +189,7 @@ DECLARE
     v_content jsonb := app.lecture_content(p_lecture);
     v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision,
                                            app.section_hashes(v_content),
-                                           p_actor, 'app', NULL, '{}', false, NULL,
+                                           p_actor, 'app', NULL, '{}', false, NULL, NULL,
                                            p_lecture.updated_at);
 BEGIN
     INSERT INTO app.lecture_revisions AS r
@@ -208,19 +203,14 @@ BEGIN
 END
 $$;
 
--- app.lecture_revisions_guard: history rows are never updated, nor deleted on their own.
--- Deleting the lecture (which cascades here) is the only way a history row goes away.
+-- app.lecture_revisions_guard: history rows are never updated nor deleted, not even with their
+-- lecture (which is never deleted either: sql/schema/340_lecture_retention.sql).
 CREATE OR REPLACE FUNCTION app.lecture_revisions_guard()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF NOT EXISTS (SELECT FROM app.video_lectures AS l WHERE l.id = OLD.lecture_id) THEN
-            RETURN OLD;  -- the lecture is being deleted: its history goes with it
-        END IF;
-    END IF;
     RAISE EXCEPTION USING ERRCODE = 'PT409',
         MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
 END

@@ -184,7 +184,7 @@ BEGIN
                 (SELECT jsonb_object_agg(k, audit.section_hash(coalesce(v_content -> k, 'null')))
                  FROM unnest(v_covered) AS k),
                 v_row.created_by, v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at) END;
+                v_row.restored_from, v_row.merged_base, v_row.created_at) END;
         revision := v_row.revision;
         hash := v_row.hash;
         content_intact := v_consistent AND v_expected IS NOT DISTINCT FROM v_row.hash;

@@ -27,7 +27,9 @@ CREATE OR REPLACE FUNCTION api.lecture_save(
     OUT revision integer,
     OUT updated_at timestamptz,
     OUT changed_sections text[],
-    OUT lecture jsonb
+    OUT lecture jsonb,
+    OUT draft_id bigint,
+    OUT base jsonb
 )
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -40,16 +42,66 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
-                           coalesce(p_force, false), coalesce(p_merge, false), p_user_id, 'app');
+                           coalesce(p_force, false), p_user_id, 'app',
+                           p_keep_draft => NOT coalesce(p_force, false),
+                           p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
     status := v.status;
     revision := v.revision;
     updated_at := v.updated_at;
     changed_sections := v.changed_sections;
     lecture := v.lecture;
+    draft_id := v.draft_id;
+    base := v.base;
 END
 $$;
 COMMENT ON FUNCTION api.lecture_save(text, integer, integer, jsonb, boolean, boolean) IS
-    'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest '
-    'snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge '
-    'applies when none of the sent sections changed since the base. PT404, PT422 invalid sections '
-    'or base revision.';
+    'Save sections on the revision the editor saw: saved (revision + 1), or conflict with the '
+    'latest snapshot and nothing written but the refused sections, kept as a conflict draft '
+    '(draft_id). p_merge: a conflict also returns the content of the base revision (base), for a '
+    'three-way merge written with api.lecture_save_merged. p_force overwrites newer revisions '
+    '(recorded as forced). PT404, PT422 invalid sections or base revision.';
+
+CREATE OR REPLACE FUNCTION api.lecture_save_merged(
+    p_user_id text,
+    p_lecture_id integer,
+    p_base_revision integer,
+    p_onto_revision integer,
+    p_sections jsonb,
+    p_draft_id bigint,
+    p_resolution text DEFAULT 'merged',
+    OUT status text,
+    OUT revision integer,
+    OUT updated_at timestamptz,
+    OUT changed_sections text[],
+    OUT lecture jsonb,
+    OUT draft_id bigint,
+    OUT base jsonb
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v record;
+BEGIN
+    IF p_resolution NOT IN ('merged', 'applied') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'resolution must be merged or applied';
+    END IF;
+    PERFORM app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
+    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
+                           'app', p_base_content_of => p_base_revision,
+                           p_merged_base => nullif(p_base_revision, p_onto_revision),
+                           p_resolves_draft => p_draft_id, p_resolution => p_resolution);
+    status := v.status;
+    revision := v.revision;
+    updated_at := v.updated_at;
+    changed_sections := v.changed_sections;
+    lecture := v.lecture;
+    draft_id := v.draft_id;
+    base := v.base;
+END
+$$;
+COMMENT ON FUNCTION api.lecture_save_merged(text, integer, integer, integer, jsonb, bigint, text) IS
+    'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision '
+    'p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a '
+    'conflict again (with the base content, for another merge) — never an overwrite. PT404.';

@@ -90,11 +90,12 @@ BEGIN
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT * FROM app.lecture_write(
+    RETURN QUERY SELECT w.status, w.revision, w.updated_at, w.changed_sections, w.lecture
+    FROM app.lecture_write(
         p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
-        p_base_revision, coalesce(p_force, false), false, p_user_id, 'app',
-        p_restored_from => p_revision);
+        p_base_revision, coalesce(p_force, false), p_user_id, 'app',
+        p_restored_from => p_revision) AS w;
 END
 $$;
 COMMENT ON FUNCTION api.lecture_restore(text, integer, integer, integer, boolean) IS

@@ -28,7 +28,8 @@ $$;
 -- app.workflow_run_event: record a change of a run as the next event of its lecture.
 -- Takes the lecture's lock to number it, so a lecture's events are numbered in commit order.
 CREATE OR REPLACE FUNCTION app.workflow_run_event(
-    p_run app.workflow_runs, p_step_name text DEFAULT NULL, p_message text DEFAULT NULL
+    p_run app.workflow_runs, p_step_name text DEFAULT NULL, p_message text DEFAULT NULL,
+    p_step_progress real DEFAULT NULL
 )
 RETURNS void
 LANGUAGE sql
@@ -40,9 +41,10 @@ AS $$
     )
     INSERT INTO app.workflow_run_events AS e
         (run_id, lecture_id, seq, revision, status, current_step, total_steps, step_name, message,
-         error)
+         step_progress, error)
     SELECT p_run.run_id, p_run.lecture_id, lecture.progress_seq, lecture.revision, p_run.status,
-           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_run.error
+           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_step_progress,
+           p_run.error
     FROM lecture;
 $$;
 

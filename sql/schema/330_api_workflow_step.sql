@@ -73,6 +73,33 @@ COMMENT ON FUNCTION api.workflow_step_apply(text, integer, text, jsonb, jsonb, i
     'with the run id), the step row, the run''s progress and the next step''s job (or marks the '
     'run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
 
+CREATE OR REPLACE FUNCTION api.workflow_run_progress(
+    p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real
+)
+RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
+BEGIN
+    IF v_run.status <> 'running' OR v_run.current_step <> p_step_index - 1 THEN
+        RETURN false;  -- finished, cancelled, or another step's: nothing to report
+    ELSIF p_message IS NULL OR length(p_message) NOT BETWEEN 1 AND 500
+          OR p_fraction NOT BETWEEN 0 AND 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = 'progress is a message of 1 to 500 characters and a fraction from 0 to 1';
+    END IF;
+    PERFORM app.workflow_run_event(v_run, p_step_name, p_message, p_fraction);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION api.workflow_run_progress(text, integer, text, text, real) IS
+    'A running step reports its progress: a message and an optional fraction, kept as a run '
+    'event (workflow.progress) for the stream and its replay. False when the run is not at that '
+    'step any more (nothing recorded). PT404, PT422.';
+
 -- app.workflow_step_check: may this run record this step now? Raises PT409 or PT422.
 -- Cancelled and finished runs take no more steps; steps come in order.
 CREATE OR REPLACE FUNCTION app.workflow_step_check(
@@ -111,7 +138,7 @@ BEGIN
         RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
     END IF;
     RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
-                                                     false, false, p_run.user_id, 'workflow',
+                                                     false, p_run.user_id, 'workflow',
                                                      p_run.run_id) AS w);
 END
 $$;

@@ -144,3 +144,41 @@ CROSS JOIN LATERAL audit.history_walk(l.lecture_id) AS w;
 COMMENT ON VIEW audit.history_chain IS
     'Tamper check per history row: content_intact (row matches its hash), link_intact (chained '
     'to the previous row), sequence_intact (no missing revision before it).';
+
+-- audit.chain_heads: the last history row of each lecture (its chain head), and whether the
+-- live lecture is still exactly that revision. A checkpoint records the heads; verify reads both.
+CREATE VIEW audit.chain_heads AS
+WITH heads AS (
+    SELECT DISTINCT ON (r.lecture_id)
+           r.lecture_id, r.revision, r.hash, count(*) OVER (PARTITION BY r.lecture_id) AS revisions
+    FROM app.lecture_revisions AS r
+    ORDER BY r.lecture_id, r.revision DESC
+)
+SELECT coalesce(h.lecture_id, l.id) AS lecture_id,
+       h.revision,
+       encode(h.hash, 'hex') AS hash,
+       coalesce(h.revisions, 0) AS revisions,
+       l.revision AS live_revision,
+       coalesce(l.revision = h.revision AND app.lecture_content(l)::text = s.data::text, false)
+           AS live_matches
+FROM heads AS h
+FULL JOIN app.video_lectures AS l ON l.id = h.lecture_id
+LEFT JOIN audit.lecture_snapshots AS s ON s.lecture_id = h.lecture_id AND s.revision = h.revision;
+COMMENT ON VIEW audit.chain_heads IS
+    'Per lecture: the head of its history chain (revision, hash, number of rows) and whether the '
+    'live lecture is that revision with that content (live_matches). A lecture without history, '
+    'or history without its lecture, has NULLs on the missing side.';
+
+-- audit.conflict_drafts: every save refused as a conflict, and how it ended.
+-- Unresolved drafts are kept until their owner applies or discards them.
+CREATE VIEW audit.conflict_drafts AS
+SELECT d.id AS draft_id, d.lecture_id, l.project_id, p.created_by AS owner, d.user_id AS author,
+       d.base_revision, d.conflict_revision,
+       ARRAY(SELECT jsonb_object_keys(d.sections) ORDER BY 1) AS sections,
+       d.sections AS content, d.created_at, d.resolution, d.resolved_at, d.resolved_revision
+FROM app.conflict_drafts AS d
+JOIN app.video_lectures AS l ON l.id = d.lecture_id
+JOIN app.projects AS p ON p.id = l.project_id;
+COMMENT ON VIEW audit.conflict_drafts IS
+    'Saves refused as conflicts (nothing typed is lost): who, on which base, against which '
+    'revision, the sections, and how they ended (applied, merged, discarded, or still open).';

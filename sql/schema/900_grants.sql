@@ -30,9 +30,74 @@ GRANT EXECUTE ON FUNCTION audit.revision_hash(
     bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
 ) TO tutopanda_auditor;
 GRANT EXECUTE ON FUNCTION audit.revision_hash_v2(
-    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, timestamptz
+    bytea, integer, integer, jsonb, text, text, text, text[], boolean, integer, integer,
+    timestamptz
 ), audit.section_hash(jsonb) TO tutopanda_auditor;
 -- The views call these with the owner's rights: content rebuilt from keyframes and deltas, and
 -- the hash chain walked in order.
 GRANT EXECUTE ON FUNCTION audit.revision_content(integer, integer), audit.history_walk(integer)
     TO tutopanda_auditor;
+-- ... and compare each live lecture with its last history row (audit.chain_heads calls it, and
+-- a function called by a view runs with the reader's rights; a row in, its content out).
+GRANT EXECUTE ON FUNCTION app.lecture_content(app.video_lectures) TO tutopanda_auditor;
+-- ... and ask PostgreSQL what the plan of their query reads (tutopanda audit query checks it).
+GRANT EXECUTE ON FUNCTION audit.query_objects(text) TO tutopanda_auditor;
+
+-- What every role of this database gets by default, taken back so that a role granted nothing
+-- (the auditor) can write nothing and disturb no one (docs/audit.md, "The auditor role", also
+-- lists what PUBLIC keeps: LISTEN, UNLISTEN and NOTIFY statements, the catalogs, SET). These
+-- privileges are per database. The pg_catalog functions belong to the bootstrap superuser:
+-- run by anyone else, migrate leaves them as they are and says so.
+DO $public$
+BEGIN
+    -- No temporary tables or functions, no schemas, nothing created in schema public.
+    EXECUTE format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database());
+    IF to_regnamespace('public') IS NOT NULL THEN
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    END IF;
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = current_user) THEN
+        RAISE WARNING 'migrate is not run by a superuser: PUBLIC keeps large objects, '
+            'pg_notify() and advisory locks in this database (docs/audit.md)';
+        RETURN;
+    END IF;
+    -- No large objects: creating one needs no table privilege, only these functions.
+    REVOKE EXECUTE ON FUNCTION pg_catalog.lo_create(oid), pg_catalog.lo_creat(integer),
+        pg_catalog.lo_from_bytea(oid, bytea)
+        FROM PUBLIC;
+    -- No forged events: pg_notify() only for the roles whose code sends them (the event
+    -- publisher, api.events_publish, runs as the owner; Procrastinate's job triggers as whoever
+    -- defers: the runtime or the owner).
+    REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text)
+        TO tutopanda_owner, tutopanda_runtime;
+    -- No advisory locks (one holding the migrate lock would stall `tutopanda db migrate`): only
+    -- the owner's members, i.e. whoever runs migrate, take the migrate lock.
+    REVOKE EXECUTE ON FUNCTION
+        pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_lock(integer, integer),
+        pg_catalog.pg_advisory_lock_shared(bigint),
+        pg_catalog.pg_advisory_lock_shared(integer, integer),
+        pg_catalog.pg_try_advisory_lock(bigint),
+        pg_catalog.pg_try_advisory_lock(integer, integer),
+        pg_catalog.pg_try_advisory_lock_shared(bigint),
+        pg_catalog.pg_try_advisory_lock_shared(integer, integer),
+        pg_catalog.pg_advisory_xact_lock(bigint),
+        pg_catalog.pg_advisory_xact_lock(integer, integer),
+        pg_catalog.pg_advisory_xact_lock_shared(bigint),
+        pg_catalog.pg_advisory_xact_lock_shared(integer, integer),
+        pg_catalog.pg_try_advisory_xact_lock(bigint),
+        pg_catalog.pg_try_advisory_xact_lock(integer, integer),
+        pg_catalog.pg_try_advisory_xact_lock_shared(bigint),
+        pg_catalog.pg_try_advisory_xact_lock_shared(integer, integer),
+        pg_catalog.pg_advisory_unlock(bigint), pg_catalog.pg_advisory_unlock(integer, integer),
+        pg_catalog.pg_advisory_unlock_shared(bigint),
+        pg_catalog.pg_advisory_unlock_shared(integer, integer),
+        pg_catalog.pg_advisory_unlock_all()
+        FROM PUBLIC;
+    -- The owner (SECURITY DEFINER functions): the migrate lock, and the event publisher's
+    -- election (api.events_publisher_claim).
+    GRANT EXECUTE ON FUNCTION
+        pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_unlock(bigint),
+        pg_catalog.pg_try_advisory_lock(bigint)
+        TO tutopanda_owner;
+END
+$public$;

@@ -46,6 +46,7 @@ ROUTES = [
     Route("POST", "/lectures/{lecture}/workflows", "workflow"),
     Route("GET", "/workflow-runs/{run}"),
     Route("POST", "/workflow-runs/{run}/cancel"),
+    Route("GET", "/lectures/{lecture}/events"),  # only refused requests: a stream never ends
 ]
 
 # A valid body per kind, with `@` where a JSON string's content goes and `%` where a JSON value

@@ -1,21 +1,12 @@
-"""Probes, the OpenAPI document, and behaviour through a database outage."""
+"""Probes and the OpenAPI document (outages: test_outages.py)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-
-import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.api.conftest import Headers
-from tests.api.helpers import assert_problem, new_lecture
 from tests.support.databases import TestDatabase
-from tests.support.server import TestServer
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 from tutopanda.api.app import create_app
-from tutopanda.db.urls import postgres_url
 from tutopanda.settings import Settings
 
 Client = TestClient[Litestar]
@@ -69,47 +60,6 @@ def test_interactive_docs_page(client: Client) -> None:
     page = client.get("/schema")
     assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
-
-
-@pytest.fixture
-def proxied(pg_server: TestServer, database: TestDatabase) -> Iterator[TcpProxy]:
-    with tcp_proxy(pg_server) as proxy:
-        yield proxy
-
-
-def test_outage_answers_503_quickly_and_recovers(
-    proxied: TcpProxy,
-    settings: Settings,
-    database: TestDatabase,
-    pg_server: TestServer,
-    auth: Headers,
-) -> None:
-    url = postgres_url(
-        host="127.0.0.1",
-        port=proxied.port,
-        user=pg_server.user,
-        password=pg_server.password,
-        dbname=database.name,
-    )
-    with TestClient(create_app(settings, url)) as client:
-        lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-        assert client.get(lecture, headers=auth()).status_code == 200
-
-        proxied.cut()
-        started = time.monotonic()
-        down = client.get(lecture, headers=auth())
-        assert_problem(down, 503, "database_unavailable")
-        assert down.headers["retry-after"] == "5"
-        assert time.monotonic() - started < 4
-        assert client.get("/ready").status_code == 503
-        assert client.get("/health").status_code == 200
-
-        proxied.restore()
-        deadline = time.monotonic() + 15
-        while client.get("/ready").status_code != 200:
-            assert time.monotonic() < deadline, "the API did not recover"
-            time.sleep(0.2)
-        assert client.get(lecture, headers=auth()).status_code == 200
 
 
 def test_ready_is_503_on_a_database_that_is_not_migrated(

@@ -4,7 +4,10 @@ traceback."""
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
@@ -29,6 +32,9 @@ from tests.api.conftest import Headers
 from tests.api.helpers import PROBLEM, new_lecture
 from tests.support.databases import TestDatabase
 from tests.support.sql import test_query
+from tutopanda.api.app import create_app
+from tutopanda.api.database import Connection, Database
+from tutopanda.settings import Settings
 
 Client = TestClient[Litestar]
 
@@ -83,6 +89,7 @@ def test_malformed_requests_get_4xx_problems_and_change_nothing(
     cases = _cases(route)
     before = _digests(database)
     failures: list[str] = []
+    gc.collect()  # what earlier tests left behind is finalized (and logged) before, not during
     with caplog.at_level(logging.DEBUG):
         for bad in cases:
             headers = encoded({**auth(), "Content-Type": "application/json", **bad.headers})
@@ -105,6 +112,7 @@ def test_unusable_if_none_match_is_ignored(
     """If-None-Match is a cache hint: one that names no revision is ignored (200), never a 500."""
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     before = _digests(database)
+    gc.collect()
     values: list[str | bytes] = ['"99999999999999999999"', "W/", '"', "**", "x" * 10_000, b"\xff"]
     with caplog.at_level(logging.DEBUG):
         for value in values:
@@ -123,3 +131,45 @@ def test_the_digests_see_a_write(client: Client, auth: Headers, database: TestDa
     )
     assert saved.status_code == 200
     assert _digests(database) != before
+
+
+class _CountingDatabase(Database):
+    """The API's database, counting the connections requests check out."""
+
+    checkouts = 0
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        type(self).checkouts += 1
+        async with super().connection() as conn:
+            yield conn
+
+
+def test_a_refused_identifier_checks_out_no_connection(
+    settings: Settings, database: TestDatabase, auth: Headers, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ids are checked before the request's connection is taken, not beside it (a race that
+    left connections to the garbage collector)."""
+    counting = _CountingDatabase(database.admin_url, settings)
+    with TestClient(create_app(settings, database.admin_url, database=counting)) as client:
+        created = new_lecture(client, auth())
+        gc.collect()
+        before = _CountingDatabase.checkouts
+        with caplog.at_level(logging.DEBUG):
+            for _ in range(10):
+                for method, path, body in [
+                    ("GET", "/lectures/0", None),
+                    (
+                        "PATCH",
+                        "/lectures/2147483648",
+                        {"baseRevision": 0, "payload": {"title": "x"}},
+                    ),
+                    ("GET", "/lectures/-1/history", None),
+                    ("POST", "/workflow-runs/NOT-A-RUN/cancel", None),
+                    ("GET", f"/workflow-runs/{created['runId'].upper()}", None),
+                ]:
+                    response = client.request(method, path, headers=auth(), json=body)
+                    assert response.status_code == 404, (method, path, response.text)
+            gc.collect()
+        assert _CountingDatabase.checkouts == before
+    assert not [record for record in caplog.records if record.exc_info or record.levelno >= 40]

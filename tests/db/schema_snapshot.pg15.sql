@@ -20,6 +20,22 @@ ALTER SCHEMA audit OWNER TO tutopanda_owner;
 
 COMMENT ON SCHEMA audit IS 'Read-only views for auditors (re-created from sql/ by every migrate).';
 
+CREATE FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH pruned AS (
+        DELETE FROM app.conflict_drafts AS d
+        WHERE d.resolved_at < p_resolved_before
+        RETURNING d.id
+    )
+    SELECT count(*)::integer FROM pruned;
+$$;
+
+ALTER FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) IS 'Delete the drafts resolved (applied, merged or discarded) before a time; unresolved drafts are never pruned. Returns how many were deleted.';
+
 CREATE FUNCTION api.events_publish() RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -69,6 +85,55 @@ $$;
 ALTER FUNCTION api.events_publisher_claim() OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.events_publisher_claim() IS 'Become this database''s event publisher for the life of the session (true) unless another session is (false). Call on a direct connection: the lock belongs to the session.';
+
+CREATE FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
+    PERFORM app.conflict_draft_resolve(p_draft_id, 'discarded', NULL);
+END
+$$;
+
+ALTER FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'Discard an unresolved draft of the user (kept, marked discarded, until pruned). PT404.';
+
+CREATE FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS TABLE(id bigint, lecture_id integer, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone, base jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_draft app.conflict_drafts := app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
+BEGIN
+    RETURN QUERY SELECT v_draft.id, v_draft.lecture_id, v_draft.base_revision,
+                        v_draft.conflict_revision, v_draft.sections, v_draft.created_at,
+                        app.revision_content(p_lecture_id, v_draft.base_revision);
+END
+$$;
+
+ALTER FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'An unresolved draft of the user with the content of the revision it was based on (what rebasing it needs). PT404: lecture or draft not found or not theirs.';
+
+CREATE FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) RETURNS TABLE(id bigint, lecture_id integer, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
+    SELECT d.id, d.lecture_id, d.base_revision, d.conflict_revision, d.sections, d.created_at
+    FROM app.conflict_drafts AS d
+    WHERE d.lecture_id = p_lecture_id AND d.user_id = p_user_id AND d.resolved_at IS NULL
+    ORDER BY d.id;
+END
+$$;
+
+ALTER FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) IS 'The unresolved conflict drafts of a user on a lecture, oldest first. PT404: lecture not found or not theirs.';
 
 CREATE FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer DEFAULT 500) RETURNS TABLE(revision integer, seq integer, type text, data jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -154,11 +219,12 @@ BEGIN
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT * FROM app.lecture_write(
+    RETURN QUERY SELECT w.status, w.revision, w.updated_at, w.changed_sections, w.lecture
+    FROM app.lecture_write(
         p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
-        p_base_revision, coalesce(p_force, false), false, p_user_id, 'app',
-        p_restored_from => p_revision);
+        p_base_revision, coalesce(p_force, false), p_user_id, 'app',
+        p_restored_from => p_revision) AS w;
 END
 $$;
 
@@ -189,7 +255,7 @@ ALTER FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_
 
 COMMENT ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) IS 'One revision of a lecture with the full snapshot after that write. PT404: lecture or revision not found.';
 
-CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) RETURNS record
+CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -200,18 +266,51 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
     v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
-                           coalesce(p_force, false), coalesce(p_merge, false), p_user_id, 'app');
+                           coalesce(p_force, false), p_user_id, 'app',
+                           p_keep_draft => NOT coalesce(p_force, false),
+                           p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
     status := v.status;
     revision := v.revision;
     updated_at := v.updated_at;
     changed_sections := v.changed_sections;
     lecture := v.lecture;
+    draft_id := v.draft_id;
+    base := v.base;
 END
 $$;
 
-ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) IS 'Save sections on the revision the editor saw: saved (revision + 1) or conflict (the latest snapshot, nothing written). p_force overwrites newer revisions (recorded as forced); p_merge applies when none of the sent sections changed since the base. PT404, PT422 invalid sections or base revision.';
+COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) IS 'Save sections on the revision the editor saw: saved (revision + 1), or conflict with the latest snapshot and nothing written but the refused sections, kept as a conflict draft (draft_id). p_merge: a conflict also returns the content of the base revision (base), for a three-way merge written with api.lecture_save_merged. p_force overwrites newer revisions (recorded as forced). PT404, PT422 invalid sections or base revision.';
+
+CREATE FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text DEFAULT 'merged'::text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v record;
+BEGIN
+    IF p_resolution NOT IN ('merged', 'applied') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'resolution must be merged or applied';
+    END IF;
+    PERFORM app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
+    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
+                           'app', p_base_content_of => p_base_revision,
+                           p_merged_base => nullif(p_base_revision, p_onto_revision),
+                           p_resolves_draft => p_draft_id, p_resolution => p_resolution);
+    status := v.status;
+    revision := v.revision;
+    updated_at := v.updated_at;
+    changed_sections := v.changed_sections;
+    lecture := v.lecture;
+    draft_id := v.draft_id;
+    base := v.base;
+END
+$$;
+
+ALTER FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) IS 'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a conflict again (with the base content, for another merge) — never an overwrite. PT404.';
 
 CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, progress_seq integer, runs jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -351,6 +450,29 @@ ALTER FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) OWNER TO tuto
 
 COMMENT ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) IS 'A workflow run of a user with its completed steps. PT404: missing or not theirs.';
 
+CREATE FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_run app.workflow_runs := app.workflow_run_owned(p_run_id, p_lock => true);
+BEGIN
+    IF v_run.status <> 'running' OR v_run.current_step <> p_step_index - 1 THEN
+        RETURN false;  -- finished, cancelled, or another step's: nothing to report
+    ELSIF p_message IS NULL OR length(p_message) NOT BETWEEN 1 AND 500
+          OR p_fraction NOT BETWEEN 0 AND 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = 'progress is a message of 1 to 500 characters and a fraction from 0 to 1';
+    END IF;
+    PERFORM app.workflow_run_event(v_run, p_step_name, p_message, p_fraction);
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) IS 'A running step reports its progress: a message and an optional fraction, kept as a run event (workflow.progress) for the stream and its replay. False when the run is not at that step any more (nothing recorded). PT404, PT422.';
+
 CREATE FUNCTION api.workflow_run_start(p_run_id text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -425,6 +547,68 @@ $$;
 ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
+
+CREATE FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    INSERT INTO app.conflict_drafts AS d
+        (lecture_id, user_id, base_revision, conflict_revision, sections)
+    VALUES (p_lecture_id, p_user_id, p_base_revision, p_conflict_revision, p_sections)
+    RETURNING d.id;
+$$;
+
+ALTER FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) OWNER TO tutopanda_owner;
+
+CREATE TABLE app.conflict_drafts (
+    id bigint NOT NULL,
+    lecture_id integer NOT NULL,
+    user_id text NOT NULL,
+    base_revision integer NOT NULL,
+    conflict_revision integer NOT NULL,
+    sections jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    resolution text,
+    resolved_revision integer,
+    CONSTRAINT conflict_drafts_base_revision_check CHECK ((base_revision >= 0)),
+    CONSTRAINT conflict_drafts_conflict_revision_check CHECK ((conflict_revision >= 0)),
+    CONSTRAINT conflict_drafts_resolution_check CHECK ((resolution = ANY (ARRAY['applied'::text, 'merged'::text, 'discarded'::text, 'pruned'::text]))),
+    CONSTRAINT conflict_drafts_resolved_together CHECK (((resolved_at IS NULL) = (resolution IS NULL))),
+    CONSTRAINT conflict_drafts_sections_check CHECK ((jsonb_typeof(sections) = 'object'::text))
+);
+
+ALTER TABLE app.conflict_drafts OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.conflict_drafts IS 'Saves refused as conflicts, kept until their owner applies (merges) or discards them.';
+
+CREATE FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS app.conflict_drafts
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_draft app.conflict_drafts;
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    SELECT d.* INTO v_draft FROM app.conflict_drafts AS d
+    WHERE d.id = p_draft_id AND d.lecture_id = p_lecture_id AND d.user_id = p_user_id
+      AND d.resolved_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('draft %s not found', p_draft_id);
+    END IF;
+    RETURN v_draft;
+END
+$$;
+
+ALTER FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) RETURNS void
+    LANGUAGE sql
+    AS $$
+    UPDATE app.conflict_drafts AS d
+    SET resolved_at = clock_timestamp(), resolution = p_resolution, resolved_revision = p_revision
+    WHERE d.id = p_draft_id AND d.resolved_at IS NULL;
+$$;
+
+ALTER FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -502,7 +686,7 @@ DECLARE
     v_content jsonb := app.lecture_content(p_lecture);
     v_hash bytea := audit.revision_hash_v2(NULL, p_lecture.id, p_lecture.revision,
                                            app.section_hashes(v_content),
-                                           p_actor, 'app', NULL, '{}', false, NULL,
+                                           p_actor, 'app', NULL, '{}', false, NULL, NULL,
                                            p_lecture.updated_at);
 BEGIN
     INSERT INTO app.lecture_revisions AS r
@@ -549,7 +733,7 @@ BEGIN
                 (SELECT jsonb_object_agg(k, audit.section_hash(coalesce(v_content -> k, 'null')))
                  FROM unnest(v_covered) AS k),
                 v_row.created_by, v_row.source, v_row.run_id, v_row.changed_sections, v_row.forced,
-                v_row.restored_from, v_row.created_at) END;
+                v_row.restored_from, v_row.merged_base, v_row.created_at) END;
         revision := v_row.revision;
         hash := v_row.hash;
         content_intact := v_consistent AND v_expected IS NOT DISTINCT FROM v_row.hash;
@@ -666,11 +850,6 @@ CREATE FUNCTION app.lecture_revisions_guard() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF NOT EXISTS (SELECT FROM app.video_lectures AS l WHERE l.id = OLD.lecture_id) THEN
-            RETURN OLD;  -- the lecture is being deleted: its history goes with it
-        END IF;
-    END IF;
     RAISE EXCEPTION USING ERRCODE = 'PT409',
         MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
 END
@@ -717,19 +896,6 @@ CREATE FUNCTION app.lecture_sections() RETURNS TABLE(name text, json_types text[
 $$;
 
 ALTER FUNCTION app.lecture_sections() OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) RETURNS boolean
-    LANGUAGE plpgsql STABLE
-    AS $$
-BEGIN
-    RETURN EXISTS (
-        SELECT FROM app.lecture_revisions AS r
-        WHERE r.lecture_id = p_lecture_id AND r.revision > p_revision
-          AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections)));
-END
-$$;
-
-ALTER FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) RETURNS jsonb
     LANGUAGE plpgsql
@@ -791,7 +957,7 @@ ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revisi
 
 COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) IS 'Write the changed sections of a lecture as revision p_revision, with its chain head, if it is still at revision p_revision - 1 (true) — else nothing (false: another writer came first). GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
 
-CREATE FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_restored_from integer DEFAULT NULL::integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) RETURNS record
+CREATE FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_restored_from integer DEFAULT NULL::integer, p_keep_draft boolean DEFAULT false, p_base_content_of integer DEFAULT NULL::integer, p_merged_base integer DEFAULT NULL::integer, p_resolves_draft bigint DEFAULT NULL::bigint, p_resolution text DEFAULT NULL::text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -860,19 +1026,22 @@ BEGIN
         -- Usually every sent section changed: then the changes are what was sent, not a copy.
         v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
                           ELSE p_sections - v_unchanged END;
-        IF p_base_revision <> v.revision AND NOT p_force AND NOT (
-                  p_merge AND p_base_revision < v.revision
-                  AND NOT app.lecture_sections_changed_since(p_lecture_id, p_base_revision,
-                                                             p_sections)) THEN
+        IF p_base_revision <> v.revision AND NOT p_force THEN
             SELECT 'conflict', v.revision, v.updated_at, '{}', app.lecture_snapshot(l)
             INTO status, revision, updated_at, changed_sections, lecture
             FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+            draft_id := CASE WHEN p_keep_draft
+                             THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
+                                                          v.revision, p_sections)
+                             ELSE p_resolves_draft END;
+            base := app.revision_content(p_lecture_id, p_base_content_of);
             RETURN;
         ELSIF cardinality(v_changed) = 0 THEN
             status := 'saved';
             revision := v.revision;
             updated_at := v.updated_at;
             changed_sections := '{}';
+            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
             RETURN;
         END IF;
         v_next := v.revision + 1;
@@ -888,18 +1057,19 @@ BEGIN
             CASE WHEN v.history_hash IS NULL  -- the first row after version-1 rows covers all
                  THEN app.section_hashes(app.lecture_contents(p_lecture_id) || v_changes)
                  ELSE v_hashes END,
-            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at);
+            p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, p_merged_base, v_at);
         IF app.lecture_store(p_lecture_id, v_changes, v_next, v_at, v_stored, v_hash,
                              CASE WHEN v_keyframe THEN v_next ELSE v.keyframe_revision END) THEN
             INSERT INTO app.lecture_revisions AS r
                 (lecture_id, revision, data, delta, created_by, source, run_id, changed_sections,
-                 forced, restored_from, created_at, prev_hash, hash)
+                 forced, restored_from, merged_base, created_at, prev_hash, hash)
             VALUES (p_lecture_id, v_next,
                     CASE WHEN v_keyframe THEN app.lecture_contents(p_lecture_id) END,
                     CASE WHEN v_keyframe THEN NULL WHEN v_large IS NULL THEN v_changes
                          ELSE app.history_delta(v_old, v_changes, v_hashes) END,
-                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from, v_at, v_prev,
-                    v_hash);
+                    p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from,
+                    p_merged_base, v_at, v_prev, v_hash);
+            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
             status := 'saved';
             revision := v_next;
             updated_at := v_at;
@@ -910,7 +1080,7 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.owns_project(p_user_id text, p_project_id integer) RETURNS boolean
     LANGUAGE plpgsql STABLE
@@ -921,6 +1091,19 @@ END
 $$;
 
 ALTER FUNCTION app.owns_project(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.retention_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('%s are never deleted: their history must outlive them (%s refused)',
+                         replace(TG_TABLE_NAME, 'video_', ''), lower(TG_OP));
+END
+$$;
+
+ALTER FUNCTION app.retention_guard() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -999,7 +1182,7 @@ CREATE TABLE app.workflow_runs (
 
 ALTER TABLE app.workflow_runs OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text) RETURNS void
+CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text DEFAULT NULL::text, p_message text DEFAULT NULL::text, p_step_progress real DEFAULT NULL::real) RETURNS void
     LANGUAGE sql
     AS $$
     WITH lecture AS (
@@ -1009,13 +1192,14 @@ CREATE FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text
     )
     INSERT INTO app.workflow_run_events AS e
         (run_id, lecture_id, seq, revision, status, current_step, total_steps, step_name, message,
-         error)
+         step_progress, error)
     SELECT p_run.run_id, p_run.lecture_id, lecture.progress_seq, lecture.revision, p_run.status,
-           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_run.error
+           p_run.current_step, p_run.total_steps, p_step_name, p_message, p_step_progress,
+           p_run.error
     FROM lecture;
 $$;
 
-ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) RETURNS text
     LANGUAGE plpgsql
@@ -1152,7 +1336,7 @@ BEGIN
         RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
     END IF;
     RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
-                                                     false, false, p_run.user_id, 'workflow',
+                                                     false, p_run.user_id, 'workflow',
                                                      p_run.run_id) AS w);
 END
 $$;
@@ -1167,6 +1351,30 @@ CREATE FUNCTION audit.history_walk(p_lecture_id integer) RETURNS TABLE(revision 
 $$;
 
 ALTER FUNCTION audit.history_walk(p_lecture_id integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION audit.query_objects(p_query text) RETURNS TABLE(object_kind text, schema_name text, object_name text)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || p_query INTO v_plan;
+    RETURN QUERY
+    SELECT DISTINCT
+           CASE WHEN n.node ? 'Relation Name' THEN 'relation' ELSE 'function' END,
+           n.node ->> 'Schema',
+           coalesce(n.node ->> 'Relation Name', n.node ->> 'Function Name')
+    FROM jsonb_path_query(v_plan, 'strict $.**') AS n (node)
+    WHERE jsonb_typeof(n.node) = 'object'
+      AND (n.node ? 'Relation Name' OR n.node ? 'Function Name')
+    ORDER BY 1, 2, 3;
+END
+$_$;
+
+ALTER FUNCTION audit.query_objects(p_query text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION audit.query_objects(p_query text) IS 'Relations and functions the plan of a query scans: the query is EXPLAINed, never run, with the caller''s rights (it gives them nothing an EXPLAIN of their own would not). tutopanda audit query refuses a plan that reaches beyond the audit views.';
 
 CREATE FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1196,7 +1404,7 @@ ALTER FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_re
 
 COMMENT ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a history row given the previous row''s hash: recompute it to verify the chain.';
 
-CREATE FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) RETURNS bytea
+CREATE FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_merged_base integer, p_created_at timestamp with time zone) RETURNS bytea
     LANGUAGE sql STABLE
     AS $$
     SELECT sha256(convert_to(
@@ -1204,15 +1412,15 @@ CREATE FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, 
             'lectureId', p_lecture_id, 'revision', p_revision, 'sections', p_section_hashes,
             'createdBy', p_created_by, 'source', p_source, 'runId', p_run_id,
             'changedSections', to_jsonb(p_changed_sections), 'forced', p_forced,
-            'restoredFrom', p_restored_from,
+            'restoredFrom', p_restored_from, 'mergedBase', p_merged_base,
             'createdAt', (extract(epoch FROM p_created_at) * 1000000)::bigint
         )::text,
         'UTF8'));
 $$;
 
-ALTER FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
+ALTER FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_merged_base integer, p_created_at timestamp with time zone) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) IS 'The hash of a version-2 history row given the previous row''s hash and the hashes of the sections it changed: recompute it to verify the chain.';
+COMMENT ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_merged_base integer, p_created_at timestamp with time zone) IS 'The hash of a version-2 history row given the previous row''s hash and the hashes of the sections it changed: recompute it to verify the chain.';
 
 CREATE FUNCTION audit.section_hash(p_value jsonb) RETURNS text
     LANGUAGE sql STABLE STRICT
@@ -1223,6 +1431,15 @@ $$;
 ALTER FUNCTION audit.section_hash(p_value jsonb) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION audit.section_hash(p_value jsonb) IS 'The hash of one section''s value (hex): the unit a save rehashes.';
+
+ALTER TABLE app.conflict_drafts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.conflict_drafts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 CREATE TABLE app.event_publisher (
     id boolean DEFAULT true NOT NULL,
@@ -1260,6 +1477,7 @@ CREATE TABLE app.lecture_revisions (
     txid xid8 DEFAULT pg_current_xact_id(),
     delta jsonb,
     hash_version smallint DEFAULT 2 NOT NULL,
+    merged_base integer,
     CONSTRAINT lecture_revisions_data_or_delta CHECK (((data IS NULL) <> (delta IS NULL))),
     CONSTRAINT lecture_revisions_hash_version_check CHECK ((hash_version = ANY (ARRAY[1, 2]))),
     CONSTRAINT lecture_revisions_revision_check CHECK ((revision >= 0)),
@@ -1280,6 +1498,8 @@ COMMENT ON COLUMN app.lecture_revisions.txid IS 'The transaction that wrote the 
 COMMENT ON COLUMN app.lecture_revisions.delta IS 'The change from the previous revision: [{"p": [path…], "v": value}, {"p": [path…]} (removed)].';
 
 COMMENT ON COLUMN app.lecture_revisions.hash_version IS '1: audit.revision_hash over the full data (migration 0004); 2: audit.revision_hash_v2 over per-section hashes.';
+
+COMMENT ON COLUMN app.lecture_revisions.merged_base IS 'For a save merged onto a newer revision: the revision the editor''s change was made on.';
 
 ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.lecture_revisions_id_seq
@@ -1373,6 +1593,64 @@ CREATE TABLE app.workflow_steps (
 );
 
 ALTER TABLE app.workflow_steps OWNER TO tutopanda_owner;
+
+CREATE VIEW audit.lecture_snapshots AS
+ SELECT r.lecture_id,
+    r.revision,
+    audit.revision_content(r.lecture_id, r.revision) AS data,
+    (r.data IS NOT NULL) AS keyframe,
+    r.created_at AS changed_at
+   FROM app.lecture_revisions r;
+
+ALTER VIEW audit.lecture_snapshots OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.lecture_snapshots IS 'The lecture content (JSON, camelCase like the editor''s) after each revision.';
+
+CREATE VIEW audit.chain_heads AS
+ WITH heads AS (
+         SELECT DISTINCT ON (r.lecture_id) r.lecture_id,
+            r.revision,
+            r.hash,
+            count(*) OVER (PARTITION BY r.lecture_id) AS revisions
+           FROM app.lecture_revisions r
+          ORDER BY r.lecture_id, r.revision DESC
+        )
+ SELECT COALESCE(h.lecture_id, l.id) AS lecture_id,
+    h.revision,
+    encode(h.hash, 'hex'::text) AS hash,
+    COALESCE(h.revisions, (0)::bigint) AS revisions,
+    l.revision AS live_revision,
+    COALESCE(((l.revision = h.revision) AND ((app.lecture_content(l.*))::text = (s.data)::text)), false) AS live_matches
+   FROM ((heads h
+     FULL JOIN app.video_lectures l ON ((l.id = h.lecture_id)))
+     LEFT JOIN audit.lecture_snapshots s ON (((s.lecture_id = h.lecture_id) AND (s.revision = h.revision))));
+
+ALTER VIEW audit.chain_heads OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.chain_heads IS 'Per lecture: the head of its history chain (revision, hash, number of rows) and whether the live lecture is that revision with that content (live_matches). A lecture without history, or history without its lecture, has NULLs on the missing side.';
+
+CREATE VIEW audit.conflict_drafts AS
+ SELECT d.id AS draft_id,
+    d.lecture_id,
+    l.project_id,
+    p.created_by AS owner,
+    d.user_id AS author,
+    d.base_revision,
+    d.conflict_revision,
+    ARRAY( SELECT jsonb_object_keys(d.sections) AS jsonb_object_keys
+          ORDER BY (jsonb_object_keys(d.sections))) AS sections,
+    d.sections AS content,
+    d.created_at,
+    d.resolution,
+    d.resolved_at,
+    d.resolved_revision
+   FROM ((app.conflict_drafts d
+     JOIN app.video_lectures l ON ((l.id = d.lecture_id)))
+     JOIN app.projects p ON ((p.id = l.project_id)));
+
+ALTER VIEW audit.conflict_drafts OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.conflict_drafts IS 'Saves refused as conflicts (nothing typed is lost): who, on which base, against which revision, the sections, and how they ended (applied, merged, discarded, or still open).';
 
 CREATE VIEW audit.workflow_activity AS
  SELECT w.run_id,
@@ -1469,18 +1747,6 @@ COMMENT ON COLUMN audit.lecture_history.restored_from IS 'The older revision who
 
 COMMENT ON COLUMN audit.lecture_history.stored_bytes IS 'Bytes the history row stores for its content: the full content (a keyframe) or the delta.';
 
-CREATE VIEW audit.lecture_snapshots AS
- SELECT r.lecture_id,
-    r.revision,
-    audit.revision_content(r.lecture_id, r.revision) AS data,
-    (r.data IS NOT NULL) AS keyframe,
-    r.created_at AS changed_at
-   FROM app.lecture_revisions r;
-
-ALTER VIEW audit.lecture_snapshots OWNER TO tutopanda_owner;
-
-COMMENT ON VIEW audit.lecture_snapshots IS 'The lecture content (JSON, camelCase like the editor''s) after each revision.';
-
 CREATE VIEW audit.lectures AS
  SELECT l.id AS lecture_id,
     l.project_id,
@@ -1542,6 +1808,9 @@ ALTER TABLE ONLY app.projects ALTER COLUMN id SET DEFAULT nextval('app.projects_
 
 ALTER TABLE ONLY app.video_lectures ALTER COLUMN id SET DEFAULT nextval('app.video_lectures_id_seq'::regclass);
 
+ALTER TABLE ONLY app.conflict_drafts
+    ADD CONSTRAINT conflict_drafts_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY app.event_publisher
     ADD CONSTRAINT event_publisher_pkey PRIMARY KEY (id);
 
@@ -1572,6 +1841,10 @@ ALTER TABLE ONLY app.workflow_runs
 ALTER TABLE ONLY app.workflow_steps
     ADD CONSTRAINT workflow_steps_pkey PRIMARY KEY (run_id, step_index);
 
+CREATE INDEX conflict_drafts_lecture_fk_idx ON app.conflict_drafts USING btree (lecture_id);
+
+CREATE INDEX conflict_drafts_lecture_id_idx ON app.conflict_drafts USING btree (lecture_id, user_id) WHERE (resolved_at IS NULL);
+
 CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (run_id);
 
 CREATE INDEX lecture_revisions_txid_idx ON app.lecture_revisions USING btree (txid);
@@ -1594,8 +1867,19 @@ CREATE TRIGGER lecture_revisions_append_only BEFORE DELETE OR UPDATE ON app.lect
 
 CREATE TRIGGER lecture_revisions_no_truncate BEFORE TRUNCATE ON app.lecture_revisions FOR EACH STATEMENT EXECUTE FUNCTION app.lecture_revisions_guard();
 
+CREATE TRIGGER projects_never_deleted BEFORE DELETE ON app.projects FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER projects_never_truncated BEFORE TRUNCATE ON app.projects FOR EACH STATEMENT EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER video_lectures_never_deleted BEFORE DELETE ON app.video_lectures FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
+
+CREATE TRIGGER video_lectures_never_truncated BEFORE TRUNCATE ON app.video_lectures FOR EACH STATEMENT EXECUTE FUNCTION app.retention_guard();
+
+ALTER TABLE ONLY app.conflict_drafts
+    ADD CONSTRAINT conflict_drafts_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE RESTRICT;
+
 ALTER TABLE ONLY app.lecture_revisions
-    ADD CONSTRAINT lecture_revisions_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE CASCADE;
+    ADD CONSTRAINT lecture_revisions_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id) ON DELETE RESTRICT;
 
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id);
@@ -1616,11 +1900,23 @@ GRANT USAGE ON SCHEMA api TO tutopanda_runtime;
 
 GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
 
+REVOKE ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.events_publish() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.events_publish() TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.events_publisher_claim() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.events_publisher_claim() TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) TO tutopanda_runtime;
@@ -1637,8 +1933,11 @@ GRANT ALL ON FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, 
 REVOKE ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
@@ -1661,6 +1960,9 @@ GRANT ALL ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) TO tuto
 REVOKE ALL ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real) TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.workflow_run_start(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_start(p_run_id text) TO tutopanda_runtime;
 
@@ -1669,6 +1971,12 @@ GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id integer, p_draft_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) FROM PUBLIC;
 
@@ -1683,6 +1991,7 @@ REVOKE ALL ON FUNCTION app.json_apply(p_document jsonb, p_operations jsonb) FROM
 REVOKE ALL ON FUNCTION app.json_delta(p_before jsonb, p_after jsonb, p_path text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) TO tutopanda_auditor;
 
 REVOKE ALL ON FUNCTION app.lecture_contents(p_lecture_id integer) FROM PUBLIC;
 
@@ -1698,8 +2007,6 @@ REVOKE ALL ON FUNCTION app.lecture_section_types(p_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_sections_changed_since(p_lecture_id integer, p_revision integer, p_sections jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) FROM PUBLIC;
@@ -1708,9 +2015,11 @@ REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM P
 
 REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_merge boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.retention_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
 
@@ -1720,7 +2029,7 @@ REVOKE ALL ON FUNCTION app.section_hashes(p_content jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_enqueue_step(p_run_id text, p_step_index integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb) FROM PUBLIC;
 
@@ -1741,17 +2050,26 @@ REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sectio
 REVOKE ALL ON FUNCTION audit.history_walk(p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.history_walk(p_lecture_id integer) TO tutopanda_auditor;
 
+REVOKE ALL ON FUNCTION audit.query_objects(p_query text) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.query_objects(p_query text) TO tutopanda_auditor;
+
 REVOKE ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.revision_content(p_lecture_id integer, p_revision integer) TO tutopanda_auditor;
 
 REVOKE ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.revision_hash(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_data jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
 
-REVOKE ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
+REVOKE ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_merged_base integer, p_created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.revision_hash_v2(p_prev_hash bytea, p_lecture_id integer, p_revision integer, p_section_hashes jsonb, p_created_by text, p_source text, p_run_id text, p_changed_sections text[], p_forced boolean, p_restored_from integer, p_merged_base integer, p_created_at timestamp with time zone) TO tutopanda_auditor;
 
 REVOKE ALL ON FUNCTION audit.section_hash(p_value jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.section_hash(p_value jsonb) TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.lecture_snapshots TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.chain_heads TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.conflict_drafts TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.workflow_activity TO tutopanda_auditor;
 
@@ -1760,8 +2078,6 @@ GRANT SELECT ON TABLE audit.failed_runs TO tutopanda_auditor;
 GRANT SELECT ON TABLE audit.history_chain TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lecture_history TO tutopanda_auditor;
-
-GRANT SELECT ON TABLE audit.lecture_snapshots TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lectures TO tutopanda_auditor;
 

@@ -53,10 +53,10 @@ async def hub(database: TestDatabase) -> AsyncIterator[EventHub]:
 
 
 async def next_event(subscription: Subscription, timeout: float = 10.0) -> LectureEvent:
-    event = await subscription.next_live(timeout)
-    assert event is not None, "no event arrived"
-    assert subscription.seen(event)
-    return event
+    delivery = await subscription.next_live(timeout)
+    assert delivery is not None, "no event arrived"
+    assert delivery.cursor == subscription.cursor
+    return delivery.event
 
 
 async def save_title(conn: Conn, lecture_id: int, base: int, title: str) -> None:

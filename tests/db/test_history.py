@@ -100,8 +100,10 @@ async def test_history_is_append_only_even_for_the_owner(
     assert raised.value.sqlstate == "PT409"
 
 
-async def test_deleting_a_lecture_takes_its_history(aconn: Conn, admin_aconn: Conn) -> None:
+async def test_a_lecture_and_its_history_are_never_deleted(aconn: Conn, admin_aconn: Conn) -> None:
     lecture_id = await lecture_with_revisions(aconn, 2)
-    await admin_aconn.execute(test_query("lecture_delete"), {"lecture_id": lecture_id})
+    with pytest.raises(psycopg.Error) as refused:
+        await admin_aconn.execute(test_query("lecture_delete"), {"lecture_id": lecture_id})
+    assert refused.value.sqlstate == "PT409"
     cursor = await admin_aconn.execute(test_query("history_count"), {"lecture_id": lecture_id})
-    assert await cursor.fetchone() == (0,)
+    assert await cursor.fetchone() == (3,)

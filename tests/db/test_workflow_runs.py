@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from psycopg import AsyncConnection
 
@@ -181,8 +182,12 @@ async def test_run_work_carries_the_lecture_and_settings(aconn: Conn) -> None:
     assert work.settings["general"]["duration"] == "60"  # type: ignore[index,call-overload]
 
 
-async def test_deleting_a_lecture_with_workflow_history(aconn: Conn, admin_aconn: Conn) -> None:
+async def test_a_lecture_with_workflow_history_is_never_deleted(
+    aconn: Conn, admin_aconn: Conn
+) -> None:
     created = await new_lecture(aconn, workflow=TWO_STEPS)
     await workflows.apply_step(aconn, created.run_id, 1, "first", {"title": "x"})
-    await admin_aconn.execute(test_query("lecture_delete"), {"lecture_id": created.lecture_id})
-    assert await rows(admin_aconn, "run_row", run_id=created.run_id) == []
+    with pytest.raises(psycopg.Error) as refused:  # its history must outlive it (docs/audit.md)
+        await admin_aconn.execute(test_query("lecture_delete"), {"lecture_id": created.lecture_id})
+    assert refused.value.sqlstate == "PT409"
+    assert len(await rows(admin_aconn, "run_row", run_id=created.run_id)) == 1

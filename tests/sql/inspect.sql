@@ -55,7 +55,7 @@ DELETE FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s AND revision
 TRUNCATE app.lecture_revisions;
 
 -- lecture_delete --
--- Delete a lecture; its history goes with it.
+-- Delete a lecture (refused: its history must outlive it).
 DELETE FROM app.video_lectures WHERE id = %(lecture_id)s;
 
 -- history_count --
@@ -125,3 +125,21 @@ SELECT app.lecture_content(l)::text FROM app.video_lectures AS l WHERE l.id = %(
 -- Rewrite what a delta row changed (with the append-only trigger switched off).
 UPDATE app.lecture_revisions SET delta = %(delta)s::jsonb
 WHERE lecture_id = %(lecture_id)s AND revision = %(revision)s;
+
+-- events_pending --
+-- True while a committed history row or run event is above the publisher's horizon.
+SELECT EXISTS (
+    SELECT FROM app.lecture_revisions AS r, app.event_publisher AS p WHERE r.txid >= p.horizon
+) OR EXISTS (
+    SELECT FROM app.workflow_run_events AS e, app.event_publisher AS p WHERE e.txid >= p.horizon
+);
+
+-- history_merges --
+-- The merged_base recorded on each history row of a lecture.
+SELECT revision, merged_base FROM app.lecture_revisions
+WHERE lecture_id = %(lecture_id)s ORDER BY revision;
+
+-- draft_rows --
+-- Every draft of a lecture as auditors see it.
+SELECT draft_id, author, base_revision, conflict_revision, sections, resolution, resolved_revision
+FROM audit.conflict_drafts WHERE lecture_id = %(lecture_id)s ORDER BY draft_id;

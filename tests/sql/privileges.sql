@@ -35,3 +35,65 @@ RESET ROLE;
 -- current_role --
 -- The role in effect.
 SELECT current_user;
+
+-- auditor_creates_temp_table --
+-- A temporary table (a place to write, and to hold state between queries).
+CREATE TEMP TABLE mine (x int);
+
+-- auditor_creates_large_object --
+-- A large object: storage that needs no table privilege.
+SELECT lo_create(0);
+
+-- auditor_creates_large_object_from_bytes --
+-- The other way to create one.
+SELECT lo_from_bytea(0, '\x00');
+
+-- auditor_notifies --
+-- A forged event on the channel the API listens to, through the function.
+SELECT pg_notify('tutopanda_events', '{"type": "lecture.revision", "lectureId": 1}');
+
+-- auditor_takes_migrate_lock --
+-- The advisory lock `tutopanda db migrate` waits for.
+SELECT pg_advisory_lock(hashtext('tutopanda:migrate'));
+
+-- auditor_takes_shared_advisory_lock --
+-- Any advisory lock, in any form.
+SELECT pg_try_advisory_xact_lock_shared(1, 2);
+
+-- auditor_creates_in_public --
+-- An object in schema public.
+CREATE TABLE public.mine (x int);
+
+-- auditor_listens --
+-- LISTEN: PostgreSQL checks no privilege for it (docs/audit.md).
+LISTEN tutopanda_events;
+
+-- auditor_notify_statement --
+-- NOTIFY as a statement: no privilege check either (docs/audit.md).
+NOTIFY tutopanda_audit_test, 'x';
+
+-- runtime_notifies --
+-- The runtime role still sends notifications (Procrastinate's job triggers run as it).
+SELECT pg_notify('tutopanda_privileges_test', 'x');
+
+-- hold_migrate_lock --
+-- A session that takes the migrate lock and keeps it.
+SELECT pg_advisory_lock(hashtext('tutopanda:migrate'));
+
+-- pooled_login_create --
+-- A login role for the API behind a transaction-mode pooler: the runtime role's rights only.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tutopanda_pooled_test') THEN
+        BEGIN
+            CREATE ROLE tutopanda_pooled_test LOGIN IN ROLE tutopanda_runtime;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+END
+$$;
+
+-- current_login --
+-- Who this session is.
+SELECT current_user::text, session_user::text;

@@ -6,16 +6,20 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tests.support.server import TestServer
+
+# Called once per proxied connection; returns what sees that connection's server bytes.
+ReplyObserver = Callable[[], Callable[[bytes], None]]
 
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to the server; `cut()` drops everything, `restore()` listens."""
 
-    def __init__(self, server: TestServer):
+    def __init__(self, server: TestServer, observe_replies: ReplyObserver | None = None):
         self._target = server
+        self._observe_replies = observe_replies
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._listener: asyncio.Server | None = None
@@ -69,7 +73,10 @@ class TcpProxy:
                 upstream_reader, upstream_writer = await asyncio.open_connection(
                     self._target.host, self._target.port
                 )
-            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+            observe = self._observe_replies() if self._observe_replies else None
+            await asyncio.gather(
+                _pipe(reader, upstream_writer), _pipe(upstream_reader, writer, observe)
+            )
         except (OSError, asyncio.CancelledError):
             pass
         finally:
@@ -77,9 +84,15 @@ class TcpProxy:
             self._pipes.discard(task)
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pipe(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    observe: Callable[[bytes], None] | None = None,
+) -> None:
     try:
         while data := await reader.read(65536):
+            if observe is not None:
+                observe(data)
             writer.write(data)
             await writer.drain()
     finally:
@@ -87,8 +100,10 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 
 
 @contextlib.contextmanager
-def tcp_proxy(server: TestServer) -> Iterator[TcpProxy]:
-    proxy = TcpProxy(server)
+def tcp_proxy(
+    server: TestServer, observe_replies: ReplyObserver | None = None
+) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(server, observe_replies)
     proxy.start()
     try:
         yield proxy

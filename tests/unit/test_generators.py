@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tutopanda.models.lecture import LecturePatch
 from tutopanda.models.project import LectureConfig
 from tutopanda.workers.generators.base import StepFailed, StepInput
+from tutopanda.workers.generators.effects import generate_effects
 from tutopanda.workers.generators.media import generate_narration, narration_seconds
 from tutopanda.workers.generators.registry import (
     DEFAULT_GENERATORS,
@@ -76,6 +77,11 @@ def test_missing_prerequisites_are_permanent_failures() -> None:
         asyncio.run(generate_narration(step("narration")))
     with pytest.raises(StepFailed, match="narration"):
         synthesise_timeline(step("timeline", {"images": [{"id": "img-r-0-0", "prompt": "p"}]}))
+    images = {"images": [{"id": "img-r-0-0", "prompt": "p"}]}
+    with pytest.raises(StepFailed, match="videos"):  # with video on, effects follow the videos
+        asyncio.run(
+            generate_effects(step("effects", images, config={"general": {"useVideo": True}}))
+        )
 
 
 durations = st.one_of(

@@ -13,7 +13,8 @@ from tests.support.factories import new_lecture, patch
 from tests.support.sql import test_query
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.models.lecture import LectureSnapshot
-from tutopanda.store import lectures, workflows
+from tutopanda.models.project import ProjectCreate
+from tutopanda.store import lectures, projects, workflows
 from tutopanda.store.events import lecture_events
 from tutopanda.workflows import LECTURE_GENERATION, TIMELINE_RESYNTHESIS
 
@@ -73,9 +74,11 @@ async def test_generation_pipeline_runs_every_step_once(
     ]
 
     events = await lecture_events(aconn, created.lecture_id, -1, 0)
-    progress = [
-        (e.data["status"], e.data["currentStep"]) for e in events if e.type == "workflow.progress"
-    ]
+    runs = [e.data for e in events if e.type == "workflow.progress"]
+    progress = [(e["status"], e["currentStep"]) for e in runs if e["message"] is None]
+    reports = [(e["stepName"], e["message"]) for e in runs if e["message"] is not None]
+    assert ("script", "Lecture script ready") in reports
+    assert reports[-1] == ("timeline", "Timeline created successfully")
     assert [e.revision for e in events if e.type == "lecture.revised"] == list(range(7))
     assert progress == [
         ("queued", 0),
@@ -87,6 +90,33 @@ async def test_generation_pipeline_runs_every_step_once(
         ("running", 5),
         ("succeeded", 6),
     ]
+
+
+async def test_generation_follows_the_project_settings(aconn: Conn, database: TestDatabase) -> None:
+    settings = {
+        "general": {"duration": "30", "language": "fr", "useVideo": True},
+        "narration": {"segmentLength": "10"},
+        "video": {"duration": "5", "resolution": "720p"},
+    }
+    request = ProjectCreate.model_validate({"prompt": "Tides", "settings": settings})
+    created = await projects.create_project(aconn, "user-1", request)
+    async with running_worker(worker_settings(), database.admin_url):
+        run = await wait_for_run(aconn, "user-1", created.run_id)
+    assert run.status == "succeeded"
+    lecture = await lectures.get_lecture(aconn, "user-1", created.lecture_id)
+    assert lecture.script is not None
+    assert len(lecture.script.segments) == 3  # 30 s in 10 s segments
+    assert [n.language for n in lecture.narration] == ["fr"] * 3
+    assert (lecture.images, [(v.resolution, v.duration) for v in lecture.videos]) == (
+        [],
+        [("720p", 5)] * 3,
+    )
+    assert lecture.timeline is not None
+    visual = lecture.timeline.tracks.visual
+    assert [(c.kind, getattr(c, "video_asset_id", None)) for c in visual] == [
+        ("video", v.id) for v in lecture.videos
+    ]
+    assert_tracks_are_contiguous(lecture)
 
 
 async def test_same_request_generates_the_same_lecture(aconn: Conn, database: TestDatabase) -> None:

@@ -1,1 +1,1 @@
-"""The audit surface in Python: the guarded query runner, diffs and the hash-chain check."""
+"""The audit surface: guarded queries, diffs, history verification and signed checkpoints."""

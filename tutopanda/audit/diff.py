@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tutopanda.jsonvalue import same_json
 from tutopanda.models.lecture import SECTION_NAMES
 
 Operation = dict[str, Any]
@@ -14,24 +15,9 @@ def _pointer(path: str, key: str | int) -> str:
     return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
-def _same(before: Any, after: Any) -> bool:
-    """JSON equality: 1 and 1.0 are the same number, but true is not 1."""
-    if isinstance(before, bool) or isinstance(after, bool):
-        return type(before) is type(after) and before == after
-    if isinstance(before, int | float) and isinstance(after, int | float):
-        return before == after
-    if type(before) is not type(after):
-        return False
-    if isinstance(before, dict):
-        return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
-    if isinstance(before, list):
-        return len(before) == len(after) and all(map(_same, before, after))
-    return bool(before == after)
-
-
 def json_patch(before: Any, after: Any, path: str = "") -> list[Operation]:
     """Operations (add, remove, replace) that turn `before` into `after`, applied in order."""
-    if _same(before, after):
+    if same_json(before, after):
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         operations = [

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import psycopg
 
-from tutopanda.audit.guard import QueryRefused
+from tutopanda.audit.errors import CheckpointInvalid, HistoryNotIntact, QueryRefused
 from tutopanda.cli import audit as audit_commands
 from tutopanda.cli import db as db_commands
 from tutopanda.cli import schema as schema_commands
@@ -42,6 +42,8 @@ _ERROR_EXITS: list[tuple[type[BaseException], int, str]] = [
     (SettingsError, EXIT_USAGE, "invalid setting {}"),
     (UsageError, EXIT_USAGE, "{}"),
     (QueryRefused, EXIT_USAGE, "refused: {}"),
+    (CheckpointInvalid, EXIT_USAGE, "checkpoint refused: {}"),
+    (HistoryNotIntact, EXIT_FAILURE, "{}"),
     (MigrationError, EXIT_FAILURE, "migrate failed: {}"),
     (EmbeddedServerError, EXIT_FAILURE, "{}"),
     (psycopg.OperationalError, EXIT_FAILURE, "cannot reach the database: {}"),

@@ -1,12 +1,14 @@
-"""`tutopanda audit query | diff | verify`: the auditor's tools, as tutopanda_auditor."""
+"""`tutopanda audit query | diff | verify | checkpoint`: the auditor's tools."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from tutopanda.audit.checkpoint import read_checkpoint, signed_document, write_checkpoint
 from tutopanda.audit.diff import section_diff
 from tutopanda.audit.formats import FORMATS, render
 from tutopanda.audit.runner import (
@@ -16,14 +18,16 @@ from tutopanda.audit.runner import (
     run_audit_query,
 )
 from tutopanda.audit.snapshots import revision_snapshot
-from tutopanda.audit.verify import verify_history
+from tutopanda.audit.verify import Verification, take_checkpoint, verify_history
 from tutopanda.cli.errors import EXIT_FAILURE, UsageError
 from tutopanda.db.connection import admin_url
 from tutopanda.settings import Settings
 
 
 def register(commands: Any) -> None:
-    audit = commands.add_parser("audit", help="read-only audit tools: query, diff, verify")
+    audit = commands.add_parser(
+        "audit", help="read-only audit tools: query, diff, verify, checkpoint"
+    )
     actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     run = actions.add_parser("query", help="run one SELECT over the audit.* views")
@@ -49,9 +53,25 @@ def register(commands: Any) -> None:
     diff.add_argument("to_revision", type=int, metavar="TO", help="newer revision")
     diff.set_defaults(handler=_diff)
 
-    verify = actions.add_parser("verify", help="recompute the history hash chain")
+    verify = actions.add_parser(
+        "verify", help="check the history: hash chains, live lectures, a signed checkpoint"
+    )
     verify.add_argument("lecture", type=int, nargs="?", help="one lecture (default: all)")
+    verify.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="also check that the history still extends this signed checkpoint",
+    )
     verify.set_defaults(handler=_verify)
+
+    checkpoint = actions.add_parser(
+        "checkpoint", help="verify, then write the signed chain heads of every lecture"
+    )
+    checkpoint.add_argument(
+        "--output", type=Path, metavar="FILE", help="write it to FILE (default: stdout)"
+    )
+    checkpoint.set_defaults(handler=_checkpoint)
 
 
 def _query(settings: Settings, args: argparse.Namespace) -> int:
@@ -87,11 +107,46 @@ def _diff(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_key(settings: Settings) -> str:
+    if settings.audit_key is None:
+        raise UsageError(
+            "TUTOPANDA_AUDIT_KEY is not set: checkpoints are signed and checked with it"
+        )
+    return settings.audit_key.get_secret_value()
+
+
 def _verify(settings: Settings, args: argparse.Namespace) -> int:
-    outcome = verify_history(admin_url(settings), args.lecture)
-    if outcome.intact:
-        print(f"intact: {outcome.revisions} revision(s) of {outcome.lectures} lecture(s) verified")
-        return 0
-    for link in outcome.broken:
-        print(f"lecture {link.lecture_id}: broken at revision {link.revision}: {link.reason}")
-    return EXIT_FAILURE
+    checkpoint = None
+    if args.checkpoint is not None:
+        checkpoint = read_checkpoint(args.checkpoint, _audit_key(settings))
+    outcome = verify_history(admin_url(settings), args.lecture, checkpoint)
+    if not outcome.intact:
+        for finding in outcome.findings:
+            where = "" if finding.revision is None else f" at revision {finding.revision}"
+            print(f"lecture {finding.lecture_id}: {finding.kind}{where}: {finding.reason}")
+        return EXIT_FAILURE
+    print(f"intact: {_summary(outcome)}")
+    return 0
+
+
+def _summary(outcome: Verification) -> str:
+    text = f"{outcome.revisions} revision(s) of {outcome.lectures} lecture(s) verified"
+    if outcome.checkpoint is not None:
+        text += (
+            f", extending the checkpoint of {outcome.checkpoint.created_at} "
+            f"({len(outcome.checkpoint.heads)} lecture(s))"
+        )
+    return text
+
+
+def _checkpoint(settings: Settings, args: argparse.Namespace) -> int:
+    key = _audit_key(settings)
+    checkpoint, outcome = take_checkpoint(admin_url(settings))
+    document = signed_document(checkpoint, key)
+    if args.output is None:
+        sys.stdout.write(document)
+        print(f"checkpoint: {_summary(outcome)}", file=sys.stderr)
+    else:
+        write_checkpoint(args.output, document)
+        print(f"checkpoint {args.output}: {_summary(outcome)}")
+    return 0

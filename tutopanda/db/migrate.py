@@ -2,6 +2,7 @@
 
 All three run under one advisory lock, so two processes migrating the same database take turns,
 and a second run finds nothing to do but re-apply the re-creatable objects of sql/schema.
+A run that cannot get the lock in time fails, naming the sessions that hold it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from tutopanda.db.queries import query
 from tutopanda.resources import migrations_dir, sql_dir
 
 PROCRASTINATE_COMPONENT = "procrastinate"
+MIGRATE_LOCK = "tutopanda:migrate"  # the advisory lock's name (hashed to its key)
+DEFAULT_LOCK_TIMEOUT_SECONDS = 60.0
 _PROCRASTINATE_MIGRATION = re.compile(r"^\d{2}\.\d{2}\.\d{2}_\d{2}_.+\.sql$")
 
 
@@ -38,14 +41,23 @@ class MigrationReport:
     sql_files: list[str] = field(default_factory=list)
 
 
-def migrate(url: str, *, target: str | None = None) -> MigrationReport:
+def migrate(
+    url: str,
+    *,
+    target: str | None = None,
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS,
+) -> MigrationReport:
     """Bring the database at `url` to the current schema; safe to repeat and to run concurrently.
 
     `target` stops the yoyo migrations at that id and skips the later steps (used by tests that
-    build a database "as it was" at an older migration).
+    build a database "as it was" at an older migration). Waiting longer than
+    `lock_timeout_seconds` for another run (or any holder of the lock) raises MigrationError.
     """
     report = MigrationReport()
-    with psycopg.connect(url, autocommit=True) as lock_conn, _advisory_lock(lock_conn):
+    with (
+        psycopg.connect(url, autocommit=True, application_name="tutopanda-migrate") as lock_conn,
+        _advisory_lock(lock_conn, lock_timeout_seconds),
+    ):
         report.applied_migrations = apply_yoyo_migrations(url, target=target)
         if target is not None:
             return report
@@ -57,13 +69,34 @@ def migrate(url: str, *, target: str | None = None) -> MigrationReport:
 
 
 @contextmanager
-def _advisory_lock(conn: psycopg.Connection[tuple[object, ...]]) -> Iterator[None]:
-    conn.execute(query("migrate_lock"))
+def _advisory_lock(
+    conn: psycopg.Connection[tuple[object, ...]], timeout_seconds: float
+) -> Iterator[None]:
+    milliseconds = max(1, round(timeout_seconds * 1000))
+    conn.execute(query("migrate_lock_timeout"), {"milliseconds": milliseconds})
+    try:
+        conn.execute(query("migrate_lock"), {"lock": MIGRATE_LOCK})
+    except psycopg.errors.LockNotAvailable:
+        raise MigrationError(_lock_held(conn, timeout_seconds)) from None
     try:
         yield
     finally:
         if not conn.closed:
-            conn.execute(query("migrate_unlock"))
+            conn.execute(query("migrate_unlock"), {"lock": MIGRATE_LOCK})
+
+
+def _lock_held(conn: psycopg.Connection[tuple[object, ...]], timeout_seconds: float) -> str:
+    """One line naming the sessions that held the migrate lock for longer than we waited."""
+    holders = conn.execute(query("migrate_lock_holders"), {"lock": MIGRATE_LOCK}).fetchall()
+    named = "; ".join(
+        f"pid {pid} (user {user}, application {application or '-'}, connected at {since})"
+        for pid, user, application, since in holders
+    )
+    return (
+        f"the migrate lock is held by another session after {timeout_seconds:g} s "
+        f"(TUTOPANDA_MIGRATE_LOCK_TIMEOUT): {named or 'a session that has since let go'}; "
+        "end it with pg_terminate_backend(pid) if it is stuck, then migrate again"
+    )
 
 
 def yoyo_url(url: str) -> str:

@@ -13,11 +13,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
 
 from tutopanda.db.queries import query
 from tutopanda.events.cursor import Cursor
@@ -26,7 +26,14 @@ from tutopanda.models.events import LectureEvent
 from tutopanda.store import events
 
 logger = logging.getLogger("tutopanda.events")
-Pool = AsyncConnectionPool[AsyncConnection[Any]]
+
+
+class ConnectionSource(Protocol):
+    """Where the hub borrows a connection to read events (the API's pool, or its Database)."""
+
+    def connection(self) -> AbstractAsyncContextManager[AsyncConnection[Any]]: ...
+
+
 RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 
@@ -39,20 +46,30 @@ class SubscriberClosed(Exception):
 
 
 @dataclass(eq=False)
+class Delivery:
+    """An event and the lecture's position once it is seen: one object for every subscriber,
+    so that what is computed from it (an encoded frame) is computed once."""
+
+    event: LectureEvent
+    cursor: Cursor
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
 class Subscription:
     """One subscriber of one lecture: what it has seen, and the events waiting for it."""
 
     lecture_id: int
     cursor: Cursor
-    queue: asyncio.Queue[LectureEvent]
+    queue: asyncio.Queue[Delivery]
     closed: str | None = None
 
-    def offer(self, event: LectureEvent) -> None:
+    def offer(self, delivery: Delivery) -> None:
         """Queue a live event; a full queue disconnects this subscriber, never the others."""
-        if self.closed is not None or self.cursor.has_seen(event):
+        if self.closed is not None or self.cursor.has_seen(delivery.event):
             return
         try:
-            self.queue.put_nowait(event)
+            self.queue.put_nowait(delivery)
         except asyncio.QueueFull:
             self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
 
@@ -69,18 +86,30 @@ class Subscription:
         self.cursor = self.cursor.after(event)
         return True
 
-    async def next_live(self, timeout: float) -> LectureEvent | None:
-        """The next live event, or None after `timeout` seconds without one."""
+    async def next_live(self, timeout: float) -> Delivery | None:
+        """The next live event not seen yet, or None after `timeout` seconds without one.
+
+        A queued event is taken without waiting; an empty queue is awaited under one timeout
+        (no task or timer per event: this runs once per event per subscriber).
+        """
         try:
-            event = await asyncio.wait_for(self.queue.get(), timeout)
+            async with asyncio.timeout(timeout):
+                while True:
+                    try:
+                        delivery = self.queue.get_nowait()
+                    except asyncio.QueueEmpty:
+                        delivery = await self.queue.get()
+                    if delivery is _CLOSED:
+                        raise SubscriberClosed(self.closed or "closed")
+                    if self.seen(delivery.event):
+                        return delivery
         except TimeoutError:
             return None
-        if event is _CLOSED:
-            raise SubscriberClosed(self.closed or "closed")
-        return event
 
 
-_CLOSED = LectureEvent(revision=-1, seq=None, type="lecture.revised", data={})
+_CLOSED = Delivery(
+    LectureEvent(revision=-1, seq=None, type="lecture.revised", data={}), Cursor(-1, -1)
+)
 
 
 @dataclass(eq=False)
@@ -99,7 +128,7 @@ class EventHub:
     def __init__(
         self,
         listen_conninfo: str,
-        pool: Pool,
+        pool: ConnectionSource,
         *,
         queue_size: int = 1000,
         ping_seconds: float = 5.0,
@@ -209,8 +238,9 @@ class EventHub:
                 )
             for event in batch:
                 feed.cursor = feed.cursor.after(event)
+                delivery = Delivery(event, feed.cursor)
                 for subscription in list(feed.subscribers):
-                    subscription.offer(event)
+                    subscription.offer(delivery)
             if len(batch) < self._batch:
                 return
 

@@ -120,6 +120,8 @@ class SaveResult(WireModel):
     """The answer to a save: `saved` with the new revision, or `conflict` with the latest state.
 
     A save that changes nothing is `saved` at the current revision with no changed sections.
+    A conflict keeps the refused sections as a draft (`draft_id`) and, when asked (a merge),
+    brings back the content of the revision the save was based on (`base`).
     """
 
     status: Literal["saved", "conflict"]
@@ -127,3 +129,21 @@ class SaveResult(WireModel):
     updated_at: datetime
     changed_sections: list[str]
     lecture: LectureSnapshot | None = None
+    draft_id: int | None = None
+    base: dict[str, Any] | None = None
+    # The latest snapshot as stored (what a merge compares), beside its validated form `lecture`.
+    latest: dict[str, Any] | None = Field(default=None, exclude=True)
+    # After a merge: the revision it was merged onto (saved) or the conflicting JSON paths.
+    merged_onto: int | None = None
+    conflicts: list[dict[str, Any]] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_the_stored_snapshot(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("lecture"), dict)
+            and "latest" not in data
+        ):
+            return {**data, "latest": data["lecture"]}
+        return data

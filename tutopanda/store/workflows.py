@@ -57,6 +57,26 @@ async def cancel_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
     return await _status(conn, "workflow_run_cancel", {"user_id": user_id, "run_id": run_id})
 
 
+async def report_progress(
+    conn: Connection,
+    run_id: str,
+    step_index: int,
+    step_name: str,
+    *,
+    message: str,
+    fraction: float | None,
+) -> bool:
+    """Record a running step's progress (a run event); False when the run moved on."""
+    params = {
+        "run_id": run_id,
+        "step_index": step_index,
+        "step_name": step_name,
+        "message": message,
+        "fraction": fraction,
+    }
+    return bool(await fetch_value(conn, "workflow_run_progress", params))
+
+
 async def run_work(conn: Connection, run_id: str) -> RunWork:
     """The run, its lecture snapshot and the project settings, for the worker."""
     return await fetch_one(conn, "workflow_run_work", {"run_id": run_id}, RunWork)

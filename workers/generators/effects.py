@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
@@ -43,6 +44,10 @@ CATEGORY_PRESETS = {
     "general": tuple(KEN_BURNS_PRESETS),
 }
 TRANSITION_SECONDS = 0.5
+SEGMENT_OF = {  # the segment an asset id names, as the original's assembler reads it
+    "images": re.compile(r"-(\d+)-\d+$"),
+    "videos": re.compile(r"-(\d+)$"),
+}
 
 
 def category_of(prompt: str) -> str:
@@ -74,29 +79,54 @@ def ken_burns_fields(preset: str) -> dict[str, Any]:
     }
 
 
+def _image_effect(step: StepInput, n: int, image: dict[str, Any], preset: str) -> dict[str, Any]:
+    return {
+        "id": f"effect-{image['id']}",
+        "label": f"{image.get('label') or 'Image ' + str(n + 1)} motion",
+        "category": "pan-zoom",
+        "imageAssetId": image["id"],
+        "transition": "crossfade" if n else "none",
+        "transitionDuration": TRANSITION_SECONDS if n else 0,
+        "model": step.settings.sound_effects.model,
+        **ken_burns_fields(preset),
+    }
+
+
+def _video_effect(step: StepInput, n: int, video: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"effect-{video['id']}",
+        "label": f"{video.get('label') or 'Video ' + str(n + 1)} sound",
+        "category": "sound",
+        "videoAssetId": video["id"],
+        "transition": "crossfade" if n else "none",
+        "transitionDuration": TRANSITION_SECONDS if n else 0,
+        "model": step.settings.sound_effects.model,
+    }
+
+
 async def generate_effects(step: StepInput) -> StepOutput:
-    """One effect per image: its Ken Burns move, a crossfade in, and the segment's sound cue."""
-    images = step.section("images")
-    if not images:
-        raise StepFailed("step effects needs images; the lecture has none")
+    """One effect per visual: for an image its Ken Burns move, for a video (`general.useVideo`)
+    none; each with a crossfade in and its segment's sound cue for `soundEffects.model`."""
+    kind = "videos" if step.settings.general.use_video else "images"
+    visuals = [v for v in step.section(kind) if isinstance(v, dict) and "id" in v]
+    if not visuals:
+        raise StepFailed(f"step effects needs {kind}; the lecture has none")
     script = step.section("script") or {}
     cues = [str(s.get("effect", "")) for s in script.get("segments", [])]
+    per_segment = 1 if kind == "videos" else step.settings.image.images_per_segment
+    pattern = SEGMENT_OF[kind]
     rng = step.rng()
     effects: list[dict[str, Any]] = []
     previous: str | None = None
-    for n, image in enumerate(images):
-        preset = choose_preset(str(image.get("prompt", "")), previous, rng)
-        previous = preset
-        effects.append(
-            {
-                "id": f"effect-{image['id']}",
-                "label": f"{image.get('label') or 'Image ' + str(n + 1)} motion",
-                "category": "pan-zoom",
-                "prompt": cues[n % len(cues)] if cues else "",
-                "imageAssetId": image["id"],
-                "transition": "crossfade" if n else "none",
-                "transitionDuration": TRANSITION_SECONDS if n else 0,
-                **ken_burns_fields(preset),
-            }
-        )
+    for n, visual in enumerate(visuals):
+        await step.report_item("Choosing effects", n + 1, len(visuals))
+        if kind == "videos":
+            effect = _video_effect(step, n, visual)
+        else:
+            previous = choose_preset(str(visual.get("prompt", "")), previous, rng)
+            effect = _image_effect(step, n, visual, previous)
+        match = pattern.search(str(visual["id"]))
+        segment = int(match.group(1)) if match else n // per_segment
+        effects.append(effect | {"prompt": cues[segment % len(cues)] if cues else ""})
+    await step.report("Effects chosen successfully", 1.0)
     return StepOutput(sections={"effects": effects}, summary={"effects": len(effects)})

@@ -1,61 +1,15 @@
-"""Steps `image_prompts`, `narration` and `music`: assets described, timed, not rendered."""
+"""Steps `narration` and `music`: audio assets described and timed with their settings, not
+rendered."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tutopanda.workers.generators.base import StepFailed, StepInput, StepOutput
-from tutopanda.workers.generators.text import ASPECTS, topic_of, word_count
+from tutopanda.workers.generators.text import topic_of, word_count
+from tutopanda.workers.generators.visuals import script_segments
 
 MIN_NARRATION_SECONDS = 1.0
-
-
-def _segments(step: StepInput) -> list[dict[str, Any]]:
-    script = step.section("script")
-    segments = script.get("segments") if isinstance(script, dict) else None
-    if not segments:
-        raise StepFailed(f"step {step.step_name} needs a script; the lecture has none")
-    return list(segments)
-
-
-def _height(width: int, aspect_ratio: str) -> int:
-    across, down = (int(part) for part in aspect_ratio.split(":"))
-    return round(width * down / across)
-
-
-def _image_prompt(segment: int, image: int, topic: str, first_sentence: str) -> str:
-    aspect = ASPECTS[segment % len(ASPECTS)].capitalize()
-    view = "" if image == 0 else f" (view {image + 1})"
-    return f"{aspect} of {topic}: {first_sentence}{view}"
-
-
-async def generate_image_prompts(step: StepInput) -> StepOutput:
-    """`image.imagesPerSegment` image prompts per script segment, in the project's style."""
-    image = step.settings.image
-    topic = topic_of(step.prompt)
-    images = []
-    for i, segment in enumerate(_segments(step)):
-        first_sentence = str(segment.get("narration", "")).split(". ")[0].strip(". ")
-        for j in range(image.images_per_segment):
-            label = (
-                f"Segment {i + 1}"
-                if image.images_per_segment == 1
-                else (f"Segment {i + 1} Image {j + 1}")
-            )
-            images.append(
-                {
-                    "id": f"img-{step.run_id}-{i}-{j}",
-                    "label": label,
-                    "prompt": _image_prompt(i, j, topic, first_sentence),
-                    "model": image.model,
-                    "aspectRatio": image.aspect_ratio,
-                    "width": 1024,
-                    "height": _height(1024, image.aspect_ratio),
-                    "size": image.size,
-                    "style": image.style,
-                }
-            )
-    return StepOutput(sections={"images": images}, summary={"images": len(images)})
 
 
 def narration_seconds(text: str, words_per_minute: float) -> float:
@@ -64,10 +18,13 @@ def narration_seconds(text: str, words_per_minute: float) -> float:
 
 
 async def generate_narration(step: StepInput) -> StepOutput:
-    """One narration asset per segment, its duration from the word count and speaking rate."""
+    """One narration asset per segment with the narration settings and the lecture's language,
+    its duration from the word count and speaking rate."""
     voice = step.settings.narration
+    segments = script_segments(step)
     narration = []
-    for i, segment in enumerate(_segments(step)):
+    for i, segment in enumerate(segments):
+        await step.report_item("Generating narration", i + 1, len(segments))
         text = str(segment.get("narration", ""))
         asset: dict[str, Any] = {
             "id": f"narration-{step.run_id}-{i}",
@@ -81,6 +38,7 @@ async def generate_narration(step: StepInput) -> StepOutput:
         if voice.emotion:
             asset["emotion"] = voice.emotion
         narration.append(asset)
+    await step.report("Narration generated successfully", 1.0)
     total = round(sum(a["duration"] for a in narration), 2)
     return StepOutput(
         sections={"narration": narration}, summary={"segments": len(narration), "seconds": total}
@@ -88,18 +46,21 @@ async def generate_narration(step: StepInput) -> StepOutput:
 
 
 async def generate_music(step: StepInput) -> StepOutput:
-    """One background score as long as the whole narration."""
+    """One background score as long as the whole narration, for `music.model`."""
     narration = step.section("narration")
     if not narration:
         raise StepFailed("step music needs narration; the lecture has none")
+    await step.report("Generating background music", 0.0)
     seconds = round(sum(float(a.get("duration") or 0) for a in narration), 2)
-    cues = [str(s.get("backgroundMusic", "")) for s in _segments(step)]
+    cues = [str(s.get("backgroundMusic", "")) for s in script_segments(step)]
     distinct = list(dict.fromkeys(c for c in cues if c))
     music = {
         "id": f"music-{step.run_id}",
         "label": "Background Score",
         "prompt": f"Background score for a lecture on {topic_of(step.prompt)}: "
         + ", then ".join(distinct[:4]),
+        "model": step.settings.music.model,
         "duration": seconds,
     }
+    await step.report("Background music generated successfully", 1.0)
     return StepOutput(sections={"music": [music]}, summary={"seconds": seconds})

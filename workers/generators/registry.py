@@ -14,13 +14,10 @@ from typing import cast
 
 from tutopanda.workers.generators.base import StepGenerator
 from tutopanda.workers.generators.effects import generate_effects
-from tutopanda.workers.generators.media import (
-    generate_image_prompts,
-    generate_music,
-    generate_narration,
-)
+from tutopanda.workers.generators.media import generate_music, generate_narration
 from tutopanda.workers.generators.script import generate_script
 from tutopanda.workers.generators.timeline import generate_timeline
+from tutopanda.workers.generators.visuals import generate_image_prompts
 
 DEFAULT_GENERATORS: dict[str, StepGenerator] = {
     "script": generate_script,

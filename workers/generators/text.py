@@ -5,25 +5,10 @@ from __future__ import annotations
 import random
 import re
 
-ASPECTS = (
-    "where it all began",
-    "the key ideas",
-    "the people involved",
-    "a turning point",
-    "how it worked in practice",
-    "everyday life around it",
-    "what changed because of it",
-    "common misconceptions",
-    "its lasting legacy",
-    "questions that remain open",
-)
-TONE = {
-    "Kids": ("Imagine", "Isn't that amazing?", "simple words"),
-    "Young Adults": ("Picture this:", "That changed everything.", "clear, lively language"),
-    "Adults": ("Consider", "The consequences were lasting.", "a documentary voice"),
-    "Academic": ("Historians note that", "The evidence remains debated.", "precise terms"),
-    "Enthusiast/Niche": ("Dig a little deeper:", "Details like this matter.", "insider detail"),
-}
+from tutopanda.models.project import Audience, Language
+from tutopanda.workers.generators.phrases import PHRASES
+
+ASPECTS = PHRASES["en"].aspects  # image and video prompts are written in English
 MUSIC_CUES = (
     "soft strings",
     "warm piano",
@@ -44,14 +29,6 @@ SOUND_CUES = (
     "waves on a shore",
     "crackling fire",
 )
-_FILLERS = (
-    "{opener} {topic}, and in particular {aspect}.",
-    "To understand {topic}, we start from {aspect}.",
-    "This part of the story shows {aspect} in a new light.",
-    "Small details here explain much of what followed.",
-    "Keep this in mind as we move on.",
-    "{closer}",
-)
 
 
 def topic_of(prompt: str) -> str:
@@ -60,30 +37,60 @@ def topic_of(prompt: str) -> str:
     return topic[:200] or "the topic"
 
 
-def title_of(topic: str) -> str:
+def title_of(topic: str, language: Language = "en") -> str:
     """A short title (3 to 5 words, as the original app asks its model for)."""
     words = [w for w in re.findall(r"[\w'-]+", topic) if len(w) > 2] or ["Lecture"]
     chosen = words[:5]
+    fill = PHRASES[language].title_fill
     while len(chosen) < 3:
-        chosen.append(("Explained", "Today")[len(chosen) % 2])
+        chosen.append(fill[(len(chosen) + 1) % 2])
     return " ".join(word[:1].upper() + word[1:] for word in chosen)
 
 
 def word_count(text: str) -> int:
-    """Words as a narrator speaks them."""
-    return len(re.findall(r"\S+", text))
+    """Words as a narrator speaks them (punctuation standing alone is not a word)."""
+    return len(re.findall(r"\S*\w\S*", text))
 
 
-def narration_text(
-    topic: str, aspect: str, audience: str, target_words: int, rng: random.Random
+def aspect_of(segment: int, language: Language = "en") -> str:
+    """What segment `segment` is about, in `language`."""
+    aspects = PHRASES[language].aspects
+    return aspects[segment % len(aspects)]
+
+
+def narration_text(  # noqa: PLR0917
+    topic: str,
+    segment: int,
+    audience: Audience,
+    language: Language,
+    target_words: int,
+    rng: random.Random,
 ) -> str:
-    """Sentences about `aspect` of `topic` until about `target_words` words."""
-    opener, closer, _ = TONE.get(audience, TONE["Adults"])
-    sentences: list[str] = []
-    templates = list(_FILLERS)
-    while word_count(" ".join(sentences)) < target_words:
-        template = templates[len(sentences) % len(templates)]
-        if len(sentences) >= len(templates):
-            template = rng.choice(templates[1:5])
-        sentences.append(template.format(opener=opener, topic=topic, aspect=aspect, closer=closer))
-    return " ".join(sentences)
+    """The audience's opening and closing sentences in `language`, about aspect `segment` of
+    `topic`, with body sentences between them while they bring it closer to `target_words`."""
+    phrases = PHRASES[language]
+    aspect = aspect_of(segment, language)
+    opening, closing = phrases.tones[audience]
+    sentences = [opening.format(topic=topic, aspect=aspect)]
+    words = word_count(sentences[0]) + word_count(closing)
+    while True:
+        n = len(sentences) - 1
+        body = phrases.body
+        sentence = (body[n] if n < len(body) else rng.choice(body)).format(aspect=aspect)
+        more = word_count(sentence)
+        if abs(words + more - target_words) >= abs(words - target_words):
+            break
+        sentences.append(sentence)
+        words += more
+    return " ".join([*sentences, closing])
+
+
+def summary_text(
+    topic: str, seconds: int, audience: Audience, language: Language, segments: int
+) -> str:
+    """The lecture summary in `language`: length, audience and the first aspects covered."""
+    phrases = PHRASES[language]
+    aspects = ", ".join(aspect_of(i, language) for i in range(min(segments, 4)))
+    return phrases.summary.format(
+        seconds=seconds, topic=topic, audience=phrases.audiences[audience], aspects=aspects
+    )

@@ -2,7 +2,8 @@
 
 Follows the original app's assembler: narration drives everything; segment i lasts as long as
 narration i (or one second); segments are laid end to end with no gap or overlap; the visuals
-of a segment share its time; one music clip spans the whole lecture.
+of a segment share its time (a segment's video, when `general.useVideo`, else its images; the
+other kind when it has none); one music clip spans the whole lecture.
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ def synthesise_timeline(step: StepInput) -> dict[str, Any]:
         or step.settings.video.timeline_assembly_strategy
         or "speed-adjustment"
     )
+    use_video = step.settings.general.use_video
     durations = segment_durations(narration)
     image_groups = _by_segment(images, _SEGMENT_SUFFIX, len(durations))
     video_groups = _by_segment(videos, _VIDEO_SUFFIX, len(durations))
@@ -169,10 +171,11 @@ def synthesise_timeline(step: StepInput) -> dict[str, Any]:
             | {k: narration[i][k] for k in ("status", "error") if k in narration[i]}
         )
         usable_videos = [v for v in video_groups[i] if _usable(v)]
-        if usable_videos:
+        if usable_videos and (use_video or not image_groups[i]):
             visual.append(_video_clip(i, start, seconds, usable_videos[0], strategy))
         else:
-            visual.extend(_visual_clips(i, start, seconds, image_groups[i], moves, step))
+            shown = image_groups[i] or video_groups[i]  # a failed video's status if no image
+            visual.extend(_visual_clips(i, start, seconds, shown, moves, step))
         start = _round(start + seconds)
     music = [
         {
@@ -200,7 +203,9 @@ def synthesise_timeline(step: StepInput) -> dict[str, Any]:
 
 async def generate_timeline(step: StepInput) -> StepOutput:
     """Step `timeline`: synthesise and write the timeline section."""
+    await step.report("Assembling the timeline", 0.0)
     timeline = synthesise_timeline(step)
+    await step.report("Timeline created successfully", 1.0)
     tracks = timeline["tracks"]
     return StepOutput(
         sections={"timeline": timeline},

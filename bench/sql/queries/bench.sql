@@ -66,18 +66,45 @@ UPDATE app.video_lectures AS l
 SET title = %(title)s::text, summary = %(summary)s::text, script = %(script)s::jsonb,
     images = %(images)s::jsonb, videos = %(videos)s::jsonb, narration = %(narration)s::jsonb,
     music = %(music)s::jsonb, effects = %(effects)s::jsonb, timeline = %(timeline)s::jsonb,
-    revision = l.revision + 1, updated_at = clock_timestamp()
+    revision = l.revision + 1, updated_at = clock_timestamp(),
+    -- what the product carries forward is recomputed by its next save (see migration 0007)
+    section_digests = NULL, history_hash = NULL, keyframe_revision = NULL
 WHERE l.id = %(lecture_id)s::integer
 RETURNING l.revision, l.updated_at;
 
 -- naive_history --
--- The naive service, 3/3: append the history row, hashed like the product (audit.revision_hash).
+-- The naive service, 3/3: append the history row with its full content, hashed like the
+-- product's version-1 rows (audit.revision_hash).
 INSERT INTO app.lecture_revisions AS r
     (lecture_id, revision, data, created_by, source, run_id, changed_sections, forced,
-     restored_from, created_at, prev_hash, hash)
+     restored_from, created_at, prev_hash, hash, hash_version)
 VALUES (%(lecture_id)s::integer, %(revision)s::integer, %(data)s::jsonb, %(user_id)s::text,
         'app', NULL, %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz,
         %(prev_hash)s::bytea,
         audit.revision_hash(%(prev_hash)s::bytea, %(lecture_id)s::integer, %(revision)s::integer,
                             %(data)s::jsonb, %(user_id)s::text, 'app', NULL,
-                            %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz));
+                            %(changed)s::text[], false, NULL, %(updated_at)s::timestamptz),
+        1);
+
+-- session_pid --
+-- The backend of a named session of this database (the API's event publisher, its listener).
+SELECT a.pid
+FROM pg_catalog.pg_stat_activity AS a
+WHERE a.datname = pg_catalog.current_database() AND a.application_name = %(name)s::text
+ORDER BY a.backend_start
+LIMIT 1;
+
+-- database_commits --
+-- Transactions committed in a database so far (read from another database, so that reading
+-- it does not count; the server publishes a backend's counts about once a second).
+SELECT d.xact_commit
+FROM pg_catalog.pg_stat_database AS d
+WHERE d.datname = %(dbname)s::name;
+
+-- oldest_write_transaction --
+-- How long (ms) the oldest transaction holding a transaction id anywhere on this server has
+-- run: until it ends, the event publisher announces nothing committed after it began.
+SELECT coalesce(extract(epoch FROM clock_timestamp() - min(a.xact_start)) * 1000, 0)::float8
+    AS age_ms
+FROM pg_catalog.pg_stat_activity AS a
+WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_catalog.pg_backend_pid();

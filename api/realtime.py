@@ -1,0 +1,51 @@
+"""The process's realtime machinery: the event hub and a publisher candidate, run with the app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+
+from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.events.hub import ConnectionSource, EventHub
+from tutopanda.events.publisher import publish_forever
+from tutopanda.settings import Settings
+
+LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
+PUBLISHER_NAME = "tutopanda-publisher"
+
+
+def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSource) -> Any:
+    """Run the hub (one LISTEN connection) and a publisher candidate while the app runs.
+
+    Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
+    """
+    direct = settings.direct_database_url or database_url
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        hub = EventHub(
+            role_conninfo(direct, RUNTIME_ROLE, application_name=LISTENER_NAME),
+            pool,
+            queue_size=settings.stream_queue_events,
+        )
+        publisher = publish_forever(
+            role_conninfo(direct, RUNTIME_ROLE, application_name=PUBLISHER_NAME),
+            interval_seconds=settings.event_poll_ms / 1000,
+        )
+        tasks = [asyncio.create_task(hub.run()), asyncio.create_task(publisher)]
+        app.state.event_hub = hub
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return lifespan

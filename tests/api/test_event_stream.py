@@ -1,0 +1,197 @@
+"""`GET /lectures/{id}/events` on a real server: live events, replay, fan-out, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from psycopg import AsyncConnection
+
+from tests.api.conftest import SECRET
+from tests.support.databases import TestDatabase
+from tests.support.factories import new_lecture, patch
+from tests.support.processes import serving
+from tests.support.restartable import restartable_database
+from tests.support.sql import test_query
+from tests.support.sse import Event, aevents
+from tutopanda.api.realtime import LISTENER_NAME
+from tutopanda.store import lectures
+from tutopanda.tokens import issue_token
+
+pytestmark = pytest.mark.asyncio
+Conn = AsyncConnection[Any]
+ALICE = {"Authorization": f"Bearer {issue_token(SECRET, 'user-1')}"}
+
+
+def server_env(database_url: str, home: Path, **extra: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_HOME": str(home),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+@pytest.fixture
+def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
+    with serving("--no-worker", env=server_env(database.admin_url, tmp_path)) as base:
+        yield base
+
+
+@asynccontextmanager
+async def stream(
+    base: str, lecture_id: int, last_event_id: str | None = None
+) -> AsyncIterator[AsyncIterator[Event]]:
+    headers = dict(ALICE) | ({"Last-Event-ID": last_event_id} if last_event_id else {})
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(30, read=30)) as http,
+        http.stream("GET", f"/lectures/{lecture_id}/events", headers=headers) as response,
+    ):
+        assert response.status_code == 200, await response.aread()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        yield aevents(response)
+
+
+async def take(events: AsyncIterator[Event], count: int, timeout: float = 15) -> list[Event]:
+    async def collect() -> list[Event]:
+        return [await anext(events) for _ in range(count)]
+
+    return await asyncio.wait_for(collect(), timeout)
+
+
+async def save_title(conn: Conn, lecture_id: int, base: int, title: str) -> None:
+    saved = await lectures.save_draft(conn, "user-1", lecture_id, base, patch(title=title))
+    assert saved.status == "saved"
+
+
+async def test_a_subscriber_sees_a_save_made_elsewhere(server: str, aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    async with stream(server, created.lecture_id) as events:
+        state, *_ = await take(events, 1)
+        assert (state.event, state.data["revision"]) == ("lecture.state", 0)
+        assert [run["status"] for run in state.data["runs"]] == ["queued"]
+        await save_title(aconn, created.lecture_id, 0, "Elsewhere")
+        (revised,) = await take(events, 1)
+    assert (revised.event, revised.id) == ("lecture.revised", "1.1")
+    assert {
+        key: revised.data[key] for key in ("revision", "source", "actor", "changedSections")
+    } == {
+        "revision": 1,
+        "source": "app",
+        "actor": "user-1",
+        "changedSections": ["title"],
+    }
+
+
+async def test_a_reconnect_receives_exactly_what_it_missed(server: str, aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    async with stream(server, created.lecture_id) as events:
+        (state,) = await take(events, 1)
+    for base in range(3):
+        await save_title(aconn, created.lecture_id, base, f"Away {base}")
+    assert state.id is not None
+    async with stream(server, created.lecture_id, last_event_id=state.id) as events:
+        missed = await take(events, 3)
+        await save_title(aconn, created.lecture_id, 3, "Back")
+        (live,) = await take(events, 1)
+    assert [(e.event, e.data["revision"]) for e in missed] == [
+        ("lecture.revised", r) for r in (1, 2, 3)
+    ]
+    assert live.data["revision"] == 4
+
+
+async def test_an_unknown_position_asks_for_a_resync(server: str, aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    for last in ("99.1", "garbage"):
+        async with stream(server, created.lecture_id, last_event_id=last) as events:
+            (first,) = await take(events, 1)
+        assert (first.event, first.data["revision"], first.id) == ("resync", 0, "0.1")
+
+
+async def test_the_stream_is_the_owners_only(server: str, aconn: Conn) -> None:
+    created = await new_lecture(aconn)
+    bob = {"Authorization": f"Bearer {issue_token(SECRET, 'bob')}"}
+    async with httpx.AsyncClient(base_url=server, timeout=10) as http:
+        url = f"/lectures/{created.lecture_id}/events"
+        assert (await http.get(url, headers=bob)).status_code == 404
+        assert (await http.get(url)).status_code == 401
+        assert (await http.get("/lectures/999999/events", headers=ALICE)).status_code == 404
+
+
+async def test_many_subscribers_share_one_listening_connection(
+    server: str, aconn: Conn, admin_aconn: Conn
+) -> None:
+    created = await new_lecture(aconn)
+    opened = asyncio.Event()
+    ready = 0
+    received: list[Event] = []
+
+    async def subscriber() -> None:
+        nonlocal ready
+        async with stream(server, created.lecture_id) as events:
+            await take(events, 1)
+            ready += 1
+            if ready == 200:
+                opened.set()
+            received.extend(await take(events, 1, timeout=30))
+
+    tasks = [asyncio.create_task(subscriber()) for _ in range(200)]
+    await asyncio.wait_for(opened.wait(), 60)
+    await save_title(aconn, created.lecture_id, 0, "Everyone")
+    await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    assert len(received) == 200
+    assert {event.data["revision"] for event in received} == {1}
+    listeners = await (
+        await admin_aconn.execute(test_query("sessions_named"), {"name": LISTENER_NAME})
+    ).fetchone()
+    assert listeners == (1,)
+
+
+async def test_a_generation_run_reports_every_step_in_order(
+    database: TestDatabase, tmp_path: Path, aconn: Conn
+) -> None:
+    env = server_env(database.admin_url, tmp_path, TUTOPANDA_WORKER_POLL_SECONDS="0.2")
+    with serving(env=env) as base:
+        async with httpx.AsyncClient(base_url=base, headers=ALICE, timeout=10) as http:
+            created = (await http.post("/projects", json={"prompt": "Tides"})).json()
+        async with stream(base, created["lectureId"], last_event_id="0.0") as events:
+            progress: list[tuple[str, int]] = []
+            while not progress or progress[-1][0] != "succeeded":
+                (event,) = await take(events, 1, timeout=30)
+                if event.event == "workflow.progress" and event.data["message"] is None:
+                    progress.append((event.data["status"], event.data["currentStep"]))
+    assert progress == [
+        ("queued", 0),
+        ("running", 0),
+        *[("running", step) for step in range(1, 6)],
+        ("succeeded", 6),
+    ]
+
+
+async def test_a_database_restart_mid_stream_loses_no_event(tmp_path: Path) -> None:
+    with restartable_database(tmp_path) as db:
+        async with await AsyncConnection.connect(db.runtime_conninfo, autocommit=True) as conn:
+            created = await new_lecture(conn)
+        with serving("--no-worker", env=server_env(db.url, tmp_path / "home")) as base:
+            async with stream(base, created.lecture_id) as events:
+                await take(events, 1)
+                async with await AsyncConnection.connect(
+                    db.runtime_conninfo, autocommit=True
+                ) as conn:
+                    await save_title(conn, created.lecture_id, 0, "Before")
+                (before,) = await take(events, 1)
+                db.stop()
+                db.start()
+                async with await AsyncConnection.connect(
+                    db.runtime_conninfo, autocommit=True
+                ) as conn:
+                    await save_title(conn, created.lecture_id, 1, "After one")
+                    await save_title(conn, created.lecture_id, 2, "After two")
+                after = await take(events, 2, timeout=30)
+    assert [e.data["revision"] for e in (before, *after)] == [1, 2, 3]

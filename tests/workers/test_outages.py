@@ -1,0 +1,117 @@
+"""Workers through PostgreSQL restarts and failures: LISTEN and heartbeats come back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from psycopg import AsyncConnection
+
+from tests.support.databases import TestDatabase
+from tests.support.factories import new_lecture
+from tests.support.own_server import OwnServer, own_server
+from tests.support.processes import PROJECT_ROOT, serving
+from tests.support.sql import test_query
+from tests.support.worker import running_worker, wait_for_run, worker_settings
+from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+
+pytestmark = pytest.mark.asyncio
+Conn = AsyncConnection[Any]
+POLL_SECONDS = 5.0  # the default: without LISTEN, each of the 6 steps waits up to this long
+STEPS = 6
+
+
+@contextlib.contextmanager
+def worker_process(command: str, url: str, home: Path) -> Iterator[None]:
+    """`tutopanda worker`, or `tutopanda serve` (API + worker), on `url` until the block ends."""
+    env = {
+        "DATABASE_URL": url,
+        "TUTOPANDA_HOME": str(home),
+        "TUTOPANDA_JWT_SECRET": "outage-secret-" + "o" * 40,
+        "TUTOPANDA_WORKER_POLL_SECONDS": str(POLL_SECONDS),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+    }
+    if command == "serve":
+        with serving(env=env):
+            yield
+        return
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutopanda", "worker"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def listeners(server: OwnServer) -> int:
+    async with await AsyncConnection.connect(server.url, autocommit=True) as admin:
+        row = await (await admin.execute(test_query("worker_listeners"))).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def wait_for_listener(server: OwnServer, timeout: float) -> float:
+    """Seconds until a worker LISTENs on the server."""
+    started = time.monotonic()
+    while await listeners(server) == 0:
+        assert time.monotonic() - started < timeout, "no worker LISTENs"
+        await asyncio.sleep(0.1)
+    return time.monotonic() - started
+
+
+async def timed_run(server: OwnServer) -> float:
+    """Seconds from creating a lecture to its generation run having succeeded."""
+    conninfo = role_conninfo(server.url, RUNTIME_ROLE)
+    async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
+        started = time.monotonic()
+        created = await new_lecture(conn, prompt="Tides")
+        run = await wait_for_run(conn, "user-1", created.run_id, timeout=STEPS * POLL_SECONDS * 2)
+    assert (run.status, run.current_step) == ("succeeded", STEPS)
+    return time.monotonic() - started
+
+
+# `serve` runs the same supervise_worker → run_worker → create_worker_app as `worker`.
+@pytest.mark.parametrize("command", ["worker", "serve"])
+async def test_listen_comes_back_after_a_postgres_restart(command: str, tmp_path: Path) -> None:
+    with own_server() as server, worker_process(command, server.url, tmp_path):
+        await wait_for_listener(server, timeout=30)
+        assert await timed_run(server) < POLL_SECONDS
+
+        await asyncio.to_thread(server.restart)
+        elapsed = await timed_run(server)
+        listening = await listeners(server)
+
+    assert elapsed < POLL_SECONDS  # by polling alone it takes about STEPS * POLL_SECONDS
+    assert listening == 1
+
+
+async def test_heartbeats_resume_after_failing(database: TestDatabase, admin_aconn: Conn) -> None:
+    settings = worker_settings()  # a heartbeat every 0.5 s
+    async with running_worker(settings, database.admin_url) as worker:
+        while not await (await admin_aconn.execute(test_query("heartbeat_ages"))).fetchall():
+            await asyncio.sleep(0.05)
+        await admin_aconn.execute(test_query("forbid_heartbeats"))
+        try:
+            await asyncio.sleep(4 * settings.worker_heartbeat_seconds)
+        finally:
+            await admin_aconn.execute(test_query("allow_heartbeats"))
+        await asyncio.sleep(3 * settings.worker_heartbeat_seconds)
+        ages = await (await admin_aconn.execute(test_query("heartbeat_ages"))).fetchall()
+        assert not worker.done()
+
+    assert len(ages) == 1
+    assert ages[0][1] < 2 * settings.worker_heartbeat_seconds
