@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
-from tutopanda.api.auth import create_jwt_auth, jwt_secret
+from tutopanda.api.auth import SECURITY, bearer_auth
+from tutopanda.api.bodies import StrictBodies
 from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
 from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
-from tutopanda.api.database import Database, database_lifespan, provide_connection
+from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.middleware import install_outermost
+from tutopanda.api.openapi import PydanticSchemas, answer_options
+from tutopanda.api.params import REQUEST_DEPENDENCIES
 from tutopanda.api.problems import problem_response
 from tutopanda.api.realtime import realtime_lifespan
 from tutopanda.settings import Settings
+from tutopanda.tokens import signing_secret
 
 API_VERSION = "1.0.0"
 
@@ -52,28 +55,34 @@ def create_app(
     database: Database | None = None,
 ) -> Litestar:
     """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
-    jwt_auth = create_jwt_auth(jwt_secret(settings))
     api_database = database or Database(database_url, settings)
     return Litestar(
         route_handlers=[
             HealthController,
-            ProjectController,
-            LectureController,
-            HistoryController,
-            DiffController,
-            LectureWorkflowController,
-            WorkflowRunController,
-            LectureEventsController,
+            Router(
+                path="/",
+                security=SECURITY,  # api/auth.py lets only health, readiness and the schema through
+                route_handlers=[
+                    ProjectController,
+                    LectureController,
+                    HistoryController,
+                    DiffController,
+                    LectureWorkflowController,
+                    WorkflowRunController,
+                    LectureEventsController,
+                ],
+            ),
         ],
-        dependencies={"db": Provide(provide_connection)},
+        dependencies=REQUEST_DEPENDENCIES,
         lifespan=[
             database_lifespan(api_database),
             realtime_lifespan(settings, database_url, api_database),
         ],
         state=State({"settings": settings}),
-        on_app_init=[jwt_auth.on_app_init, install_outermost],
+        on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
-        plugins=[PydanticPlugin(prefer_alias=True)],
+        plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True)],
+        before_request=answer_options,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(

@@ -1,74 +1,69 @@
-"""Bearer JWT authentication (HS256): `sub` is the user id; tokens must carry `exp`."""
+"""Bearer JWT authentication: `Authorization: Bearer <token>`, HS256, `sub` and `exp` required."""
 
 from __future__ import annotations
 
-import re
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from copy import copy
 from typing import Any
 
-import jwt
+from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
-from litestar.security.jwt import JWTAuth, Token
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware.authentication import (
+    AbstractAuthenticationMiddleware,
+    AuthenticationResult,
+)
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from litestar.types import ASGIApp
 
-from tutopanda.settings import Settings
+from tutopanda.tokens import issue_token, token_user_id
 
-ALGORITHM = "HS256"
-# User ids are opaque strings from the identity provider; refuse control characters outright.
-_USER_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+__all__ = ["PUBLIC_PATHS", "SECURITY", "BearerAuthMiddleware", "bearer_auth", "issue_token"]
+
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema"]
+SECURITY_SCHEME = "BearerToken"
+SECURITY: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]  # what authenticated routes declare
 
 
-@dataclass(frozen=True)
-class AuthUser:
-    """The caller, as the token names it."""
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets `request.user` to the user id a valid bearer token names; 401 otherwise."""
 
-    user_id: str
+    def __init__(self, app: ASGIApp, secret: str, exclude: list[str]) -> None:
+        super().__init__(app, exclude=exclude)
+        self.secret = secret
 
-
-async def _user_from_token(
-    token: Token, _connection: ASGIConnection[Any, Any, Any, Any]
-) -> AuthUser | None:
-    if not isinstance(token.sub, str) or not _USER_ID.match(token.sub):
-        return None
-    return AuthUser(user_id=token.sub)
-
-
-def jwt_secret(settings: Settings) -> str:
-    """TUTOPANDA_JWT_SECRET, or a development secret kept in TUTOPANDA_HOME (created once)."""
-    if settings.jwt_secret is not None:
-        return settings.jwt_secret.get_secret_value()
-    path = development_secret_path(settings)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48), "utf-8")
-    return path.read_text("utf-8").strip()
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        """Only the `Bearer` scheme (any case, RFC 9110), one token, valid for this secret."""
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        user_id = token_user_id(token, self.secret) if scheme.lower() == "bearer" else None
+        if user_id is None:
+            raise NotAuthorizedException("a valid bearer token is required")
+        return AuthenticationResult(user=user_id, auth=token)
 
 
-def development_secret_path(settings: Settings) -> Path:
-    """Where the development secret lives when no TUTOPANDA_JWT_SECRET is set."""
-    return settings.home.resolve() / "jwt-secret"
+def bearer_auth(secret: str) -> Any:
+    """on_app_init hook: every route but health, readiness and the schema needs a token.
 
+    The OpenAPI document gets the scheme; the routes that need it say so (`SECURITY`).
+    """
 
-def create_jwt_auth(secret: str) -> JWTAuth[AuthUser, Token]:
-    """The Litestar auth backend: every route but health, readiness and the schema needs a token."""
-    return JWTAuth[AuthUser, Token](
-        retrieve_user_handler=_user_from_token,
-        token_secret=secret,
-        algorithm=ALGORITHM,
-        exclude=PUBLIC_PATHS,
-        require_claims=["exp", "sub"],
-        description="A JWT signed with HS256: `sub` is the user id, `exp` is required.",
-    )
+    def install(app_config: AppConfig) -> AppConfig:
+        app_config.middleware.insert(
+            0, DefineMiddleware(BearerAuthMiddleware, secret=secret, exclude=PUBLIC_PATHS)
+        )
+        if app_config.openapi_config is not None:
+            openapi = app_config.openapi_config = copy(app_config.openapi_config)
+            scheme = SecurityScheme(
+                type="http",
+                scheme="bearer",
+                bearer_format="JWT",
+                description="A JWT signed with HS256: `sub` is the user id, `exp` is required.",
+            )
+            existing = openapi.components
+            others = existing if isinstance(existing, list) else [existing]
+            openapi.components = [Components(security_schemes={SECURITY_SCHEME: scheme}), *others]
+        return app_config
 
-
-def issue_token(secret: str, user_id: str, ttl: timedelta = timedelta(hours=12)) -> str:
-    """A token for `user_id` valid for `ttl` (development and tests)."""
-    if not _USER_ID.match(user_id):
-        raise ValueError("user id must be 1 to 200 printable characters")
-    now = datetime.now(UTC)
-    claims = {"sub": user_id, "iat": now, "exp": now + ttl}
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    return install

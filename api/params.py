@@ -1,20 +1,40 @@
-"""Typed route parameters shared by the controllers (path, query)."""
+"""Route parameters: typed path/query parameters and the dependencies that check identifiers.
+
+Handlers receive the caller (`user`), the lecture (`lecture`) and the run (`run`) through the
+dependencies below, never the raw path values: an identifier that cannot name a row answers 404
+exactly like a missing one, on every route, before anything reaches SQL.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
 
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 
-MAX_SERIAL = 2**31 - 1
+from tutopanda.api.database import Connection, provide_connection
+from tutopanda.errors import NotFound
+from tutopanda.models.base import MAX_SERIAL
 
-LectureId = Annotated[int, PathParameter(description="the lecture id")]
-RunId = Annotated[str, PathParameter(description="the workflow run id (a UUID)")]
+_RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+LectureIdPath = Annotated[int, PathParameter(description="the lecture id")]
+RunIdPath = Annotated[str, PathParameter(description="the workflow run id (a lowercase UUID)")]
 RevisionNumber = Annotated[int, PathParameter(ge=0, le=MAX_SERIAL, description="a revision")]
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="revisions per page")]
 Before = Annotated[
     int | None,
-    QueryParameter(ge=0, le=MAX_SERIAL, description="only revisions older than this one"),
+    QueryParameter(
+        ge=0,
+        le=MAX_SERIAL,
+        description="only revisions older than this one",
+        schema_extra={"minimum": 0},  # Litestar drops a bound of 0 on an optional parameter
+    ),
 ]
 FromRevision = Annotated[
     int, QueryParameter(name="from", ge=0, le=MAX_SERIAL, description="the older revision")
@@ -22,3 +42,52 @@ FromRevision = Annotated[
 ToRevision = Annotated[
     int, QueryParameter(name="to", ge=0, le=MAX_SERIAL, description="the newer revision")
 ]
+
+# What handlers declare: `user: UserId`, `lecture: LectureId`, `run: RunId`.
+UserId = NamedDependency[str]
+LectureId = NamedDependency[int]
+RunId = NamedDependency[str]
+
+
+async def provide_user(request: Request[str, Any, Any]) -> str:
+    """The caller's user id, as the bearer token names it (see api/auth.py)."""
+    return request.user
+
+
+async def provide_lecture(lecture_id: LectureIdPath) -> int:
+    """The lecture id of the path, within the range of the `serial` column (404 otherwise)."""
+    if not 1 <= lecture_id <= MAX_SERIAL:
+        raise NotFound(f"lecture {lecture_id} not found")
+    return lecture_id
+
+
+async def provide_run(run_id: RunIdPath) -> str:
+    """The workflow run id of the path: a lowercase UUID (404 otherwise)."""
+    if not _RUN_ID.fullmatch(run_id):
+        raise NotFound("workflow run not found")
+    return run_id
+
+
+_request_connection = asynccontextmanager(provide_connection)
+
+
+async def provide_db(
+    state: State,
+    user: UserId,  # noqa: ARG001 (a dependency on the caller: see below)
+) -> AsyncGenerator[Connection, None]:
+    """The request's connection, checked out once the caller and the ids are known to be valid.
+
+    Litestar resolves independent dependencies together: beside an id check that fails, a
+    checkout would race it and leave its connection to the garbage collector. Depending on
+    `user` puts this one in a later batch than `user`, `lecture` and `run`.
+    """
+    async with _request_connection(state) as conn:
+        yield conn
+
+
+REQUEST_DEPENDENCIES = {
+    "db": Provide(provide_db),
+    "user": Provide(provide_user),
+    "lecture": Provide(provide_lecture),
+    "run": Provide(provide_run),
+}

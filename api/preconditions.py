@@ -7,11 +7,17 @@ from typing import Annotated
 
 from litestar.params import HeaderParameter
 
-from tutopanda.errors import InvalidInput
+from tutopanda.api.problems import InvalidField
+from tutopanda.models.base import MAX_SERIAL
 
 IfMatch = Annotated[
     str | None,
-    HeaderParameter(name="If-Match", required=False, description='the base revision, like "5"'),
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='the base revision as a strong ETag, like "5"',
+        schema_extra={"pattern": '^\\s*"[0-9]{1,10}"\\s*$'},  # checked by base_revision()
+    ),
 ]
 IfNoneMatch = Annotated[
     str | None,
@@ -44,10 +50,10 @@ def base_revision(body_revision: int | None, if_match: str | None) -> int | None
     header_revision = None
     if if_match:
         match = _ETAG.match(if_match)
-        if match is None or match.group(1):
-            raise InvalidInput('If-Match must be one strong ETag, like "5"')
+        if match is None or match.group(1) or int(match.group(2)) > MAX_SERIAL:
+            raise InvalidField("If-Match", 'must be one strong ETag naming a revision, like "5"')
         header_revision = int(match.group(2))
     both = body_revision is not None and header_revision is not None
     if both and body_revision != header_revision:
-        raise InvalidInput("baseRevision and If-Match name different revisions")
+        raise InvalidField("If-Match", "names another revision than baseRevision")
     return body_revision if body_revision is not None else header_revision

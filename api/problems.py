@@ -13,7 +13,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from psycopg_pool import PoolTimeout
+from pydantic import ValidationError
 
+from tutopanda.api.bodies import MalformedBody
 from tutopanda.api.middleware import REQUEST_ID_HEADER, request_id_of
 from tutopanda.api.schemas import FieldError, Problem
 from tutopanda.db.errors import domain_error
@@ -60,6 +62,15 @@ class PreconditionRequired(Exception):
     """A write without a base revision (neither `baseRevision` nor `If-Match`)."""
 
 
+class InvalidField(Exception):
+    """One request field (a header, a parameter) is invalid: 422 naming it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 @dataclass
 class _Answer:
     status: int
@@ -78,6 +89,10 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
         return _Answer(409, "revision_conflict", str(exc), lecture=exc.lecture)
     if isinstance(exc, PreconditionRequired):
         return _Answer(428, "precondition_required", str(exc))
+    if isinstance(exc, MalformedBody):
+        return _Answer(400, "bad_request", str(exc))
+    if (errors := _invalid_fields(exc)) is not None:
+        return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
     if isinstance(exc, DomainError):
         status = _DOMAIN_STATUS.get(type(exc), 500)
         detail = exc.message if exc.hint is None else f"{exc.message} ({exc.hint})"
@@ -97,14 +112,6 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
             "a valid bearer token is required",
             headers={"WWW-Authenticate": 'Bearer realm="tutopanda"'},
         )
-    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
-        errors = [_field_error(item) for item in exc.extra]
-        return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
-    if isinstance(exc, ValidationException) and (missing := _MISSING.match(str(exc.detail))):
-        error = FieldError(field=missing["name"], message=f"missing {missing['kind']} parameter")
-        return _Answer(422, "validation_failed", "the request is invalid", errors=[error])
-    if isinstance(exc, RecursionError):
-        return _Answer(400, "bad_request", "the JSON body is nested too deeply")
     if isinstance(exc, HTTPException):
         status = exc.status_code
         return _Answer(
@@ -114,6 +121,25 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
             headers=dict(exc.headers or {}),
         )
     return _Answer(500, "internal_error", "an unexpected error occurred; quote the request id")
+
+
+def _invalid_fields(exc: Exception) -> list[FieldError] | None:
+    """The invalid fields a validation error names (body, header, path or query), else None."""
+    if isinstance(exc, ValidationError):
+        return [
+            FieldError(
+                field=".".join(str(part) for part in line["loc"]) or "body",
+                message=str(line["msg"]),
+            )
+            for line in exc.errors(include_url=False)
+        ]
+    if isinstance(exc, InvalidField):
+        return [FieldError(field=exc.field, message=exc.message)]
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        return [_field_error(item) for item in exc.extra]
+    if isinstance(exc, ValidationException) and (missing := _MISSING.match(str(exc.detail))):
+        return [FieldError(field=missing["name"], message=f"missing {missing['kind']} parameter")]
+    return None
 
 
 def _field_error(item: Any) -> FieldError:
@@ -157,7 +183,7 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI documentation of the problems a route can answer with."""
+    """OpenAPI documentation of the problems a route can answer with (400 on every route)."""
     return {
         status: ResponseSpec(
             data_container=Problem,
@@ -165,5 +191,5 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
             media_type=PROBLEM_MEDIA_TYPE,
             generate_examples=False,
         )
-        for status in statuses
+        for status in sorted({400, *statuses})
     }

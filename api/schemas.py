@@ -13,12 +13,12 @@ from pydantic import (
     model_serializer,
 )
 
-from tutopanda.models.base import CheckedModel, WireModel
+from tutopanda.models.base import MAX_SERIAL, WHOLE_FLOATS_ARE_INTS, CheckedModel, WireModel
 from tutopanda.models.history import RevisionSummary
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot
 from tutopanda.models.workflow import RunStatus
 
-Revision = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Revision = Annotated[int, Field(ge=0, le=MAX_SERIAL), WHOLE_FLOATS_ARE_INTS]
 
 
 class SaveRequest(CheckedModel):
@@ -30,7 +30,7 @@ class SaveRequest(CheckedModel):
     """
 
     base_revision: Revision | None = None
-    payload: LecturePatch
+    payload: Annotated[LecturePatch, Field(json_schema_extra={"minProperties": 1})]
     merge: bool = False
     force: bool = False
 

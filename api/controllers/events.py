@@ -6,15 +6,13 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from tutopanda.api import identifiers
-from tutopanda.api.auth import AuthUser
 from tutopanda.api.database import Database
-from tutopanda.api.params import LectureId
+from tutopanda.api.params import LectureId, UserId
 from tutopanda.api.problems import problems
 from tutopanda.events.cursor import Cursor
 from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
@@ -100,20 +98,19 @@ class LectureEventsController(Controller):
     )
     async def follow(
         self,
-        request: Request[AuthUser, Any, Any],
         state: State,
-        lecture_id: LectureId,
+        user: UserId,
+        lecture: LectureId,
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         """`lecture.state` first (revision, active runs), then `lecture.revised` and
         `workflow.progress` as they commit; each event's `id` resumes the stream after it
         (`Last-Event-ID`), replayed from the database. `resync` means: fetch the lecture again."""
-        lecture = identifiers.lecture_id(lecture_id)
         hub: EventHub = state.event_hub
         database: Database = state.database
         settings: Settings = state.settings
         async with database.connection() as conn:
-            start = await events.open_stream(conn, request.user.user_id, lecture)
+            start = await events.open_stream(conn, user, lecture)
         current = Cursor(start.revision, start.progress_seq)
         resume = Cursor.parse(last_event_id) if last_event_id else None
         replayable = resume is not None and _within(resume, current)

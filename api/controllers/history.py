@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody
 
-from tutopanda.api import identifiers
-from tutopanda.api.auth import AuthUser
 from tutopanda.api.database import Db
-from tutopanda.api.params import Before, FromRevision, LectureId, Limit, RevisionNumber, ToRevision
+from tutopanda.api.params import (
+    Before,
+    FromRevision,
+    LectureId,
+    Limit,
+    RevisionNumber,
+    ToRevision,
+    UserId,
+)
 from tutopanda.api.preconditions import IfMatch
 from tutopanda.api.problems import problems
 from tutopanda.api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
@@ -33,14 +37,13 @@ class DiffController(Controller):
     )
     async def diff(
         self,
-        request: Request[AuthUser, Any, Any],
         db: Db,
-        lecture_id: LectureId,
+        user: UserId,
+        lecture: LectureId,
         from_revision: FromRevision,
         to_revision: ToRevision,
     ) -> LectureDiff:
         """RFC 6902 operations per changed section that turn revision `from` into `to`."""
-        user, lecture = request.user.user_id, identifiers.lecture_id(lecture_id)
         before = await history.get_revision(db, user, lecture, from_revision)
         after = await history.get_revision(db, user, lecture, to_revision)
         sections = section_diff(
@@ -60,60 +63,36 @@ class HistoryController(Controller):
 
     @get("/", summary="List revisions, newest first", responses=problems(401, 404, 422, 503))
     async def list_revisions(
-        self,
-        request: Request[AuthUser, Any, Any],
-        db: Db,
-        lecture_id: LectureId,
-        limit: Limit = 50,
-        before: Before = None,
+        self, db: Db, user: UserId, lecture: LectureId, limit: Limit = 50, before: Before = None
     ) -> HistoryPage:
         """Who changed what and when: source (app, workflow, system), actor, run, sections."""
-        items = await history.list_history(
-            db,
-            request.user.user_id,
-            identifiers.lecture_id(lecture_id),
-            limit=limit,
-            before_revision=before,
-        )
+        items = await history.list_history(db, user, lecture, limit=limit, before_revision=before)
         more = len(items) == limit and items[-1].revision > 0
         return HistoryPage(items=items, next_before=items[-1].revision if more else None)
 
     @get("/{revision:int}", summary="Get one revision", responses=problems(401, 404, 422, 503))
     async def read_revision(
-        self,
-        request: Request[AuthUser, Any, Any],
-        db: Db,
-        lecture_id: LectureId,
-        revision: RevisionNumber,
+        self, db: Db, user: UserId, lecture: LectureId, revision: RevisionNumber
     ) -> RevisionDetail:
         """One revision with the full lecture content after that write."""
-        return await history.get_revision(
-            db, request.user.user_id, identifiers.lecture_id(lecture_id), revision
-        )
+        return await history.get_revision(db, user, lecture, revision)
 
     @post(
         "/{revision:int}/restore",
         status_code=200,
         summary="Restore a revision as a new one",
-        responses=problems(401, 404, 409, 422, 428, 503),
+        responses=problems(401, 404, 409, 413, 422, 428, 503),
     )
     async def restore(
         self,
-        request: Request[AuthUser, Any, Any],
         db: Db,
-        lecture_id: LectureId,
+        user: UserId,
+        lecture: LectureId,
         revision: RevisionNumber,
         data: JSONBody[RestoreRequest],
         if_match: IfMatch = None,
     ) -> Response[SaveResponse]:
         """Make an old revision's content current, as a new revision (nothing is erased)."""
         base = required_base_revision(data.base_revision, if_match)
-        result = await history.restore_revision(
-            db,
-            request.user.user_id,
-            identifiers.lecture_id(lecture_id),
-            revision,
-            base,
-            force=data.force,
-        )
+        result = await history.restore_revision(db, user, lecture, revision, base, force=data.force)
         return saved_or_conflict(result, base)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, patch
+from litestar import Controller, Response, get, patch
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-from tutopanda.api import identifiers
-from tutopanda.api.auth import AuthUser
 from tutopanda.api.database import Db
-from tutopanda.api.params import LectureId
+from tutopanda.api.openapi import NOT_MODIFIED
+from tutopanda.api.params import LectureId, UserId
 from tutopanda.api.preconditions import IfMatch, IfNoneMatch, etag, none_match
 from tutopanda.api.problems import problems
 from tutopanda.api.schemas import SaveRequest, SaveResponse
@@ -29,24 +26,17 @@ class LectureController(Controller):
     @get(
         "/",
         summary="Get a lecture",
-        responses=problems(401, 404, 503),
-        response_headers=None,
+        responses={304: NOT_MODIFIED, **problems(401, 404, 503)},
     )
     async def read(
-        self,
-        request: Request[AuthUser, Any, Any],
-        db: Db,
-        lecture_id: LectureId,
-        if_none_match: IfNoneMatch = None,
+        self, db: Db, user: UserId, lecture: LectureId, if_none_match: IfNoneMatch = None
     ) -> Response[LectureSnapshot]:
         """The lecture with its revision; the `ETag` is the revision (`If-None-Match` gives 304)."""
-        lecture = await lectures.get_lecture(
-            db, request.user.user_id, identifiers.lecture_id(lecture_id)
-        )
-        headers = {"ETag": etag(lecture.revision), "Cache-Control": "private, no-cache"}
-        if none_match(if_none_match, lecture.revision):
+        snapshot = await lectures.get_lecture(db, user, lecture)
+        headers = {"ETag": etag(snapshot.revision), "Cache-Control": "private, no-cache"}
+        if none_match(if_none_match, snapshot.revision):
             return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=headers)  # type: ignore[arg-type]
-        return Response(lecture, headers=headers)
+        return Response(snapshot, headers=headers)
 
     @patch(
         "/",
@@ -55,9 +45,9 @@ class LectureController(Controller):
     )
     async def save(
         self,
-        request: Request[AuthUser, Any, Any],
         db: Db,
-        lecture_id: LectureId,
+        user: UserId,
+        lecture: LectureId,
         data: JSONBody[SaveRequest],
         if_match: IfMatch = None,
     ) -> Response[SaveResponse]:
@@ -69,8 +59,8 @@ class LectureController(Controller):
         base = required_base_revision(data.base_revision, if_match)
         result = await lectures.save_draft(
             db,
-            request.user.user_id,
-            identifiers.lecture_id(lecture_id),
+            user,
+            lecture,
             base,
             data.payload,
             merge=data.merge,

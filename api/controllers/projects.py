@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody
 
-from tutopanda.api.auth import AuthUser
 from tutopanda.api.database import Db
+from tutopanda.api.params import UserId
 from tutopanda.api.problems import problems
 from tutopanda.models.project import CreatedProject, ProjectCreate, ProjectSummary
 from tutopanda.store import projects
@@ -27,13 +25,13 @@ class ProjectController(Controller):
         responses=problems(401, 413, 422, 503),
     )
     async def create(
-        self, request: Request[AuthUser, Any, Any], db: Db, data: JSONBody[ProjectCreate]
+        self, db: Db, user: UserId, data: JSONBody[ProjectCreate]
     ) -> Response[CreatedProject]:
         """Create a project, its lecture (revision 0) and a queued generation run.
 
         The run's first job is enqueued in the same transaction: no lecture without its job.
         """
-        created = await projects.create_project(db, request.user.user_id, data)
+        created = await projects.create_project(db, user, data)
         return Response(
             created,
             status_code=201,
@@ -41,6 +39,6 @@ class ProjectController(Controller):
         )
 
     @get("/", summary="List my projects with their lectures", responses=problems(401, 503))
-    async def list_mine(self, request: Request[AuthUser, Any, Any], db: Db) -> list[ProjectSummary]:
+    async def list_mine(self, db: Db, user: UserId) -> list[ProjectSummary]:
         """The user's projects, newest first, each with its lectures (no content)."""
-        return await projects.list_projects(db, request.user.user_id)
+        return await projects.list_projects(db, user)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody
 
-from tutopanda.api import identifiers
-from tutopanda.api.auth import AuthUser
 from tutopanda.api.database import Db
-from tutopanda.api.params import LectureId, RunId
+from tutopanda.api.params import LectureId, RunId, UserId
 from tutopanda.api.problems import problems
 from tutopanda.api.schemas import RunStatusResponse, WorkflowStartRequest
 from tutopanda.models.workflow import WorkflowRun
@@ -28,19 +24,13 @@ class LectureWorkflowController(Controller):
         "/",
         status_code=202,
         summary="Start a workflow on a lecture",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def start(
-        self,
-        request: Request[AuthUser, Any, Any],
-        db: Db,
-        lecture_id: LectureId,
-        data: JSONBody[WorkflowStartRequest],
+        self, db: Db, user: UserId, lecture: LectureId, data: JSONBody[WorkflowStartRequest]
     ) -> Response[RunStatusResponse]:
         """Queue a run (its first job is enqueued with it); 409 while another run is active."""
-        run_id = await workflows.create_run(
-            db, request.user.user_id, identifiers.lecture_id(lecture_id), workflow_kind(data.kind)
-        )
+        run_id = await workflows.create_run(db, user, lecture, workflow_kind(data.kind))
         return Response(
             RunStatusResponse(run_id=run_id, status="queued"),
             status_code=202,
@@ -55,11 +45,9 @@ class WorkflowRunController(Controller):
     tags = ["workflows"]
 
     @get("/", summary="Get a run with its completed steps", responses=problems(401, 404, 503))
-    async def read(
-        self, request: Request[AuthUser, Any, Any], db: Db, run_id: RunId
-    ) -> WorkflowRun:
+    async def read(self, db: Db, user: UserId, run: RunId) -> WorkflowRun:
         """Status, current step of total steps, error, and each completed step's revision."""
-        return await workflows.get_run(db, request.user.user_id, identifiers.run_id(run_id))
+        return await workflows.get_run(db, user, run)
 
     @post(
         "/cancel",
@@ -67,9 +55,7 @@ class WorkflowRunController(Controller):
         summary="Cancel a run",
         responses=problems(401, 404, 409, 503),
     )
-    async def cancel(
-        self, request: Request[AuthUser, Any, Any], db: Db, run_id: RunId
-    ) -> RunStatusResponse:
+    async def cancel(self, db: Db, user: UserId, run: RunId) -> RunStatusResponse:
         """Stop at the next step boundary; nothing more is written. 409 when already finished."""
-        status = await workflows.cancel_run(db, request.user.user_id, identifiers.run_id(run_id))
-        return RunStatusResponse(run_id=run_id, status=status)
+        status = await workflows.cancel_run(db, user, run)
+        return RunStatusResponse(run_id=run, status=status)

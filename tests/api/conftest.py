@@ -12,8 +12,8 @@ from litestar.testing import TestClient
 
 from tests.support.databases import TestDatabase
 from tutopanda.api.app import create_app
-from tutopanda.api.auth import issue_token
 from tutopanda.settings import Settings, load_settings
+from tutopanda.tokens import issue_token
 
 SECRET = "test-secret-" + "x" * 40
 BODY_CAP = 256 * 1024

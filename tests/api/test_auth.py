@@ -39,6 +39,16 @@ def token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256"
         "Bearer " + token({"sub": "", "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": 42, "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "al\x00ice", "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "\ud800", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "al\u0085ice", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "al\u009fice", "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "al\x7fice", "exp": NOW + timedelta(hours=1)}),
+        "Token " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        "JWT " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        "Bearer  " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        "Bearer "
+        + token({"sub": "alice", "exp": NOW + timedelta(hours=1), "nbf": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "a" * 300, "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, SECRET * 2, "HS512"),
         "Bearer "
@@ -55,6 +65,20 @@ def test_bad_or_missing_tokens_are_401(client: Client, authorization: str | None
 
 def test_a_valid_token_works(client: Client, auth: Headers) -> None:
     assert client.get("/projects", headers=auth("alice")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        "bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "al ice é 名前", "exp": NOW + timedelta(hours=1)}),
+        "Bearer " + token({"sub": "alice", "iat": NOW, "exp": NOW + timedelta(hours=1), "x": 1}),
+    ],
+)
+def test_sub_and_exp_are_enough(client: Client, authorization: str) -> None:
+    """README: HS256, `sub` = user id, `exp` required; nothing else (no `iat`)."""
+    assert client.get("/projects", headers={"Authorization": authorization}).status_code == 200
 
 
 def test_probes_and_schema_need_no_token(client: Client) -> None:
@@ -83,4 +107,18 @@ def test_cli_token_is_accepted_by_the_api(client: Client, tmp_path: Path) -> Non
         timeout=60,
     )
     assert refused.returncode == 2
+    assert refused.stderr.startswith("tutopanda: ")
+
+
+@pytest.mark.parametrize("user_id", ["", "al\u0085ice", "al\x1bice", "a" * 201])
+def test_cli_token_refuses_what_the_api_refuses(user_id: str) -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "tutopanda", "token", "--user", user_id],
+        env={"TUTOPANDA_JWT_SECRET": SECRET, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr.startswith("tutopanda: ")

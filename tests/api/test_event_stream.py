@@ -19,9 +19,9 @@ from tests.support.processes import serving
 from tests.support.restartable import restartable_database
 from tests.support.sql import test_query
 from tests.support.sse import Event, aevents
-from tutopanda.api.auth import issue_token
 from tutopanda.api.realtime import LISTENER_NAME
 from tutopanda.store import lectures
+from tutopanda.tokens import issue_token
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]

@@ -95,12 +95,14 @@ def test_if_match_is_a_precondition_too(client: Client, auth: Headers) -> None:
         json={"baseRevision": 1, "payload": {"title": "B"}},
         headers={**auth(), "If-Match": '"0"'},
     )
-    assert_problem(disagree, 422, "invalid_input")
-    for bad in ("*", "5", 'W/"1"', '"x"'):
+    assert assert_problem(disagree, 422, "validation_failed")["errors"][0]["field"] == "If-Match"
+    for bad in ("*", "5", 'W/"1"', '"x"', '"9999999999"', '"2147483648"'):
         response = client.patch(
             lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": bad}
         )
-        assert_problem(response, 422, "invalid_input")
+        problem = assert_problem(response, 422, "validation_failed")
+        assert [error["field"] for error in problem["errors"]] == ["If-Match"], bad
+    assert client.get(lecture, headers=auth()).json()["revision"] == 1
 
 
 def test_save_without_a_precondition_is_428(client: Client, auth: Headers) -> None:
@@ -165,9 +167,14 @@ def test_invalid_bodies_are_422_naming_the_field(
         + b"]" * 5000
         + b"}]}}",
         b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
-        + b"[" * 100
-        + b"]" * 100
+        + b"[" * 250
+        + b"]" * 250
         + b"}]}}",
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": 1e400}]}}',
+        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": NaN}]}}',
+        b'{"baseRevision": 0, "payload": {"title": "a\\ud800"}}',
+        b'{"baseRevision": 0, "baseRevision": 0, "payload": {"title": "x"}}',
+        b'{"baseRevision": 0, "payload": {"title": "x", "summary": "s", "title": "y"}}',
         b"[]",
         b"null",
     ],
@@ -189,3 +196,71 @@ def test_bodies_over_the_cap_are_413_and_write_nothing(client: Client, auth: Hea
     huge = {"baseRevision": 0, "payload": {"summary": "x" * (BODY_CAP + 10)}}
     assert_problem(client.patch(lecture, json=huge, headers=auth()), 413, "payload_too_large")
     assert client.get(lecture, headers=auth()).json()["revision"] == 0
+
+
+def test_wrong_json_types_are_422_and_write_nothing(client: Client, auth: Headers) -> None:
+    """No coercion: `"yes"` is not true (it once forced a stale save), `"2"` is not 2."""
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
+    for body, field in [
+        ({"baseRevision": 0, "force": "yes", "payload": {"title": "Mine"}}, "force"),
+        ({"baseRevision": 0, "force": 1, "payload": {"title": "Mine"}}, "force"),
+        ({"baseRevision": "1", "payload": {"title": "Mine"}}, "baseRevision"),
+        ({"baseRevision": True, "payload": {"title": "Mine"}}, "baseRevision"),
+        ({"baseRevision": 1, "merge": "no", "payload": {"title": "Mine"}}, "merge"),
+    ]:
+        problem = assert_problem(
+            client.patch(lecture, json=body, headers=auth()), 422, "validation_failed"
+        )
+        assert [error["field"] for error in problem["errors"]] == [field], body
+    history = client.get(f"{lecture}/history", headers=auth()).json()["items"]
+    assert ([item["revision"] for item in history], history[0]["forced"]) == ([1, 0], False)
+    whole = client.patch(
+        lecture, json={"baseRevision": 1.0, "payload": {"title": "Mine"}}, headers=auth()
+    )
+    assert (whole.status_code, whole.json()["revision"]) == (200, 2)
+
+
+def test_duplicate_keys_are_400_not_last_wins(client: Client, auth: Headers) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
+    raw = b'{"baseRevision":0,"force":false,"force":true,"payload":{"title":"Mine"}}'
+    response = client.patch(
+        lecture, content=raw, headers={**auth(), "Content-Type": "application/json"}
+    )
+    assert_problem(response, 400, "bad_request")
+    assert client.get(lecture, headers=auth()).json()["title"] == "Theirs"
+
+
+def test_passthrough_items_are_strict_on_known_keys_and_keep_the_others(
+    client: Client, auth: Headers
+) -> None:
+    lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    clip = {"id": "v", "name": "n", "kind": "voice", "startTime": 0, "duration": 2}
+    extra = {"editorPin": {"locked": True, "notes": ["a", 1, None]}, "zIndex": 3}
+    wrong = {**clip, "startTime": "0"}
+    refused = client.patch(
+        lecture,
+        json={"baseRevision": 0, "payload": {"timeline": {"tracks": {"voice": [wrong]}}}},
+        headers=auth(),
+    )
+    problem = assert_problem(refused, 422, "validation_failed")
+    assert problem["errors"][0]["field"].endswith("startTime")
+    image = {"id": "i", "prompt": "p", "width": 640, "height": 360.5, **extra}
+    saved = client.patch(
+        lecture,
+        json={
+            "baseRevision": 0,
+            "payload": {"images": [image], "timeline": {"tracks": {"voice": [{**clip, **extra}]}}},
+        },
+        headers=auth(),
+    )
+    assert saved.status_code == 200, saved.text
+    stored = client.get(lecture, headers=auth()).json()
+    # The snapshot also lists, as null, the known keys that were not sent.
+    assert _without_nulls(stored["images"]) == [image]
+    assert _without_nulls(stored["timeline"]["tracks"]["voice"]) == [{**clip, **extra}]
+
+
+def _without_nulls(items: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{key: value for key, value in item.items() if value is not None} for item in items]

@@ -11,7 +11,7 @@ import pytest
 from tests.api.conftest import SECRET
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
-from tutopanda.api.auth import issue_token
+from tutopanda.tokens import issue_token
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tutopanda.models.base import MAX_JSON_DEPTH
 from tutopanda.models.lecture import LectureContent, LecturePatch
 
 EDITOR_TIMELINE: dict[str, Any] = {
@@ -143,12 +144,14 @@ def test_invalid_sections_name_the_field(body: dict[str, Any], field: str) -> No
 
 def test_deep_nesting_and_nul_are_refused_anywhere() -> None:
     deep: Any = "leaf"
-    for _ in range(40):
+    for _ in range(MAX_JSON_DEPTH + 1):
         deep = {"k": deep}
     with pytest.raises(ValidationError, match="nested deeper"):
         LecturePatch.model_validate({"images": [{"id": "i", "prompt": "p", "extra": deep}]})
     with pytest.raises(ValidationError, match="NUL"):
         LecturePatch.model_validate({"images": [{"id": "i", "prompt": "p", "x\x00": 1}]})
+    with pytest.raises(ValidationError, match="surrogate"):
+        LecturePatch.model_validate({"images": [{"id": "i", "prompt": "a\ud800"}]})
 
 
 def test_content_normalises_null_lists() -> None:

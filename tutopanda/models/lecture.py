@@ -5,14 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, get_origin
 
-from pydantic import (
-    Field,
-    JsonValue,
-    ValidationInfo,
-    create_model,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, JsonValue, create_model, model_validator
 
 from tutopanda.models.assets import (
     ImageAsset,
@@ -77,11 +70,18 @@ REQUIRED_SECTIONS: frozenset[str] = frozenset(
 
 
 def _optional_sections() -> dict[str, Any]:
-    """Every section of LectureContent as an optional field defaulting to None (not sent)."""
+    """Every section of LecturePatch: optional (absent = not sent); null clears it, except for a
+    required section, whose schema is its own (not nullable) with no default shown."""
     return {
-        name: (Optional[info.rebuild_annotation()], None)  # noqa: UP045 (a runtime type)
+        name: (info.rebuild_annotation(), Field(None, json_schema_extra=_no_default))
+        if name in REQUIRED_SECTIONS
+        else (Optional[info.rebuild_annotation()], None)  # noqa: UP045 (a runtime type)
         for name, info in LectureContent.model_fields.items()
     }
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
 _SectionFields = create_model("LecturePatchSections", __base__=CheckedModel, **_optional_sections())
@@ -92,13 +92,6 @@ class LecturePatch(_SectionFields):
 
     A key that is present is written (null clears the section); absent keys are left alone.
     """
-
-    @field_validator(*REQUIRED_SECTIONS)
-    @classmethod
-    def _required_sections_are_not_cleared(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None:
-            raise ValueError(f"{info.field_name} cannot be null")
-        return value
 
     def sections(self) -> dict[str, JsonValue]:
         """The sections that were sent, in their stored (camelCase JSON) form."""

@@ -7,12 +7,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, JsonValue, create_model
 
-from tutopanda.models.base import AspectRatio, CheckedModel, PassthroughModel, Text, WireModel
+from tutopanda.models.base import (
+    WHOLE_FLOATS_ARE_INTS,
+    AspectRatio,
+    CheckedModel,
+    PassthroughModel,
+    Text,
+    WireModel,
+)
 from tutopanda.models.timeline import AssemblyStrategy
 
 Language = Literal["en", "es", "fr", "de", "tr"]
 Audience = Literal["Kids", "Young Adults", "Adults", "Academic", "Enthusiast/Niche"]
 ModelName = Annotated[str, Field(min_length=1, max_length=200)]
+ImagesPerSegment = Annotated[int, Field(ge=1, le=2), WHOLE_FLOATS_ARE_INTS]
 
 
 class GeneralConfig(PassthroughModel):
@@ -39,7 +47,7 @@ class ImageConfig(PassthroughModel):
 
     size: Literal["480", "720", "1080"] = "1080"
     aspect_ratio: AspectRatio = "16:9"
-    images_per_segment: Annotated[int, Field(ge=1, le=2)] = 1
+    images_per_segment: ImagesPerSegment = 1
     style: Literal["Ghibli", "Pixar", "Anime", "Watercolor", "Cartoon", "Photorealistic"] = "Ghibli"
     format: Literal["JPG", "PNG"] = "PNG"
     model: ModelName = "bytedance/seedream-4"

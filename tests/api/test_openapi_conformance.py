@@ -1,0 +1,85 @@
+"""The OpenAPI document is the API: schemathesis drives every route of a real server from it.
+
+A bounded run (fixed examples per operation, fixed seed, stateful links inferred from the
+`Location` headers and the identifiers the responses carry), authenticated as one user: any
+server error, undocumented status, wrong content type or response that does not match its schema
+fails the build. Negative examples (bodies, parameters and headers that break the schema) must be
+refused with a 4xx problem, positive ones accepted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import SECRET
+from tests.support.databases import TestDatabase
+from tests.support.processes import serving
+from tutopanda.tokens import issue_token
+
+EXAMPLES_PER_OPERATION = 30
+SEED = 20261125
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+@pytest.fixture
+def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
+    env = {
+        "DATABASE_URL": database.admin_url,
+        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_HOME": str(tmp_path),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+        "TUTOPANDA_MAX_BODY_BYTES": str(256 * 1024),
+    }
+    with serving("--no-worker", env=env) as base:
+        yield base
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    server: str, tmp_path: Path
+) -> None:
+    token = issue_token(SECRET, "schemathesis")
+    command = [
+        str(SCHEMATHESIS),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
+        "run",
+        f"{server}/schema/openapi.json",
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--checks",
+        "all",
+        "--mode",
+        "all",
+        "--max-examples",
+        str(EXAMPLES_PER_OPERATION),
+        "--seed",
+        str(SEED),
+        "--generation-database",
+        "none",
+        "--workers",
+        "1",
+        "--request-timeout",
+        "10",
+        "--no-color",
+        "--warnings",
+        "off",
+        "--output-truncate",
+        "true",
+    ]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+    )
+    report = "\n".join(line[:300] for line in (result.stdout + result.stderr).splitlines())
+    assert result.returncode == 0, report[-30000:]
