@@ -11,12 +11,17 @@ from litestar.plugins.pydantic import PydanticPlugin
 
 from tutopanda.api.auth import SECURITY, bearer_auth
 from tutopanda.api.bodies import StrictBodies
+from tutopanda.api.controllers.drafts import DraftController
 from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
 from tutopanda.api.controllers.projects import ProjectController
-from tutopanda.api.controllers.workflows import LectureWorkflowController, WorkflowRunController
+from tutopanda.api.controllers.workflows import (
+    AssetRegenerationController,
+    LectureWorkflowController,
+    WorkflowRunController,
+)
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas, answer_options
@@ -67,8 +72,10 @@ def create_app(
                     LectureController,
                     HistoryController,
                     DiffController,
+                    DraftController,
                     LectureWorkflowController,
                     WorkflowRunController,
+                    AssetRegenerationController,
                     LectureEventsController,
                 ],
             ),
@@ -81,7 +88,7 @@ def create_app(
         state=State({"settings": settings}),
         on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
-        plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True)],
+        plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True, exclude_unset=True)],
         before_request=answer_options,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),

@@ -14,7 +14,7 @@ that gives each handler's `data` this DTO, so no handler can opt out by forgetti
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import jiter
 from litestar.dto import AbstractDTO, DTOConfig, DTOFieldDefinition
@@ -73,8 +73,15 @@ class StrictJson(AbstractDTO[T]):
 
     @override
     def decode_bytes(self, value: bytes) -> Any:
-        """The handler's `data`, from the raw body."""
-        return decode_body(self.model_type, value)
+        """The handler's `data`, from the raw body; an optional body (`Model | None`) may be
+        left out entirely (None)."""
+        members = get_args(self.model_type)
+        if not members:
+            return decode_body(self.model_type, value)
+        if not value.strip():
+            return None
+        model = next(m for m in members if m is not type(None))
+        return decode_body(model, value)
 
     @override
     def decode_builtins(self, value: dict[str, Any]) -> Any:

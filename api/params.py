@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request
 from litestar.datastructures import State
@@ -24,6 +24,15 @@ from tutopanda.models.base import MAX_SERIAL
 _RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 LectureIdPath = Annotated[int, PathParameter(description="the lecture id")]
+ProjectIdPath = Annotated[int, PathParameter(description="the project id")]
+DraftIdPath = Annotated[int, PathParameter(description="the conflict draft id")]
+AssetKindPath = Annotated[
+    Literal["image", "narration", "music", "video"],  # tutopanda.workflows.ASSET_SECTIONS
+    PathParameter(description="the kind of asset"),
+]
+AssetIdPath = Annotated[
+    str, PathParameter(min_length=1, max_length=500, description="the asset's id")
+]
 RunIdPath = Annotated[str, PathParameter(description="the workflow run id (a lowercase UUID)")]
 RevisionNumber = Annotated[int, PathParameter(ge=0, le=MAX_SERIAL, description="a revision")]
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="revisions per page")]
@@ -43,10 +52,13 @@ ToRevision = Annotated[
     int, QueryParameter(name="to", ge=0, le=MAX_SERIAL, description="the newer revision")
 ]
 
-# What handlers declare: `user: UserId`, `lecture: LectureId`, `run: RunId`.
+# What handlers declare: `user: UserId`, `lecture: LectureId`, `run: RunId`, …
 UserId = NamedDependency[str]
 LectureId = NamedDependency[int]
+ProjectId = NamedDependency[int]
+DraftId = NamedDependency[int]
 RunId = NamedDependency[str]
+MAX_BIGSERIAL = 2**63 - 1
 
 
 async def provide_user(request: Request[str, Any, Any]) -> str:
@@ -59,6 +71,20 @@ async def provide_lecture(lecture_id: LectureIdPath) -> int:
     if not 1 <= lecture_id <= MAX_SERIAL:
         raise NotFound(f"lecture {lecture_id} not found")
     return lecture_id
+
+
+async def provide_project(project_id: ProjectIdPath) -> int:
+    """The project id of the path, within the range of the `serial` column (404 otherwise)."""
+    if not 1 <= project_id <= MAX_SERIAL:
+        raise NotFound(f"project {project_id} not found")
+    return project_id
+
+
+async def provide_draft(draft_id: DraftIdPath) -> int:
+    """The conflict draft id of the path, within the range of its `bigserial` (404 otherwise)."""
+    if not 1 <= draft_id <= MAX_BIGSERIAL:
+        raise NotFound(f"conflict draft {draft_id} not found")
+    return draft_id
 
 
 async def provide_run(run_id: RunIdPath) -> str:
@@ -90,4 +116,6 @@ REQUEST_DEPENDENCIES = {
     "user": Provide(provide_user),
     "lecture": Provide(provide_lecture),
     "run": Provide(provide_run),
+    "project": Provide(provide_project),
+    "draft": Provide(provide_draft),
 }

@@ -48,7 +48,7 @@ def none_match(header: str | None, revision: int) -> bool:
 def base_revision(body_revision: int | None, if_match: str | None) -> int | None:
     """The base revision of a write from the body or `If-Match`; they must agree when both."""
     header_revision = None
-    if if_match:
+    if if_match is not None:  # an empty If-Match is malformed too
         match = _ETAG.match(if_match)
         if match is None or match.group(1) or int(match.group(2)) > MAX_SERIAL:
             raise InvalidField("If-Match", 'must be one strong ETag naming a revision, like "5"')

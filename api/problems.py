@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from tutopanda.api.bodies import MalformedBody
 from tutopanda.api.middleware import REQUEST_ID_HEADER, request_id_of
-from tutopanda.api.schemas import FieldError, Problem
+from tutopanda.api.schemas import FieldError, MergeConflict, Problem
 from tutopanda.db.errors import domain_error
 from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
 from tutopanda.models.lecture import LectureSnapshot
@@ -50,12 +50,26 @@ _MISSING = re.compile(r"^Missing required (?P<kind>\w+) parameter '(?P<name>[^']
 
 
 class RevisionConflict(Exception):
-    """A save or restore lost the race: answer 409 with the latest snapshot."""
+    """A save or restore lost the race: answer 409 with the latest snapshot, the draft that
+    keeps the refused sections and, after a merge, the conflicting paths."""
 
-    def __init__(self, lecture: LectureSnapshot, base_revision: int):
-        message = f"lecture {lecture.id} is at revision {lecture.revision}, not {base_revision}"
+    def __init__(
+        self,
+        lecture: LectureSnapshot,
+        base_revision: int | None,
+        *,
+        draft_id: int | None = None,
+        conflicts: list[MergeConflict] | None = None,
+    ):
+        message = f"lecture {lecture.id} is at revision {lecture.revision}"
+        if base_revision is not None:
+            message += f", not {base_revision}"
+        if conflicts:
+            message += f"; {len(conflicts)} path(s) changed differently on both sides"
         super().__init__(message)
         self.lecture = lecture
+        self.draft_id = draft_id
+        self.conflicts = conflicts
 
 
 class PreconditionRequired(Exception):
@@ -78,6 +92,8 @@ class _Answer:
     detail: str
     errors: list[FieldError] | None = None
     lecture: LectureSnapshot | None = None
+    draft_id: int | None = None
+    conflicts: list[MergeConflict] | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,7 +102,14 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
     if isinstance(exc, psycopg.Error):
         exc = domain_error(exc) or exc
     if isinstance(exc, RevisionConflict):
-        return _Answer(409, "revision_conflict", str(exc), lecture=exc.lecture)
+        return _Answer(
+            409,
+            "revision_conflict",
+            str(exc),
+            lecture=exc.lecture,
+            draft_id=exc.draft_id,
+            conflicts=exc.conflicts,
+        )
     if isinstance(exc, PreconditionRequired):
         return _Answer(428, "precondition_required", str(exc))
     if isinstance(exc, MalformedBody):
@@ -169,9 +192,15 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         request_id=request_id,
         errors=answer.errors,
         lecture=answer.lecture,
+        draft_id=answer.draft_id,
+        conflicts=answer.conflicts,
     )
     body = problem.model_dump(mode="json", by_alias=True)
-    for optional in ("errors", "lecture"):
+    if answer.conflicts is not None:  # a side without a value at a path has no key there
+        body["conflicts"] = [
+            c.model_dump(mode="json", by_alias=True, exclude_unset=True) for c in answer.conflicts
+        ]
+    for optional in ("errors", "lecture", "draftId", "conflicts"):
         if body[optional] is None:
             del body[optional]
     return Response(

@@ -25,7 +25,8 @@ class SaveRequest(CheckedModel):
     """An auto-save: the dirty sections (`payload`) on the revision the editor last saw.
 
     The base revision comes from `baseRevision` or the `If-Match` header (one is required).
-    `merge` applies the save when none of the sent sections changed since the base revision;
+    `merge` merges the save onto a newer revision per JSON path (docs/merge.md) unless a path
+    it changed was changed differently since the base (409 naming the paths);
     `force` overwrites whatever happened since (recorded as forced in the history).
     """
 
@@ -43,12 +44,27 @@ class SaveRequest(CheckedModel):
 
 
 class SaveResponse(WireModel):
-    """A save that went through; `changedSections` is empty when nothing differed."""
+    """A save that went through; `changedSections` is empty when nothing differed.
+
+    `mergedOnto`: the save was merged onto this newer revision (the base had moved on).
+    """
 
     status: Literal["saved"]
     revision: int
     updated_at: datetime
     changed_sections: list[str]
+    merged_onto: int | None = None
+
+
+class MergeConflict(WireModel):
+    """A JSON path both sides changed differently (items named by id, docs/merge.md): the
+    values at the base, mine and theirs (a side without a value there leaves its key out)."""
+
+    pointer: str
+    kind: Literal["edit", "delete", "insert", "order"]
+    base: JsonValue = None
+    mine: JsonValue = None
+    theirs: JsonValue = None
 
 
 class RestoreRequest(CheckedModel):
@@ -65,17 +81,49 @@ class HistoryPage(WireModel):
     next_before: int | None
 
 
-class WorkflowStartRequest(CheckedModel):
-    """Which workflow to run on the lecture."""
+StartableKind = Literal["lecture_generation", "timeline_resynthesis"]  # STARTABLE_KINDS
 
-    kind: Literal["lecture_generation", "timeline_resynthesis"] = "timeline_resynthesis"
+
+class WorkflowStartRequest(CheckedModel):
+    """Which workflow to run on the lecture, from which step (1-based; earlier steps count as
+    done), and whether to redo steps whose output the lecture already has (`force`; without it
+    they are skipped). The run repeats `originalRunId`, or the lecture's latest run of the kind.
+    """
+
+    kind: StartableKind = "timeline_resynthesis"
+    from_step: Annotated[int, Field(ge=1, le=100), WHOLE_FLOATS_ARE_INTS] = 1
+    force: bool = False
+    original_run_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class RunStatusResponse(WireModel):
-    """A run's id and status after a start or a cancel."""
+    """A run's id and status after a start, a cancel, a resume or a review."""
 
     run_id: str
     status: RunStatus
+
+
+class RegenerateRequest(CheckedModel):
+    """Regenerate one asset: optionally with a new prompt (an image's or music's `prompt`, a
+    narration's `finalScript`, a video's `movieDirections`)."""
+
+    prompt: Annotated[str, Field(min_length=1, max_length=10_000)] | None = None
+
+
+class AcceptRequest(CheckedModel):
+    """Accept a proposal; `force` replaces the asset even if it was edited since the proposal."""
+
+    force: bool = False
+
+
+class AcceptResponse(WireModel):
+    """An accepted proposal: the revision that applied it; `mergedBase` is the revision the
+    proposal was made on when the lecture had moved on (other edits stand)."""
+
+    run_id: str
+    status: Literal["succeeded"]
+    revision: int
+    merged_base: int | None
 
 
 class HealthResponse(WireModel):
@@ -94,8 +142,9 @@ class FieldError(WireModel):
 class Problem(WireModel):
     """An error, as RFC 9457 problem details (`application/problem+json`).
 
-    `code` is stable and machine-readable. Conflicts carry the latest `lecture` snapshot;
-    validation errors list the invalid fields in `errors`.
+    `code` is stable and machine-readable. Conflicts carry the latest `lecture` snapshot, the
+    `draftId` keeping the refused sections, and after a merge the conflicting JSON paths
+    (`conflicts`); validation errors list the invalid fields in `errors`.
     """
 
     type: str
@@ -107,6 +156,8 @@ class Problem(WireModel):
     request_id: str
     errors: list[FieldError] | None = None
     lecture: LectureSnapshot | None = None
+    draft_id: int | None = None
+    conflicts: list[MergeConflict] | None = None
 
 
 class PatchOperation(WireModel):

@@ -6,7 +6,7 @@ from litestar import Response
 
 from tutopanda.api.preconditions import base_revision, etag
 from tutopanda.api.problems import PreconditionRequired, RevisionConflict
-from tutopanda.api.schemas import SaveResponse
+from tutopanda.api.schemas import MergeConflict, SaveResponse
 from tutopanda.models.lecture import SaveResult
 
 
@@ -18,14 +18,19 @@ def required_base_revision(body_revision: int | None, if_match: str | None) -> i
     return base
 
 
-def saved_or_conflict(result: SaveResult, base: int) -> Response[SaveResponse]:
-    """200 with the new revision as ETag, or 409 with the latest snapshot."""
+def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResponse]:
+    """200 with the new revision as ETag, or 409 with the latest snapshot, the draft keeping
+    the refused sections and the conflicting paths of a merge."""
     if result.lecture is not None:
-        raise RevisionConflict(result.lecture, base)
+        conflicts = [MergeConflict.model_validate(c) for c in result.conflicts]
+        raise RevisionConflict(
+            result.lecture, base, draft_id=result.draft_id, conflicts=conflicts or None
+        )
     body = SaveResponse(
         status="saved",
         revision=result.revision,
         updated_at=result.updated_at,
         changed_sections=result.changed_sections,
+        merged_onto=result.merged_onto,
     )
     return Response(body, headers={"ETag": etag(result.revision)})

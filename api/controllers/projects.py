@@ -1,14 +1,23 @@
-"""`/projects`: create a lecture from a prompt, list my projects."""
+"""`/projects`: create a lecture from a prompt, list my projects, read and update a project's
+name and generation settings (optimistic, on a settings revision)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import JSONBody
 
 from tutopanda.api.database import Db
-from tutopanda.api.params import UserId
+from tutopanda.api.params import ProjectId, UserId
+from tutopanda.api.preconditions import IfMatch, etag
 from tutopanda.api.problems import problems
-from tutopanda.models.project import CreatedProject, ProjectCreate, ProjectSummary
+from tutopanda.api.writes import required_base_revision
+from tutopanda.models.project import (
+    CreatedProject,
+    ProjectCreate,
+    ProjectDetail,
+    ProjectSummary,
+    ProjectUpdate,
+)
 from tutopanda.store import projects
 
 
@@ -42,3 +51,35 @@ class ProjectController(Controller):
     async def list_mine(self, db: Db, user: UserId) -> list[ProjectSummary]:
         """The user's projects, newest first, each with its lectures (no content)."""
         return await projects.list_projects(db, user)
+
+    @get(
+        "/{project_id:int}",
+        summary="Get a project with its settings",
+        responses=problems(401, 404, 503),
+    )
+    async def read(self, db: Db, user: UserId, project: ProjectId) -> Response[ProjectDetail]:
+        """Name and generation settings (`LectureConfig`); the `ETag` is the settings revision."""
+        detail = await projects.get_project(db, user, project)
+        return Response(detail, headers={"ETag": etag(detail.settings_revision)})
+
+    @patch(
+        "/{project_id:int}",
+        summary="Update a project's name or settings",
+        responses=problems(401, 404, 409, 413, 422, 428, 503),
+    )
+    async def update(
+        self,
+        db: Db,
+        user: UserId,
+        project: ProjectId,
+        data: JSONBody[ProjectUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[ProjectDetail]:
+        """Rename, and/or change settings: each group sent is merged into the stored one (the
+        options sent replace, the others stay; unknown groups or options are 422). On the
+        settings revision last read (`baseRevision` or `If-Match`, 428 without): 409 when it
+        moved on. A change makes a new settings revision, recorded with who made it; runs
+        already started keep the settings they started with."""
+        base = required_base_revision(data.base_revision, if_match)
+        detail = await projects.update_project(db, user, project, data, base_revision=base)
+        return Response(detail, headers={"ETag": etag(detail.settings_revision)})

@@ -18,7 +18,7 @@ class Route:
     """A route of the API; `body` names the kind of JSON body it reads (None: no body)."""
 
     method: str
-    path: str  # with {lecture}, {revision} and {run} placeholders
+    path: str  # with {lecture}, {revision}, {run}, {project} and {draft} placeholders
     body: str | None = None
 
 
@@ -46,8 +46,19 @@ ROUTES = [
     Route("POST", "/lectures/{lecture}/workflows", "workflow"),
     Route("GET", "/workflow-runs/{run}"),
     Route("POST", "/workflow-runs/{run}/cancel"),
+    Route("POST", "/workflow-runs/{run}/resume"),
+    Route("POST", "/workflow-runs/{run}/accept", "accept"),
+    Route("POST", "/workflow-runs/{run}/reject"),
+    Route("POST", "/lectures/{lecture}/assets/image/x/regenerate", "regenerate"),
+    Route("GET", "/lectures/{lecture}/drafts"),
+    Route("GET", "/lectures/{lecture}/drafts/{draft}"),
+    Route("DELETE", "/lectures/{lecture}/drafts/{draft}"),
+    Route("POST", "/lectures/{lecture}/drafts/{draft}/apply"),
+    Route("GET", "/projects/{project}"),
+    Route("PATCH", "/projects/{project}", "project_update"),
     Route("GET", "/lectures/{lecture}/events"),  # only refused requests: a stream never ends
 ]
+OPTIONAL_BODIES = {"accept", "regenerate"}  # no body at all is fine there
 
 # A valid body per kind, with `@` where a JSON string's content goes and `%` where a JSON value
 # goes inside a passthrough object (extra keys there are kept as sent).
@@ -59,12 +70,21 @@ _TEMPLATES = {
     ),
     "restore": (b'{"baseRevision":0,"@":0}', b'{"baseRevision":0,"x":%}'),
     "workflow": (b'{"kind":"@"}', b'{"kind":"timeline_resynthesis","x":%}'),
+    "accept": (b'{"force":false,"@":1}', b'{"force":false,"x":%}'),
+    "regenerate": (b'{"prompt":"@"}', b'{"prompt":"p","x":%}'),
+    "project_update": (
+        b'{"baseRevision":0,"name":"@"}',
+        b'{"baseRevision":0,"settings":{"general":{"x":%}}}',
+    ),
 }
 _VALID: dict[str, dict[str, Any]] = {
     "project": {"prompt": "Rome"},
     "save": {"baseRevision": 0, "payload": {"title": "x"}},
     "restore": {"baseRevision": 0},
     "workflow": {"kind": "timeline_resynthesis"},
+    "accept": {"force": False},
+    "regenerate": {"prompt": "p"},
+    "project_update": {"baseRevision": 0, "name": "n"},
 }
 # Wrong JSON types (and values out of range) for the fields of each body: 422 naming the field.
 _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
@@ -93,7 +113,26 @@ _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
         ("force",): ["yes", 0],
         ("surprise",): [1],
     },
-    "workflow": {("kind",): ["other", 5, None, []], ("surprise",): [1]},
+    "workflow": {
+        ("kind",): ["other", "asset_regeneration", 5, None, []],
+        ("fromStep",): [0, 101, "1", 1.5, None],
+        ("force",): ["yes", 1],
+        ("originalRunId",): [5, ""],
+        ("surprise",): [1],
+    },
+    "accept": {("force",): ["yes", 1, None], ("surprise",): [1]},
+    "regenerate": {("prompt",): [5, "", [], {}, "x" * 10_001], ("surprise",): [1]},
+    "project_update": {
+        ("baseRevision",): ["0", True, -1, 2**31],
+        ("name",): [5, "", []],
+        ("settings",): ["x", [], 5],
+        ("settings", "general"): [None, "x", []],
+        ("settings", "general", "duration"): [60, None, "45"],
+        ("settings", "general", "colour"): ["red"],
+        ("settings", "lighting"): [{}],
+        ("settings", "image", "imagesPerSegment"): ["1", True, 3],
+        ("surprise",): [1],
+    },
 }
 _NOW = datetime.now(UTC)
 _LATER = _NOW + timedelta(hours=1)
@@ -138,8 +177,9 @@ def body_cases(kind: str) -> list[Bad]:
         Bad(f"not an object {raw!r}", 422, "validation_failed", raw)
         for raw in (b"[]", b"null", b'"x"', b"123", b"true")
     ]
+    if kind not in OPTIONAL_BODIES:
+        cases.append(Bad("empty body", 422, "validation_failed", b""))
     cases += [
-        Bad("empty body", 422, "validation_failed", b""),
         Bad("invalid UTF-8", 400, "bad_request", in_text(b"a\xffb")),
         Bad("overlong UTF-8", 400, "bad_request", in_text(b"\xc0\xaf")),
         Bad("UTF-8 encoded surrogate", 400, "bad_request", in_text(b"\xed\xa0\x80")),
@@ -248,6 +288,24 @@ def run_path_cases(route: Route) -> list[Bad]:
     return [
         Bad(f"run id {value[:20]}", 404, "not_found", path=route.path.replace("{run}", value))
         for value in ids
+    ]
+
+
+def project_path_cases(route: Route) -> list[Bad]:
+    """Project ids that cannot name a project: 404 like a missing one."""
+    ids = ["0", "-1", "2147483648", "9" * 30, "abc", "1.5"]
+    return [
+        Bad(f"project id {v[:20]}", 404, "not_found", path=route.path.replace("{project}", v))
+        for v in ids
+    ]
+
+
+def draft_path_cases(route: Route) -> list[Bad]:
+    """Draft ids that cannot name a draft: 404 like a missing one."""
+    ids = ["0", "-1", str(2**63), "9" * 30, "abc", "1.5", "999"]
+    return [
+        Bad(f"draft id {v[:20]}", 404, "not_found", path=route.path.replace("{draft}", v))
+        for v in ids
     ]
 
 

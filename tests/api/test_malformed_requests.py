@@ -21,9 +21,11 @@ from tests.api.catalogue import (
     Route,
     auth_cases,
     body_cases,
+    draft_path_cases,
     encoded,
     if_match_cases,
     lecture_path_cases,
+    project_path_cases,
     query_cases,
     revision_path_cases,
     run_path_cases,
@@ -48,7 +50,7 @@ def _cases(route: Route) -> list[Bad]:
     cases = auth_cases()
     if route.body is not None:
         cases += body_cases(route.body)
-    if route.body in ("save", "restore"):
+    if route.body in ("save", "restore", "project_update"):
         cases += if_match_cases()
     if "{lecture}" in route.path:
         cases += lecture_path_cases(route)
@@ -56,6 +58,10 @@ def _cases(route: Route) -> list[Bad]:
         cases += run_path_cases(route)
     if "{revision}" in route.path:
         cases += revision_path_cases(route)
+    if "{project}" in route.path:
+        cases += project_path_cases(route)
+    if "{draft}" in route.path:
+        cases += draft_path_cases(route)
     return cases + query_cases(route)
 
 
@@ -85,7 +91,14 @@ def test_malformed_requests_get_4xx_problems_and_change_nothing(
     route: Route,
 ) -> None:
     created = new_lecture(client, auth())
-    path = route.path.format(lecture=created["lectureId"], revision=0, run=created["runId"])
+    ids = {
+        "lecture": created["lectureId"],
+        "revision": 0,
+        "run": created["runId"],
+        "project": created["projectId"],
+        "draft": 1,
+    }
+    path = route.path.format(**ids)
     cases = _cases(route)
     before = _digests(database)
     failures: list[str] = []
@@ -93,11 +106,7 @@ def test_malformed_requests_get_4xx_problems_and_change_nothing(
     with caplog.at_level(logging.DEBUG):
         for bad in cases:
             headers = encoded({**auth(), "Content-Type": "application/json", **bad.headers})
-            target = (
-                path
-                if bad.path is None
-                else bad.path.format(lecture=created["lectureId"], revision=0, run=created["runId"])
-            )
+            target = path if bad.path is None else bad.path.format(**ids)
             response = client.request(route.method, target, content=bad.content, headers=headers)
             failures += _problems(response, bad)
     assert not failures, "\n".join(failures)

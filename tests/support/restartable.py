@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.own_server import SERVERS_DIR
 from tutopanda.db import embedded
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.db.migrate import migrate
+
+_counter = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,19 @@ class RestartableDatabase:
 
 
 @contextmanager
-def restartable_database(tmp_path: Path) -> Iterator[RestartableDatabase]:
-    """Start an embedded server under `tmp_path`, migrate it, stop it at the end."""
-    data_dir = tmp_path / "restartable" / "pgdata"
+def restartable_database(_tmp_path: Path) -> Iterator[RestartableDatabase]:
+    """Start an embedded server of this test's own, migrate it; stop and delete it at the end.
+
+    Not under pytest's tmp_path (see SERVERS_DIR): the server, running as another user, must
+    reach its folder again when it restarts.
+    """
+    home = SERVERS_DIR / f"restartable-{os.getpid()}-{next(_counter)}"
+    shutil.rmtree(home, ignore_errors=True)
+    data_dir = home / "pgdata"
     url = embedded.start(data_dir)
     try:
         migrate(url)
         yield RestartableDatabase(url, data_dir)
     finally:
         embedded.stop(data_dir)
+        shutil.rmtree(home, ignore_errors=True)

@@ -77,6 +77,14 @@ class AcceptOutcome(WireModel):
     merged_base: int | None
 
 
+class Accepted(WireModel):
+    """An accepted proposal: the revision that applied it, and the proposal's own revision
+    (`merged_base`) when the lecture had moved on since."""
+
+    revision: int
+    merged_base: int | None
+
+
 class StepOutcome(WireModel):
     """What applying a step did: `applied` is false when the step had already been recorded."""
 

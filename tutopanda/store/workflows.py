@@ -12,7 +12,14 @@ from pydantic import JsonValue
 
 from tutopanda.db.execute import Connection, fetch_one, fetch_value
 from tutopanda.errors import Conflict
-from tutopanda.models.workflow import AcceptOutcome, RunStatus, RunWork, StepOutcome, WorkflowRun
+from tutopanda.models.workflow import (
+    Accepted,
+    AcceptOutcome,
+    RunStatus,
+    RunWork,
+    StepOutcome,
+    WorkflowRun,
+)
 from tutopanda.workflows import ASSET_REGENERATION, WorkflowKind
 
 
@@ -99,14 +106,14 @@ async def resume_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
 
 async def accept_proposal(
     conn: Connection, user_id: str, run_id: str, *, force: bool = False
-) -> AcceptOutcome:
+) -> Accepted:
     """Apply a run's proposal as a revision. Conflict when the asset was edited or removed
     since the proposal (unless `force` replaces an edited one), or when it expired (recorded)."""
     params = {"user_id": user_id, "run_id": run_id, "force": force}
     outcome = await fetch_one(conn, "workflow_run_accept", params, AcceptOutcome)
-    if outcome.status == "expired":
+    if outcome.status == "expired" or outcome.revision is None:
         raise _expired(run_id)
-    return outcome
+    return Accepted(revision=outcome.revision, merged_base=outcome.merged_base)
 
 
 async def reject_proposal(conn: Connection, user_id: str, run_id: str) -> RunStatus:

@@ -1,0 +1,62 @@
+"""`/lectures/{lectureId}/drafts`: saves refused as conflicts, kept until applied or discarded."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, delete, get, post
+
+from tutopanda.api.database import Db
+from tutopanda.api.params import DraftId, LectureId, UserId
+from tutopanda.api.problems import problems
+from tutopanda.api.schemas import SaveResponse
+from tutopanda.api.writes import saved_or_conflict
+from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
+from tutopanda.store import drafts
+
+
+class DraftController(Controller):
+    """The signed-in user's conflict drafts on a lecture."""
+
+    path = "/lectures/{lecture_id:int}/drafts"
+    tags = ["drafts"]
+
+    @get("/", summary="List my conflict drafts", responses=problems(401, 404, 503))
+    async def list_mine(self, db: Db, user: UserId, lecture: LectureId) -> list[ConflictDraft]:
+        """Saves of mine refused as conflicts and not resolved yet, oldest first: the sections
+        sent, the revision they were made on and the one they lost to."""
+        return await drafts.list_drafts(db, user, lecture)
+
+    @get(
+        "/{draft_id:int}",
+        summary="Get a conflict draft",
+        responses=problems(401, 404, 503),
+    )
+    async def read(
+        self, db: Db, user: UserId, lecture: LectureId, draft: DraftId
+    ) -> ConflictDraftDetail:
+        """One unresolved draft with the content of the revision it was made on."""
+        return await drafts.get_draft(db, user, lecture, draft)
+
+    @post(
+        "/{draft_id:int}/apply",
+        status_code=200,
+        summary="Apply a conflict draft",
+        responses=problems(401, 404, 409, 413, 422, 503),
+    )
+    async def apply(
+        self, db: Db, user: UserId, lecture: LectureId, draft: DraftId
+    ) -> Response[SaveResponse]:
+        """Merge the draft onto the latest revision (200, `mergedOnto`; the draft is resolved),
+        or 409 naming the paths changed differently since (the draft stays). To keep the draft's
+        sections over those paths anyway, save them with `force` and discard the draft."""
+        result = await drafts.apply_draft(db, user, lecture, draft)
+        return saved_or_conflict(result, None)
+
+    @delete(
+        "/{draft_id:int}",
+        status_code=204,
+        summary="Discard a conflict draft",
+        responses=problems(401, 404, 503),
+    )
+    async def discard(self, db: Db, user: UserId, lecture: LectureId, draft: DraftId) -> None:
+        """Discard the draft (kept for auditors, marked discarded, until pruned)."""
+        await drafts.discard_draft(db, user, lecture, draft)
