@@ -88,7 +88,11 @@ def create_app(
         state=State({"settings": settings}),
         on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
         exception_handlers={Exception: problem_response},
-        plugins=[StrictBodies(), PydanticSchemas(), PydanticPlugin(prefer_alias=True, exclude_unset=True)],
+        plugins=[
+            StrictBodies(),
+            PydanticSchemas(),
+            PydanticPlugin(prefer_alias=True, exclude_unset=True),  # what was stored, as stored
+        ],
         before_request=answer_options,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),

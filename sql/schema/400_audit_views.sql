@@ -97,10 +97,8 @@ CREATE VIEW audit.workflow_activity AS
 SELECT w.run_id, w.lecture_id, l.project_id, p.created_by AS owner, w.user_id AS started_by,
        w.kind, w.status AS outcome, w.current_step AS steps_done, w.total_steps, w.error,
        w.original_run_id AS repeats_run_id, w.attempt, w.created_at AS queued_at,
-       CASE WHEN NOT app.workflow_run_active(w.status) THEN w.updated_at END
-           AS finished_at,
-       CASE WHEN NOT app.workflow_run_active(w.status)
-            THEN w.updated_at - w.created_at END AS duration,
+       CASE WHEN NOT finished.active THEN w.updated_at END AS finished_at,
+       CASE WHEN NOT finished.active THEN w.updated_at - w.created_at END AS duration,
        coalesce((
            SELECT jsonb_agg(jsonb_build_object(
                       'step', s.step_index, 'name', s.name, 'revision', s.revision,
@@ -109,10 +107,14 @@ SELECT w.run_id, w.lecture_id, l.project_id, p.created_by AS owner, w.user_id AS
                   ORDER BY s.step_index)
            FROM app.workflow_steps AS s WHERE s.run_id = w.run_id), '[]') AS steps
 FROM app.workflow_runs AS w
+-- app.workflow_run_active's statuses, spelled here: auditors may not execute app functions.
+CROSS JOIN LATERAL (SELECT w.status IN ('queued', 'running', 'waiting_for_review') AS active)
+    AS finished
 JOIN app.video_lectures AS l ON l.id = w.lecture_id
 JOIN app.projects AS p ON p.id = l.project_id;
 COMMENT ON VIEW audit.workflow_activity IS
-    'Every workflow run: outcome (queued, running, succeeded, failed, cancelled), steps, timing.';
+    'Every workflow run: outcome (queued, running, waiting_for_review, succeeded, failed, '
+    'cancelled, rejected, expired), the run it repeats and its attempt, steps, timing.';
 
 -- audit.workflow_steps: one row per completed step, with how long it took and its attempts.
 -- A step with attempts > 1 was retried (a transient failure or a crashed worker).

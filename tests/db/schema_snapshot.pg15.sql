@@ -2101,23 +2101,24 @@ CREATE VIEW audit.workflow_activity AS
     w.attempt,
     w.created_at AS queued_at,
         CASE
-            WHEN (NOT app.workflow_run_active(w.status)) THEN w.updated_at
+            WHEN (NOT finished.active) THEN w.updated_at
             ELSE NULL::timestamp with time zone
         END AS finished_at,
         CASE
-            WHEN (NOT app.workflow_run_active(w.status)) THEN (w.updated_at - w.created_at)
+            WHEN (NOT finished.active) THEN (w.updated_at - w.created_at)
             ELSE NULL::interval
         END AS duration,
     COALESCE(( SELECT jsonb_agg(jsonb_build_object('step', s.step_index, 'name', s.name, 'revision', s.revision, 'attempts', s.attempts, 'seconds', round(EXTRACT(epoch FROM (s.completed_at - s.started_at)), 3)) ORDER BY s.step_index) AS jsonb_agg
            FROM app.workflow_steps s
           WHERE (s.run_id = w.run_id)), '[]'::jsonb) AS steps
-   FROM ((app.workflow_runs w
+   FROM (((app.workflow_runs w
+     CROSS JOIN LATERAL ( SELECT (w.status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting_for_review'::text])) AS active) finished)
      JOIN app.video_lectures l ON ((l.id = w.lecture_id)))
      JOIN app.projects p ON ((p.id = l.project_id)));
 
 ALTER VIEW audit.workflow_activity OWNER TO tutopanda_owner;
 
-COMMENT ON VIEW audit.workflow_activity IS 'Every workflow run: outcome (queued, running, succeeded, failed, cancelled), steps, timing.';
+COMMENT ON VIEW audit.workflow_activity IS 'Every workflow run: outcome (queued, running, waiting_for_review, succeeded, failed, cancelled, rejected, expired), the run it repeats and its attempt, steps, timing.';
 
 CREATE VIEW audit.failed_runs AS
  SELECT a.run_id,
