@@ -57,7 +57,9 @@ def wait_for(http: Http, run_id: str, *statuses: str, timeout: float = 30) -> di
 
 
 def generated(http: Http) -> dict[str, Any]:
-    created = http.post("/projects", json={"prompt": "How rivers shape valleys"}).json()
+    created: dict[str, Any] = http.post(
+        "/projects", json={"prompt": "How rivers shape valleys"}
+    ).json()
     assert wait_for(http, created["runId"], "succeeded", "failed")["status"] == "succeeded"
     return created
 
