@@ -15,7 +15,7 @@ from bench.database import bench_database
 from bench.http_server import check_processes
 from bench.report import markdown, write_json
 from bench.runner import Results
-from bench.scenarios import Context, events, http, naive, notify, queue, sql_save
+from bench.scenarios import Context, events, http, merge, naive, notify, queue, sql_save
 from bench.tools import BenchError, check_open_files, pgbench_path, wrk_path
 from tutopanda.db.migrate import MigrationError
 from tutopanda.db.queries import query
@@ -28,6 +28,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "naive": naive.run,
     "queue": queue.run,
     "events": events.run,
+    "merge": merge.run,
 }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENARIOS = ("sql", "notify", "http", "naive", "queue", "events")
+SCENARIOS = ("sql", "notify", "http", "naive", "queue", "events", "merge")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
@@ -33,7 +33,9 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Config:
     """Flags win over TUTOPANDA_BENCH_* variables, which win over the defaults."""
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Measure the save path (SQL, HTTP, naive service, notify, queue) and events.",
+        description=(
+            "Measure the save path (SQL, HTTP, naive service, notify, queue, merge) and events."
+        ),
     )
     parser.add_argument(
         "--smoke",

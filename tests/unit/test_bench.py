@@ -14,7 +14,9 @@ from bench.config import DEFAULT_OUTPUT, SCENARIOS, parse
 from bench.payloads import payload
 from bench.report import markdown
 from bench.runner import Results, Sample, Variant
+from bench.scenarios import merge as merge_scenario
 from bench.stats import interleaved, percentile, ratios, spread
+from tutopanda.merge import three_way_merge
 from tutopanda.models.lecture import LecturePatch
 
 
@@ -121,3 +123,28 @@ def test_payload_versions_are_valid_sized_and_differ_by_title_and_one_clip(size_
 
 def test_every_scenario_name_has_a_runner() -> None:
     assert tuple(RUNNERS) == SCENARIOS
+
+
+def test_merge_scenario_is_registered_and_chosen_alone() -> None:
+    assert RUNNERS["merge"] is merge_scenario.run
+    chosen = parse(["--only", "merge"], {})
+    assert chosen.scenarios == ("merge",)
+    assert parse([], {"TUTOPANDA_BENCH_ONLY": "merge,sql"}).scenarios == ("sql", "merge")
+
+
+def test_merge_scenario_edits_are_disjoint_clip_renames_that_merge_cleanly() -> None:
+    timeline = json.loads(payload(2).a)["timeline"]
+    versions = merge_scenario.Versions(timeline, timeline)
+    versions.saved(merge_scenario.renamed(timeline, *versions.next_edit()))
+    for _ in range(4):  # what a merged save sends and what it writes, save after save
+        track, name = versions.next_edit()
+        mine = merge_scenario.renamed(versions.previous, track, name)
+        result = three_way_merge(
+            {"timeline": versions.previous}, {"timeline": mine}, {"timeline": versions.current}
+        )
+        expected = merge_scenario.renamed(versions.current, track, name)
+        assert result.conflicts == ()
+        assert result.sections == {"timeline": expected}
+        assert LecturePatch.model_validate(result.sections).sections() == result.sections
+        versions.saved(expected)
+    assert timeline["tracks"]["visual"][0]["name"] == "Segment 1"  # edits copy, never mutate
