@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from psycopg import AsyncConnection
 
+from tests.support.databases import TestDatabase
 from tests.support.factories import new_lecture, patch, timeline_of
+from tests.support.processes import run_cli
 from tests.support.sql import test_query
 from tutopanda.errors import NotFound
 from tutopanda.store import drafts, lectures
@@ -127,3 +129,25 @@ async def test_a_discarded_draft_is_kept_until_pruned(aconn: Conn, admin_aconn: 
     assert await drafts.prune_drafts(aconn, datetime.now(UTC) + timedelta(seconds=1)) == 1
     remaining = await rows(admin_aconn, "draft_rows", created.lecture_id)
     assert [(r[0], r[5]) for r in remaining] == [(open_one.draft_id, None)]  # never pruned
+
+
+async def test_the_prune_command_deletes_only_resolved_drafts(
+    aconn: Conn, admin_aconn: Conn, database: TestDatabase
+) -> None:
+    created = await new_lecture(aconn)
+    await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="Theirs"))
+    refused = await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="x"))
+    kept = await lectures.save_draft(aconn, "user-1", created.lecture_id, 0, patch(title="y"))
+    assert refused.draft_id is not None
+    await drafts.discard_draft(aconn, "user-1", created.lecture_id, refused.draft_id)
+
+    early = run_cli(database.admin_url, "db", "prune-drafts", "--resolved-before", "2000-01-01")
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    pruned = run_cli(database.admin_url, "db", "prune-drafts", "--resolved-before", later)
+    bad = run_cli(database.admin_url, "db", "prune-drafts", "--resolved-before", "soon")
+
+    assert (early.returncode, early.stdout.split(":")[1].split()[0]) == (0, "0")
+    assert (pruned.returncode, pruned.stdout.split(":")[1].split()[0]) == (0, "1")
+    assert (bad.returncode, bad.stderr.count("\n")) == (2, 1)
+    remaining = await rows(admin_aconn, "draft_rows", created.lecture_id)
+    assert [r[0] for r in remaining] == [kept.draft_id]

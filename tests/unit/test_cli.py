@@ -34,3 +34,11 @@ def test_unreachable_database_is_one_line_and_exit_1() -> None:
 
 def test_unknown_command_is_a_usage_error() -> None:
     assert run("frobnicate").returncode == 2
+
+
+def test_bad_arguments_are_one_line_and_exit_2() -> None:
+    for args in (("serve", "--port", "abc"), ("db", "nope"), ("audit", "query"), ("frob",)):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("tutopanda")

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import psycopg
 
@@ -20,12 +21,21 @@ from tutopanda.db.migrate import MigrationError
 from tutopanda.settings import SettingsError, load_settings
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr (`--help` shows the usage), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="tutopanda",
         description="Tutopanda lecture store: database, API server, workers and audit tools.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_OneLineParser
+    )
     db_commands.register(commands)
     schema_commands.register(commands)
     serve_commands.register(commands)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -13,6 +15,7 @@ from tutopanda.db.connection import admin_url
 from tutopanda.db.lints import run_lints
 from tutopanda.db.migrate import migrate
 from tutopanda.settings import Settings
+from tutopanda.store import drafts
 
 
 def register(commands: Any) -> None:
@@ -33,6 +36,37 @@ def register(commands: Any) -> None:
 
     status = actions.add_parser("status", help="say which database is used and if it runs")
     status.set_defaults(handler=_status)
+
+    prune = actions.add_parser(
+        "prune-drafts", help="delete conflict drafts resolved (applied, merged, discarded) before"
+    )
+    prune.add_argument(
+        "--resolved-before",
+        required=True,
+        type=_timestamp,
+        help="an ISO date or time, e.g. 2026-01-01 or 2026-01-01T12:00:00+00:00 (UTC if no zone)",
+    )
+    prune.set_defaults(handler=_prune_drafts)
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _prune_drafts(settings: Settings, args: argparse.Namespace) -> int:
+    async def prune() -> int:
+        async with await psycopg.AsyncConnection.connect(
+            admin_url(settings), autocommit=True
+        ) as conn:
+            return await drafts.prune_drafts(conn, args.resolved_before)
+
+    pruned = asyncio.run(prune())
+    print(f"conflict drafts pruned: {pruned} (unresolved drafts are kept)")
+    return 0
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
