@@ -12,7 +12,6 @@ import psycopg
 
 from bench import config as bench_config
 from bench.database import bench_database
-from bench.http_server import check_processes
 from bench.report import markdown, write_json
 from bench.runner import Results
 from bench.scenarios import Context, events, http, merge, naive, notify, queue, sql_save
@@ -43,7 +42,6 @@ def run(config: bench_config.Config) -> str:
     pgbench_path()
     if "http" in config.scenarios:
         wrk_path()
-        check_processes(config.server_processes)
     if "events" in config.scenarios:
         check_open_files(OPEN_FILES)
     started = time.monotonic()

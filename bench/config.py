@@ -60,7 +60,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Config:
         "--server-processes",
         type=int,
         default=int(environ.get("TUTOPANDA_BENCH_SERVER_PROCESSES", "1")),
-        help="API server processes for the HTTP scenario (>1 needs `tutopanda serve --workers`)",
+        help="API server processes for the HTTP scenario (`tutopanda serve --workers N`)",
     )
     parser.add_argument(
         "--delay-ms",

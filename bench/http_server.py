@@ -32,33 +32,14 @@ class Server:
     processes: int
 
 
-def check_processes(processes: int) -> None:
-    """More than one server process needs `tutopanda serve --workers N`: fail before starting."""
-    if processes != 1 and not _supports_workers():
-        raise BenchError("tutopanda serve has no --workers option yet: use --server-processes 1")
-
-
-def _supports_workers() -> bool:
-    shown = subprocess.run(
-        [sys.executable, "-m", "tutopanda", "serve", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=PROJECT_ROOT,
-    )
-    return "--workers" in shown.stdout
-
-
 @contextlib.contextmanager
 def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Server]:
     """Run the API (no in-process worker) with `processes` server processes until the block ends.
 
-    More than one process needs `tutopanda serve --workers N`. Its output goes to `log_path`.
+    Its output goes to `log_path`.
     """
-    check_processes(processes)
     port = free_port()
     secret = secrets.token_urlsafe(48)
-    workers = [] if processes == 1 else ["--workers", str(processes)]
     with (
         tempfile.TemporaryDirectory(prefix="tutopanda-bench-home-") as home,
         log_path.open("wb") as log,
@@ -74,7 +55,8 @@ def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Serve
                 "127.0.0.1",
                 "--port",
                 str(port),
-                *workers,
+                "--workers",
+                str(processes),
             ],
             cwd=PROJECT_ROOT,
             env={

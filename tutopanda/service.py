@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+from collections.abc import Coroutine
+from typing import Any
 
 import uvicorn
 
 from tutopanda.api.app import create_app
-from tutopanda.db.connection import admin_url
+from tutopanda.db.connection import admin_url, direct_url
+from tutopanda.db.pooler import check_pooled_login
+from tutopanda.processes import ApiProcesses, listening_socket, supervise
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
 from tutopanda.tokens import development_secret_path
 from tutopanda.workers.generators.registry import GeneratorConfigError, build_generators
@@ -29,40 +34,70 @@ def check_generators(settings: Settings) -> None:
         raise SettingsError(f"{variable}: {error}") from None
 
 
-def serve(settings: Settings, host: str, port: int, *, with_worker: bool) -> None:
-    """Serve the API (and a worker beside it) until a signal stops uvicorn."""
+def serve(
+    settings: Settings, host: str, port: int, *, with_worker: bool, processes: int = 1
+) -> None:
+    """Serve the API from `processes` processes (and one worker) until SIGTERM or SIGINT."""
     if with_worker:
         check_generators(settings)
-    asyncio.run(run_service(settings, host, port, with_worker=with_worker))
-
-
-def work(settings: Settings) -> None:
-    """Run a worker until a signal stops it."""
-    check_generators(settings)
-    asyncio.run(supervise_worker(settings, admin_url(settings), install_signal_handlers=True))
-
-
-async def run_service(settings: Settings, host: str, port: int, *, with_worker: bool) -> None:
-    """Serve the API until a signal stops uvicorn; a worker runs beside it when asked."""
-    url = admin_url(settings)
-    app = create_app(settings, url)
     if settings.jwt_secret is None:
         logger.warning(
             "TUTOPANDA_JWT_SECRET is not set: using the development secret in %s",
             development_secret_path(settings),
         )
+    url = admin_url(settings)
+    if settings.database_pooler == "transaction":
+        check_pooled_login(url, allow_privileged=settings.allow_privileged_login)
+    sock = listening_socket(host, port)
+    if processes == 1:
+        run_async(_serve_here(settings, url, sock, with_worker=with_worker))
+        return
+    api = ApiProcesses(processes, lambda shared: run_async(_serve_api(settings, url, shared)), sock)
+    api.start()
+    logger.info("serving on %s:%s from %s API processes", host, port, processes)
+
+    def worker() -> asyncio.Future[None]:
+        return asyncio.ensure_future(
+            supervise_worker(settings, direct_url(settings), install_signal_handlers=False)
+        )
+
+    run_async(supervise(api, worker if with_worker else None))
+
+
+def work(settings: Settings) -> None:
+    """Run a worker until a signal stops it."""
+    check_generators(settings)
+    run_async(supervise_worker(settings, direct_url(settings), install_signal_handlers=True))
+
+
+def run_async(main: Coroutine[Any, Any, None]) -> None:
+    """Run `main` on uvloop where it is installed (else asyncio's own loop)."""
+    try:
+        import uvloop  # noqa: PLC0415 (optional: not on every platform)
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
+async def _serve_here(
+    settings: Settings, url: str, sock: socket.socket, *, with_worker: bool
+) -> None:
+    """One process: the API on `sock`, and the worker beside it when asked."""
+    if with_worker:
+        await run_worker_beside(settings, direct_url(settings), _serve_api(settings, url, sock))
+    else:
+        await _serve_api(settings, url, sock)
+
+
+async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
+    """The API on a listening socket until SIGTERM or SIGINT (uvicorn's graceful shutdown)."""
     config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
+        create_app(settings, url),
         log_level=settings.log_level.lower(),
         server_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=10,
         lifespan="on",
     )
-    server = uvicorn.Server(config)
-    if with_worker:
-        await run_worker_beside(settings, url, server.serve())
-    else:
-        await server.serve()
+    await uvicorn.Server(config).serve(sockets=[sock])

@@ -28,6 +28,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "jwt_secret": "TUTOPANDA_JWT_SECRET",
     "host": "TUTOPANDA_HOST",
     "port": "TUTOPANDA_PORT",
+    "server_processes": "TUTOPANDA_SERVER_PROCESSES",
     "max_body_bytes": "TUTOPANDA_MAX_BODY_BYTES",
     "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
     "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
@@ -75,6 +76,8 @@ class Settings(BaseModel):
     jwt_secret: SecretStr | None = None
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    # API processes of `tutopanda serve` (None: one per core); the worker runs once beside them.
+    server_processes: Annotated[int, Field(ge=1, le=64)] | None = None
     max_body_bytes: Annotated[int, Field(ge=1024, le=256 * 1024 * 1024)] = 2 * 1024 * 1024
     pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0

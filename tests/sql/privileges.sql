@@ -97,3 +97,10 @@ $$;
 -- current_login --
 -- Who this session is.
 SELECT current_user::text, session_user::text;
+
+-- api_session_users --
+-- The login (and current) users of the API's request sessions and of the workers' sessions.
+SELECT application_name, usename::text FROM pg_catalog.pg_stat_activity
+WHERE datname = pg_catalog.current_database()
+  AND application_name IN ('tutopanda-api', 'tutopanda-worker')
+GROUP BY application_name, usename ORDER BY application_name, usename;

@@ -24,12 +24,22 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(*args: str, env: dict[str, str]) -> Iterator[str]:
-    """Run `tutopanda serve ARGS` until the block ends; yield its base URL once it is ready."""
+    """Run `tutopanda serve ARGS` until the block ends; yield its base URL once it is ready.
+
+    One API process unless `env` or ARGS ask for more (serve's default is one per core).
+    """
+    with serve_process(*args, env=env) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def serve_process(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`serving`, yielding the process too (to signal it or look at its children)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "tutopanda", "serve", "--port", str(port), *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "TUTOPANDA_SERVER_PROCESSES": "1", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -46,7 +56,7 @@ def serving(*args: str, env: dict[str, str]) -> Iterator[str]:
                     break
             assert time.monotonic() < deadline, "server did not become ready"
             time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)

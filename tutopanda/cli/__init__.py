@@ -18,6 +18,8 @@ from tutopanda.cli import serve as serve_commands
 from tutopanda.cli.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
 from tutopanda.db.embedded import EmbeddedServerError
 from tutopanda.db.migrate import MigrationError
+from tutopanda.db.pooler import PrivilegedLogin
+from tutopanda.processes import ListenError
 from tutopanda.settings import SettingsError, load_settings
 
 
@@ -56,6 +58,8 @@ _ERROR_EXITS: list[tuple[type[BaseException], int, str]] = [
     (HistoryNotIntact, EXIT_FAILURE, "{}"),
     (MigrationError, EXIT_FAILURE, "migrate failed: {}"),
     (EmbeddedServerError, EXIT_FAILURE, "{}"),
+    (ListenError, EXIT_FAILURE, "{}"),
+    (PrivilegedLogin, EXIT_FAILURE, "{}"),
     (psycopg.OperationalError, EXIT_FAILURE, "cannot reach the database: {}"),
     (psycopg.Error, EXIT_FAILURE, "database error: {}"),
 ]

@@ -11,7 +11,7 @@ import psycopg
 
 from tutopanda.cli.errors import EXIT_FAILURE
 from tutopanda.db import embedded
-from tutopanda.db.connection import admin_url
+from tutopanda.db.connection import admin_url, direct_url
 from tutopanda.db.lints import run_lints
 from tutopanda.db.migrate import migrate
 from tutopanda.settings import Settings
@@ -70,8 +70,8 @@ def _prune_drafts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    report = migrate(
-        admin_url(settings), lock_timeout_seconds=settings.migrate_lock_timeout_seconds
+    report = migrate(  # advisory locks and DDL: a session of its own, not a pooled one
+        direct_url(settings), lock_timeout_seconds=settings.migrate_lock_timeout_seconds
     )
     applied = ", ".join(report.applied_migrations) or "none pending"
     print(f"migrations: {applied}")

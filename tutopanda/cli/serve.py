@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from tutopanda.cli.errors import UsageError
+from tutopanda.processes import default_process_count
 from tutopanda.settings import Settings
 from tutopanda.tokens import issue_token, signing_secret
 
@@ -16,6 +17,13 @@ def register(commands: Any) -> None:
     serve.add_argument("--host", help="interface to listen on (default TUTOPANDA_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default TUTOPANDA_PORT)")
     serve.add_argument("--no-worker", action="store_true", help="do not run a worker in-process")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="API processes (default TUTOPANDA_SERVER_PROCESSES, else one per core); "
+        "the workflow worker runs once beside them",
+    )
     serve.set_defaults(handler=_serve)
 
     worker = commands.add_parser("worker", help="run a Procrastinate worker for the workflows")
@@ -34,7 +42,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # The service stack (Litestar, Procrastinate, uvicorn) loads only for the commands that run it.
     from tutopanda import service  # noqa: PLC0415
 
-    service.serve(settings, args.host or settings.host, port, with_worker=not args.no_worker)
+    processes = args.workers if args.workers is not None else settings.server_processes
+    if processes is None:
+        processes = default_process_count()
+    if not 1 <= processes <= 64:
+        raise UsageError("--workers must be between 1 and 64")
+    service.serve(
+        settings,
+        args.host or settings.host,
+        port,
+        with_worker=not args.no_worker,
+        processes=processes,
+    )
     return 0
 
 
