@@ -10,18 +10,20 @@ from typing import Any, cast
 
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
-from pydantic import ValidationError
+from pydantic import JsonValue, ValidationError
 
 from tutopanda.errors import Conflict, NotFound
+from tutopanda.merge import three_way_merge
 from tutopanda.models.lecture import LecturePatch
 from tutopanda.models.project import LectureConfig
-from tutopanda.models.workflow import RunWork
+from tutopanda.models.workflow import RunWork, StepOutcome
 from tutopanda.settings import Settings
 from tutopanda.store import workflows
 from tutopanda.workers.generators.base import StepFailed, StepGenerator, StepInput, StepOutput
 from tutopanda.workflows import STEP_OUTPUTS, workflow_kind
 
 logger = logging.getLogger("tutopanda.worker")
+STEP_MERGE_ATTEMPTS = 4  # writes of one step's output, each merged onto a newer revision
 Pool = AsyncConnectionPool[AsyncConnection[Any]]
 
 
@@ -73,13 +75,12 @@ class StepRunner:
                         started_at=started_at,
                     )
                 else:
-                    outcome = await workflows.apply_step(
+                    outcome = await _apply_merging(
                         conn,
-                        run_id,
+                        work,
                         step_index,
                         name,
-                        output.sections,
-                        output_summary=output.summary,
+                        output,
                         attempts=attempt + 1,
                         started_at=started_at,
                     )
@@ -128,6 +129,62 @@ class StepRunner:
             status = await workflows.fail_run(conn, run_id, error)
         logger.warning("run %s %s: %s", run_id, status, error)
         return f"run {status}: {error}"
+
+
+async def _apply_merging(
+    conn: AsyncConnection[Any],
+    work: RunWork,
+    step_index: int,
+    name: str,
+    output: StepOutput,
+    *,
+    attempts: int,
+    started_at: datetime,
+) -> StepOutcome:
+    """Apply a step's sections on the revision it read. If a person (or anyone) changed those
+    sections meanwhile, merge the step's output onto the latest revision per JSON path and write
+    exactly there: their change stands where the step changed nothing, and where both changed the
+    same path their value is kept (the step's summary lists those paths). Bounded: a writer that
+    keeps winning the race makes the step raise and be retried."""
+    base = int(work.lecture["revision"])
+    sections, summary, merged_base = output.sections, dict(output.summary), None
+    onto = base
+    for _ in range(STEP_MERGE_ATTEMPTS):
+        outcome = await workflows.apply_step(
+            conn,
+            work.run_id,
+            step_index,
+            name,
+            sections,
+            output_summary=summary,
+            attempts=attempts,
+            started_at=started_at,
+            base_revision=onto,
+            merged_base=merged_base,
+        )
+        if not outcome.moved:
+            return outcome
+        latest = (await workflows.run_work(conn, work.run_id)).lecture
+        merged = three_way_merge(work.lecture, output.sections, latest)
+        sections, merged_base, onto = merged.sections, base, int(latest["revision"])
+        kept: list[JsonValue] = list(merged.pointers)
+        summary = {
+            **output.summary,
+            "mergedOnto": onto,
+            "keptConcurrentEdits": kept,
+        }
+        logger.info(
+            "run %s step %s: the lecture moved to revision %s; output merged (%s paths kept)",
+            work.run_id,
+            name,
+            onto,
+            len(merged.conflicts),
+        )
+    raise StepRaced(f"{name}: other writers kept changing its sections; retried")
+
+
+class StepRaced(RuntimeError):
+    """A step lost the race to other writers of its sections every time it merged."""
 
 
 def _has_output(work: RunWork, step_name: str) -> bool:

@@ -27,10 +27,12 @@ SELECT api.workflow_run_cancel(%(user_id)s::text, %(run_id)s::text) AS status;
 SELECT * FROM api.workflow_run_work(%(run_id)s::text);
 
 -- workflow_step_apply --
--- Record a step and write its sections, once per run and step.
+-- Record a step and write its sections, once per run and step, unless another writer changed
+-- them since the revision the step read (`moved`).
 SELECT * FROM api.workflow_step_apply(
     %(run_id)s::text, %(step_index)s::integer, %(step_name)s::text, %(sections)s::jsonb,
-    %(output_summary)s::jsonb, %(attempts)s::integer, %(started_at)s::timestamptz);
+    %(output_summary)s::jsonb, %(attempts)s::integer, %(started_at)s::timestamptz,
+    %(base_revision)s::integer, %(merged_base)s::integer);
 
 -- workflow_run_progress --
 -- A running step's progress message and fraction, as a run event.

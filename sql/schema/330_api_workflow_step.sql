@@ -36,9 +36,11 @@ CREATE OR REPLACE FUNCTION api.workflow_step_apply(
     p_sections jsonb,
     p_output_summary jsonb DEFAULT '{}',
     p_attempts integer DEFAULT 1,
-    p_started_at timestamptz DEFAULT NULL
+    p_started_at timestamptz DEFAULT NULL,
+    p_base_revision integer DEFAULT NULL,
+    p_merged_base integer DEFAULT NULL
 )
-RETURNS TABLE (revision integer, applied boolean, run_status text)
+RETURNS TABLE (revision integer, applied boolean, run_status text, moved boolean)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -50,11 +52,16 @@ BEGIN
     SELECT s.revision INTO v_revision FROM app.workflow_steps AS s
     WHERE s.run_id = p_run_id AND s.step_index = p_step_index;
     IF FOUND THEN
-        RETURN QUERY SELECT v_revision, false, v_run.status;
+        RETURN QUERY SELECT v_revision, false, v_run.status, false;
         RETURN;
     END IF;
     PERFORM app.workflow_step_check(v_run, p_step_index, p_step_name, p_output_summary);
-    v_revision := app.workflow_step_write(v_run, p_sections);
+    v_revision := app.workflow_step_write(v_run, p_sections, p_base_revision, p_merged_base);
+    IF v_revision IS NULL THEN  -- another writer changed these sections since the step read them
+        RETURN QUERY SELECT l.revision, false, v_run.status, true
+                     FROM app.video_lectures AS l WHERE l.id = v_run.lecture_id;
+        RETURN;
+    END IF;
     INSERT INTO app.workflow_steps AS s
         (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
     VALUES (p_run_id, p_step_index, p_step_name, v_revision, coalesce(p_output_summary, '{}'),
@@ -65,14 +72,17 @@ BEGIN
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;
-    RETURN QUERY SELECT v_revision, true, v_run.status;
+    RETURN QUERY SELECT v_revision, true, v_run.status, false;
 END
 $$;
-COMMENT ON FUNCTION api.workflow_step_apply(text, integer, text, jsonb, jsonb, integer, timestamptz) IS
+COMMENT ON FUNCTION api.workflow_step_apply(text, integer, text, jsonb, jsonb, integer, timestamptz, integer, integer) IS
     'Record step p_step_index of a run and write its sections, once: a recorded step returns its '
     'revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, '
     'with the run id), the step row, the run''s progress and the next step''s job (or marks the '
-    'run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
+    'run succeeded after its last step). With p_base_revision (the revision the step read): if '
+    'another writer changed any of these sections since, nothing is written and `moved` is true '
+    '(the worker merges its output onto the latest revision and calls again with that revision '
+    'as base and p_merged_base). PT404, PT409 cancelled/finished/out of order, PT422.';
 
 CREATE OR REPLACE FUNCTION api.workflow_run_progress(
     p_run_id text, p_step_index integer, p_step_name text, p_message text, p_fraction real
@@ -129,17 +139,36 @@ END
 $$;
 
 -- app.workflow_step_write: write a step's sections to the run's lecture; return the revision.
--- An empty object writes nothing and returns the lecture's current revision.
-CREATE OR REPLACE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb)
+-- An empty object writes nothing and returns the lecture's current revision. NULL when a writer
+-- changed any of these sections after p_base_revision (the step would undo its change). The
+-- write applies only to the revision checked: a save committing in between makes it check again.
+CREATE OR REPLACE FUNCTION app.workflow_step_write(
+    p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer
+)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_current integer;
+    v_write record;
 BEGIN
-    IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
-    END IF;
-    RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
-                                                     false, p_run.user_id, 'workflow',
-                                                     p_run.run_id) AS w);
+    LOOP
+        SELECT l.revision INTO v_current FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id;
+        IF p_sections IS NULL OR p_sections = '{}' THEN
+            RETURN v_current;
+        ELSIF p_base_revision IS NOT NULL AND v_current <> p_base_revision AND EXISTS (
+                SELECT FROM app.lecture_revisions AS r
+                WHERE r.lecture_id = p_run.lecture_id AND r.revision > p_base_revision
+                  AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections))) THEN
+            RETURN NULL;
+        END IF;
+        SELECT w.status, w.revision INTO v_write
+        FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, v_current, false,
+                               p_run.user_id, 'workflow', p_run.run_id,
+                               p_merged_base => p_merged_base) AS w;
+        IF v_write.status = 'saved' THEN
+            RETURN v_write.revision;
+        END IF;
+    END LOOP;
 END
 $$;

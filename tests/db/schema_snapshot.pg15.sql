@@ -794,7 +794,7 @@ ALTER FUNCTION api.workflow_run_work(p_run_id text) OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.workflow_run_work(p_run_id text) IS 'What a worker needs for the next step: the run, its lecture''s snapshot (with the prompt) and the project settings the run started with (kept in its context). No owner check: workers call it with a run id from a job. PT404.';
 
-CREATE FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(revision integer, applied boolean, run_status text)
+CREATE FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_base_revision integer DEFAULT NULL::integer, p_merged_base integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, applied boolean, run_status text, moved boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -805,11 +805,16 @@ BEGIN
     SELECT s.revision INTO v_revision FROM app.workflow_steps AS s
     WHERE s.run_id = p_run_id AND s.step_index = p_step_index;
     IF FOUND THEN
-        RETURN QUERY SELECT v_revision, false, v_run.status;
+        RETURN QUERY SELECT v_revision, false, v_run.status, false;
         RETURN;
     END IF;
     PERFORM app.workflow_step_check(v_run, p_step_index, p_step_name, p_output_summary);
-    v_revision := app.workflow_step_write(v_run, p_sections);
+    v_revision := app.workflow_step_write(v_run, p_sections, p_base_revision, p_merged_base);
+    IF v_revision IS NULL THEN  -- another writer changed these sections since the step read them
+        RETURN QUERY SELECT l.revision, false, v_run.status, true
+                     FROM app.video_lectures AS l WHERE l.id = v_run.lecture_id;
+        RETURN;
+    END IF;
     INSERT INTO app.workflow_steps AS s
         (run_id, step_index, name, revision, output_summary, attempts, started_at, completed_at)
     VALUES (p_run_id, p_step_index, p_step_name, v_revision, coalesce(p_output_summary, '{}'),
@@ -820,13 +825,13 @@ BEGIN
     IF p_step_index < v_run.total_steps THEN
         PERFORM app.workflow_enqueue_step(p_run_id, p_step_index + 1);
     END IF;
-    RETURN QUERY SELECT v_revision, true, v_run.status;
+    RETURN QUERY SELECT v_revision, true, v_run.status, false;
 END
 $$;
 
-ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone, p_base_revision integer, p_merged_base integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). PT404, PT409 cancelled/finished/out of order, PT422.';
+COMMENT ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone, p_base_revision integer, p_merged_base integer) IS 'Record step p_step_index of a run and write its sections, once: a recorded step returns its revision and writes nothing. Otherwise one transaction writes the lecture (source workflow, with the run id), the step row, the run''s progress and the next step''s job (or marks the run succeeded after its last step). With p_base_revision (the revision the step read): if another writer changed any of these sections since, nothing is written and `moved` is true (the worker merges its output onto the latest revision and calls again with that revision as base and p_merged_base). PT404, PT409 cancelled/finished/out of order, PT422.';
 
 CREATE FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb DEFAULT '{}'::jsonb, p_attempts integer DEFAULT 1, p_started_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(revision integer, applied boolean, run_status text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1745,20 +1750,35 @@ $$;
 
 ALTER FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) RETURNS integer
+CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer) RETURNS integer
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_current integer;
+    v_write record;
 BEGIN
-    IF p_sections IS NULL OR p_sections = '{}' THEN
-        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
-    END IF;
-    RETURN (SELECT w.revision FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL,
-                                                     false, p_run.user_id, 'workflow',
-                                                     p_run.run_id) AS w);
+    LOOP
+        SELECT l.revision INTO v_current FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id;
+        IF p_sections IS NULL OR p_sections = '{}' THEN
+            RETURN v_current;
+        ELSIF p_base_revision IS NOT NULL AND v_current <> p_base_revision AND EXISTS (
+                SELECT FROM app.lecture_revisions AS r
+                WHERE r.lecture_id = p_run.lecture_id AND r.revision > p_base_revision
+                  AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections))) THEN
+            RETURN NULL;
+        END IF;
+        SELECT w.status, w.revision INTO v_write
+        FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, v_current, false,
+                               p_run.user_id, 'workflow', p_run.run_id,
+                               p_merged_base => p_merged_base) AS w;
+        IF v_write.status = 'saved' THEN
+            RETURN v_write.revision;
+        END IF;
+    END LOOP;
 END
 $$;
 
-ALTER FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION audit.history_walk(p_lecture_id integer) RETURNS TABLE(revision integer, hash bytea, content_intact boolean, link_intact boolean, sequence_intact boolean)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -2459,8 +2479,8 @@ GRANT ALL ON FUNCTION api.workflow_run_start(p_run_id text) TO tutopanda_runtime
 REVOKE ALL ON FUNCTION api.workflow_run_work(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_work(p_run_id text) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone, p_base_revision integer, p_merged_base integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index integer, p_step_name text, p_sections jsonb, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone, p_base_revision integer, p_merged_base integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
@@ -2546,7 +2566,7 @@ REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_i
 
 REVOKE ALL ON FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION audit.history_walk(p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.history_walk(p_lecture_id integer) TO tutopanda_auditor;

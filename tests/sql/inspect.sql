@@ -152,3 +152,8 @@ FROM audit.project_settings_changes WHERE project_id = %(project_id)s ORDER BY r
 -- asset_section --
 -- The section holding assets of a kind, as SQL knows it.
 SELECT app.asset_section(%(kind)s::text);
+
+-- step_summaries --
+-- The revision and output summary of each step of a run, in order.
+SELECT revision, output_summary FROM app.workflow_steps
+WHERE run_id = %(run_id)s ORDER BY step_index;

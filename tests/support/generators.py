@@ -60,7 +60,21 @@ class Gate:
         assert Gate.release is not None
         Gate.entered.set()
         await Gate.release.wait()
-        return await generate_narration(step)
+        return await DEFAULT_GENERATORS[step.step_name](step)
+
+
+class GateThenMovesFirstClip(Gate):
+    """Like Gate, for the timeline step: its output also moves the first visual clip (+0.25 s),
+    so a person's concurrent edit of that clip's start is a change of the same JSON path."""
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        output = await super().__call__(step)
+        timeline = dict(output.sections["timeline"])
+        tracks = dict(timeline["tracks"])
+        first, *rest = tracks["visual"]
+        tracks["visual"] = [{**first, "startTime": first["startTime"] + 0.25}, *rest]
+        timeline["tracks"] = tracks
+        return StepOutput(sections={"timeline": timeline}, summary=output.summary)
 
 
 class HangsOnce:

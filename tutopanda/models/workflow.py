@@ -86,11 +86,13 @@ class Accepted(WireModel):
 
 
 class StepOutcome(WireModel):
-    """What applying a step did: `applied` is false when the step had already been recorded."""
+    """What applying a step did: `applied` is false when the step had already been recorded, or
+    when `moved`: another writer changed the step's sections since the revision it read."""
 
     revision: int
     applied: bool
     run_status: RunStatus
+    moved: bool = False
 
 
 class RunWork(RunState):

@@ -172,8 +172,14 @@ async def apply_step(
     output_summary: Mapping[str, Any] | None = None,
     attempts: int = 1,
     started_at: datetime | None = None,
+    base_revision: int | None = None,
+    merged_base: int | None = None,
 ) -> StepOutcome:
-    """Write a step's sections once; a repeat returns the first revision and writes nothing."""
+    """Write a step's sections once; a repeat returns the first revision and writes nothing.
+
+    With `base_revision` (the revision the step read), nothing is written when another writer
+    changed any of these sections since (`moved`); `merged_base` records, on a write merged onto
+    a newer revision, the revision the step's output was computed on."""
     params = {
         "run_id": run_id,
         "step_index": step_index,
@@ -182,6 +188,8 @@ async def apply_step(
         "output_summary": Jsonb(dict(output_summary or {})),
         "attempts": attempts,
         "started_at": started_at,
+        "base_revision": base_revision,
+        "merged_base": merged_base,
     }
     return await fetch_one(conn, "workflow_step_apply", params, StepOutcome)
 
