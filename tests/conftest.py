@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -10,7 +11,9 @@ import pytest
 import pytest_asyncio
 
 from tests.support.databases import TestDatabase, cloned_database, empty_database, template_database
+from tests.support.pgbouncer import POOLED_LOGIN, pgbouncer
 from tests.support.server import EMBEDDED_TEST_DIR, TestServer, choose_server
+from tests.support.sql import test_query
 from tutopanda.db import embedded
 
 
@@ -74,3 +77,17 @@ async def admin_aconn(database: TestDatabase) -> AsyncIterator[psycopg.AsyncConn
     """An async admin connection, autocommit, for checks the runtime role may not make."""
     async with await psycopg.AsyncConnection.connect(database.admin_url, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def pooled_port(
+    pg_server: TestServer,
+    database: TestDatabase,
+    admin_conn: psycopg.Connection[tuple[object, ...]],
+    tmp_path: Path,
+) -> Iterator[int]:
+    """A real PgBouncer in transaction mode before this test's database; its logins: the test
+    server's user and POOLED_LOGIN (a login with the runtime role's rights only)."""
+    admin_conn.execute(test_query("pooled_login_create"))
+    with pgbouncer(pg_server, tmp_path / "pgbouncer", [POOLED_LOGIN, pg_server.user]) as port:
+        yield port

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from tests.api.conftest import SECRET
+
 PROBLEM = "application/problem+json"
+
+
+def server_env(database_url: str, home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a real `tutopanda serve` for a test: its database, the tests' JWT
+    secret, a home of its own, quiet logs, and `extra` settings."""
+    return {
+        "DATABASE_URL": database_url,
+        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_HOME": str(home),
+        "TUTOPANDA_LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def new_lecture(

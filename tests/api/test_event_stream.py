@@ -13,6 +13,7 @@ import pytest
 from psycopg import AsyncConnection
 
 from tests.api.conftest import SECRET
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.factories import new_lecture, patch
 from tests.support.processes import serving
@@ -26,16 +27,6 @@ from tutopanda.tokens import issue_token
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
 ALICE = {"Authorization": f"Bearer {issue_token(SECRET, 'user-1')}"}
-
-
-def server_env(database_url: str, home: Path, **extra: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(home),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import SECRET
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
 from tutopanda.tokens import issue_token
@@ -29,13 +30,11 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 @pytest.fixture
 def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
-    env = {
-        "DATABASE_URL": database.admin_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(tmp_path),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-        "TUTOPANDA_MAX_BODY_BYTES": str(256 * 1024),
-    }
+    env = server_env(
+        database.admin_url,
+        tmp_path,
+        TUTOPANDA_MAX_BODY_BYTES=str(256 * 1024),
+    )
     with serving("--no-worker", env=env) as base:
         yield base
 

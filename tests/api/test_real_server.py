@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import SECRET
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
 from tutopanda.tokens import issue_token
@@ -16,12 +17,7 @@ from tutopanda.tokens import issue_token
 
 @pytest.fixture
 def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
-    env = {
-        "DATABASE_URL": database.admin_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(tmp_path),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-    }
+    env = server_env(database.admin_url, tmp_path)
     with serving("--no-worker", env=env) as base:
         yield base
 

@@ -7,34 +7,19 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import psycopg
-import pytest
 
-from tests.api.test_event_stream import ALICE, server_env
+from tests.api.helpers import server_env
+from tests.api.test_event_stream import ALICE
 from tests.support.databases import TestDatabase
-from tests.support.pgbouncer import pgbouncer
+from tests.support.pgbouncer import POOLED_LOGIN
 from tests.support.processes import PROJECT_ROOT, serving
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tutopanda.db.urls import postgres_url
-
-POOLED_LOGIN = "tutopanda_pooled_test"
-
-
-@pytest.fixture
-def pooled_port(
-    pg_server: TestServer,
-    database: TestDatabase,
-    admin_conn: psycopg.Connection[tuple[object, ...]],
-    tmp_path: Path,
-) -> Iterator[int]:
-    admin_conn.execute(test_query("pooled_login_create"))
-    with pgbouncer(pg_server, tmp_path / "pgbouncer", [POOLED_LOGIN, pg_server.user]) as port:
-        yield port
 
 
 def pooled_env(database: TestDatabase, port: int, user: str, home: Path) -> dict[str, str]:

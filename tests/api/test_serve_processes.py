@@ -15,7 +15,8 @@ import httpx
 import pytest
 from psycopg import AsyncConnection
 
-from tests.api.test_event_stream import ALICE, server_env, stream, take
+from tests.api.helpers import server_env
+from tests.api.test_event_stream import ALICE, stream, take
 from tests.support.databases import TestDatabase
 from tests.support.processes import serve_process
 from tests.support.sql import test_query

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import SECRET
-from tests.api.helpers import assert_problem
+from tests.api.helpers import assert_problem, server_env
 from tests.support.databases import TestDatabase
 from tests.support.processes import serving
 from tutopanda.tokens import issue_token
@@ -25,16 +25,14 @@ Http = httpx.Client
 
 @pytest.fixture
 def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
-    env = {
-        "DATABASE_URL": database.admin_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(tmp_path),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-        "TUTOPANDA_WORKER_POLL_SECONDS": "0.2",
-        "TUTOPANDA_STALLED_AFTER_SECONDS": "2",
-        "TUTOPANDA_WORKER_HEARTBEAT_SECONDS": "0.5",
-        "TUTOPANDA_REVIEW_TIMEOUT_SECONDS": "3",
-    }
+    env = server_env(
+        database.admin_url,
+        tmp_path,
+        TUTOPANDA_WORKER_POLL_SECONDS="0.2",
+        TUTOPANDA_STALLED_AFTER_SECONDS="2",
+        TUTOPANDA_WORKER_HEARTBEAT_SECONDS="0.5",
+        TUTOPANDA_REVIEW_TIMEOUT_SECONDS="3",
+    )
     with serving(env=env) as base:
         yield base
 

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
 from tests.support.databases import TestDatabase
-from tests.support.pgbouncer import pgbouncer
+from tests.support.pgbouncer import POOLED_LOGIN
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tutopanda.db.pooler import PrivilegedLogin, check_pooled_login, login_excess
 from tutopanda.db.queries import query
 from tutopanda.db.urls import postgres_url
-
-POOLED_LOGIN = "tutopanda_pooled_test"
-
-
-@pytest.fixture
-def pooled_port(
-    pg_server: TestServer,
-    database: TestDatabase,
-    admin_conn: psycopg.Connection[tuple[object, ...]],
-    tmp_path: Path,
-) -> Iterator[int]:
-    admin_conn.execute(test_query("pooled_login_create"))
-    with pgbouncer(pg_server, tmp_path / "pgbouncer", [POOLED_LOGIN, pg_server.user]) as port:
-        yield port
 
 
 def pooled_url(database: TestDatabase, port: int, user: str) -> str:

@@ -18,6 +18,7 @@ from tests.support.server import TestServer
 from tutopanda.db.urls import postgres_url
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+POOLED_LOGIN = "tutopanda_pooled_test"  # created by tests/sql `pooled_login_create`
 
 
 def pgbouncer_or_skip() -> str:
