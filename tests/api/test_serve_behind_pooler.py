@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ from tests.api.helpers import server_env
 from tests.api.test_event_stream import ALICE
 from tests.support.databases import TestDatabase
 from tests.support.pgbouncer import POOLED_LOGIN
-from tests.support.processes import PROJECT_ROOT, serving
+from tests.support.processes import PROJECT_ROOT, finished_run, serving
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tutopanda.db.urls import postgres_url
@@ -41,13 +40,7 @@ def test_the_service_saves_and_runs_a_workflow_through_the_pooler(
     env = pooled_env(database, pooled_port, POOLED_LOGIN, tmp_path)
     with serving(env=env) as base, httpx.Client(base_url=base, headers=ALICE) as http:
         created = http.post("/projects", json={"prompt": "Estuaries"}).json()
-        deadline = time.monotonic() + 60
-        while (run := http.get(f"/workflow-runs/{created['runId']}").json())["status"] in (
-            "queued",
-            "running",
-        ):
-            assert time.monotonic() < deadline, run
-            time.sleep(0.1)
+        run = finished_run(http, created["runId"])
         assert run["status"] == "succeeded", run
         lecture = created["lectureId"]
         revision = http.get(f"/lectures/{lecture}").json()["revision"]

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -77,3 +78,13 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def finished_run(http: httpx.Client, run_id: str, timeout: float = 60) -> dict[str, Any]:
+    """GET the run until it is neither queued nor running; its last answer."""
+    deadline = time.monotonic() + timeout
+    while (run := http.get(f"/workflow-runs/{run_id}").json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, run
+        time.sleep(0.1)
+    body: dict[str, Any] = run
+    return body

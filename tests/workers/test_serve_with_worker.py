@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.support.databases import TestDatabase
-from tests.support.processes import serving
+from tests.support.processes import finished_run, serving
 from tutopanda.api.auth import issue_token
 
 SECRET = "serve-secret-" + "s" * 40
@@ -26,13 +25,7 @@ def test_a_prompt_becomes_a_lecture_through_one_process(
     headers = {"Authorization": f"Bearer {issue_token(SECRET, 'dana')}"}
     with serving(env=env) as base, httpx.Client(base_url=base, headers=headers) as http:
         created = http.post("/projects", json={"prompt": "Why the sky is blue"}).json()
-        deadline = time.monotonic() + 30
-        while (run := http.get(f"/workflow-runs/{created['runId']}").json())["status"] in (
-            "queued",
-            "running",
-        ):
-            assert time.monotonic() < deadline, run
-            time.sleep(0.1)
+        run = finished_run(http, created["runId"])
         lecture = http.get(f"/lectures/{created['lectureId']}").json()
     assert (run["status"], run["currentStep"], run["totalSteps"]) == ("succeeded", 6, 6)
     assert lecture["revision"] == 6
