@@ -13,7 +13,7 @@ from tutopanda.models.lecture import SECTION_NAMES, LecturePatch, LectureSnapsho
 
 # A merge races the writers that commit between its read and its write; each lost race is
 # merged again onto the newer revision, this many times at most, then answered as a conflict.
-MERGE_ATTEMPTS = 3
+MERGE_ATTEMPTS = 8
 
 
 async def get_lecture(conn: Connection, user_id: str, lecture_id: int) -> LectureSnapshot:
