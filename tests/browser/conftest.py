@@ -18,10 +18,10 @@ tests or async fixtures (`aconn`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
@@ -43,7 +43,11 @@ USER_ID = "browser-user"
 # Failing waits should fail in seconds, not Playwright's default 30 s (the CI budget is small).
 DEFAULT_TIMEOUT_MS = 10_000
 
-Screenshot = Callable[["Page", str], Path]
+
+class Screenshot(Protocol):
+    """`screenshot(page, state)` saves test-artifacts/screenshots/<test>-<state>.png."""
+
+    def __call__(self, page: Page, state: str, *, full_page: bool = ...) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,12 @@ def browser_page(
 
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest) -> Screenshot:
-    """`screenshot(page, state)`: test-artifacts/screenshots/<test>-<state>.png, its path."""
+    """`screenshot(page, state)`: test-artifacts/screenshots/<test>-<state>.png, its path.
 
-    def take(page: Page, state: str) -> Path:
-        return save_screenshot(page, request.node.name, state)
+    The whole page unless `full_page=False` (the viewport only).
+    """
+
+    def take(page: Page, state: str, *, full_page: bool = True) -> Path:
+        return save_screenshot(page, request.node.name, state, full_page=full_page)
 
     return take
