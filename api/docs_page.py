@@ -85,7 +85,9 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
-@get(f"{ASSETS_PATH}/{{digest:str}}/{{name:str}}", include_in_schema=False, sync_to_thread=False)
+# In a thread: the first answer of a process reads and compresses the bundle (~0.4 s of CPU),
+# which must not stall the event loop that carries the live event streams.
+@get(f"{ASSETS_PATH}/{{digest:str}}/{{name:str}}", include_in_schema=False, sync_to_thread=True)
 def docs_asset(
     request: Request[Any, Any, Any],
     digest: Annotated[str, PathParameter()],
