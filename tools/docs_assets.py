@@ -83,6 +83,9 @@ def refresh(manifest: dict[str, Any], new_version: str | None) -> dict[str, Any]
         if not repin and integrity != manifest["integrity"]:
             raise VerificationError(f"the registry's integrity {integrity} is not the pinned one")
         check_integrity(tarball, integrity)
+        licence = json.loads(extract(tarball, "package/package.json")).get("license")
+        if licence != manifest["license"]:
+            raise VerificationError(f"the licence is now {licence!r}: review it before vendoring")
         files = {}
         for target, entry in manifest["files"].items():
             data = extract(tarball, entry["from"])

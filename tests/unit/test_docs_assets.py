@@ -19,6 +19,9 @@ def test_every_vendored_file_has_its_pinned_digest() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"]), "pin an exact version"
     assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", manifest["integrity"])
     assert manifest["files"]
+    notice = (api_docs_dir() / manifest["licenseFile"]).read_text("utf-8")
+    assert manifest["package"] in notice
+    assert "Permission is hereby granted" in notice  # the MIT notice travels with the copy
     for name, entry in manifest["files"].items():
         data = (api_docs_dir() / name).read_bytes()
         assert len(data) == entry["bytes"], name
