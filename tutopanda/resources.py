@@ -1,15 +1,16 @@
-"""Locates the `sql/` and `migrations/` folders shipped inside the package (`_resources`)."""
+"""Locates the folders shipped inside the package (`_resources`): SQL, migrations, docs assets."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# In the repository these are links to the top-level folders; in a wheel, copies of them.
+# In the repository sql/ and migrations/ are links to the top-level folders (api-docs/ is a
+# folder of its own); in a wheel, copies of them.
 _RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` (`sql` or `migrations`) shipped with this version of the code."""
+    """Return the folder `name` (`sql`, `migrations`, `api-docs`) shipped with this code."""
     folder = _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
@@ -24,3 +25,8 @@ def sql_dir() -> Path:
 def migrations_dir() -> Path:
     """Numbered, immutable yoyo migrations."""
     return resource_dir("migrations")
+
+
+def api_docs_dir() -> Path:
+    """The vendored API documentation assets (Scalar's bundle, see its VENDORED.json)."""
+    return resource_dir("api-docs")
