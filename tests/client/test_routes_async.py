@@ -22,7 +22,8 @@ async def test_projects_and_settings(aclient: AsyncTutopandaClient) -> None:
         settings={"image": {"style": "Watercolor"}},
     )
     image = updated.settings["image"]
-    assert isinstance(image, dict) and image["style"] == "Watercolor"
+    assert isinstance(image, dict)
+    assert image["style"] == "Watercolor"
 
 
 async def test_lecture_history_drafts_and_workflows(aclient: AsyncTutopandaClient) -> None:

@@ -33,7 +33,8 @@ def test_projects_create_list_get_and_update_settings(client: TutopandaClient) -
 def test_lecture_save_history_diff_restore(client: TutopandaClient) -> None:
     lecture_id = generated_lecture(client)
     lecture = client.get_lecture(lecture_id)
-    assert lecture.images and lecture.timeline is not None
+    assert lecture.images
+    assert lecture.timeline is not None
     assert client.get_lecture_if_changed(lecture_id, lecture.revision) is None
     saved = client.save_lecture(lecture_id, {"title": "Rivers"}, base_revision=lecture.revision)
     assert (saved.status, saved.revision, saved.changed_sections, saved.merged_onto) == (
@@ -43,7 +44,8 @@ def test_lecture_save_history_diff_restore(client: TutopandaClient) -> None:
         None,
     )
     changed = client.get_lecture_if_changed(lecture_id, lecture.revision)
-    assert changed is not None and changed.title == "Rivers"
+    assert changed is not None
+    assert changed.title == "Rivers"
 
     page = client.list_history(lecture_id, limit=2)
     assert [item.revision for item in page.items] == [saved.revision, lecture.revision]
@@ -124,7 +126,8 @@ def test_regenerate_an_image_then_accept_and_reject(client: TutopandaClient) -> 
     run = client.regenerate_asset(lecture_id, "image", image.id, prompt="A delta at dawn")
     review = client.wait_for_run(run.run_id, timeout=30)
     assert review.status == "waiting_for_review"
-    assert review.proposal is not None and review.proposal["prompt"] == "A delta at dawn"
+    assert review.proposal is not None
+    assert review.proposal["prompt"] == "A delta at dawn"
     accepted = client.accept_run(run.run_id)
     assert accepted.status == "succeeded"
     assert client.get_lecture(lecture_id).images[0].prompt == "A delta at dawn"
