@@ -113,9 +113,9 @@ def test_an_oversized_body_is_payload_too_large(client: TutopandaClient) -> None
 
 
 def test_no_server_is_a_transport_error() -> None:
-    with TutopandaClient(f"http://127.0.0.1:{free_port()}", "t") as nowhere:
-        with pytest.raises(TransportError) as error:
-            nowhere.list_projects()
+    nowhere = TutopandaClient(f"http://127.0.0.1:{free_port()}", "t")
+    with nowhere, pytest.raises(TransportError) as error:
+        nowhere.list_projects()
     assert isinstance(error.value.cause, httpx.ConnectError)
 
 
