@@ -231,7 +231,7 @@ class EditorSession:
             self._publish()
             try:
                 result = await self.client.save_lecture(
-                    self.lecture_id, sections, base_revision=self._server_revision, force=True
+                    self.lecture_id, sections, base_revision=self.buffer.base_revision, force=True
                 )
             except ClientError as error:
                 self.buffer.failed()
@@ -368,10 +368,11 @@ class EditorSession:
         return conflict
 
     async def _force(self, conflict: RevisionConflict, sections: dict[str, JsonValue]) -> None:
-        latest = conflict.lecture.revision if conflict.lecture else self._server_revision
+        """Send the refused sections again with `force`, on their own base: the history
+        records the save as forced over what happened since."""
         try:
             result = await self.client.save_lecture(
-                self.lecture_id, sections, base_revision=latest, force=True
+                self.lecture_id, sections, base_revision=self.buffer.base_revision, force=True
             )
         except ClientError as error:
             self.buffer.failed()
