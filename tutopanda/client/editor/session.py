@@ -215,7 +215,8 @@ class EditorSession:
         return self.status
 
     def dismiss_conflict(self) -> None:
-        """Forget the conflict report (the draft stays on the server)."""
+        """Forget the conflict report (the draft stays on the server). Held sections stay
+        held: resolve them with `reapply()` or `reload()`, or edit them again."""
         self._conflict = None
         self._publish()
 
@@ -290,6 +291,7 @@ class EditorSession:
                     return
         except Exception as error:  # a bug must not kill auto-save silently
             logger.exception("editor session of lecture %s failed", self.lecture_id)
+            self.buffer.failed()  # whatever was being sent is dirty again, not lost
             self._error = error
             self._publish()
 
