@@ -43,6 +43,7 @@ class SlowSaves(httpx.AsyncBaseTransport):
     each one: a save stays in flight long enough for a test to type during it."""
 
     delay: float = 0.0
+    fail: int = 0  # how many of the next saves never reach the server (a dropped connection)
     saves: list[Save] = field(default_factory=list)
     inner: httpx.AsyncHTTPTransport = field(default_factory=httpx.AsyncHTTPTransport)
 
@@ -52,6 +53,10 @@ class SlowSaves(httpx.AsyncBaseTransport):
         save = Save(request.content, time.monotonic())
         self.saves.append(save)
         await asyncio.sleep(self.delay)
+        if self.fail > 0:
+            self.fail -= 1
+            save.ended = time.monotonic()
+            raise httpx.ConnectError("the connection dropped", request=request)
         try:
             return await self.inner.handle_async_request(request)
         finally:

@@ -11,7 +11,13 @@ import pytest_asyncio
 
 from tests.client.conftest import agenerated_lecture
 from tests.client.editing import SlowSaves, until
-from tutopanda.client import AsyncTutopandaClient, EditorSession, SessionStatus
+from tutopanda.client import (
+    AsyncTutopandaClient,
+    EditorSession,
+    SessionStatus,
+    TransportError,
+    ValidationFailed,
+)
 from tutopanda.client.models import LectureSnapshot
 
 pytestmark = pytest.mark.asyncio
@@ -101,27 +107,66 @@ def _images_with(lecture: LectureSnapshot, index: int, prompt: str) -> list[dict
 
 @pytest.mark.parametrize("follow_events", [True, False], ids=["event-seen", "refused-then-merged"])
 async def test_another_writers_save_to_another_part_is_merged(
-    aclient: AsyncTutopandaClient, lecture: LectureSnapshot, follow_events: bool
+    slow: tuple[AsyncTutopandaClient, SlowSaves], lecture: LectureSnapshot, follow_events: bool
 ) -> None:
+    client, wire = slow
     assert len(lecture.images) >= 2
     async with EditorSession(
-        aclient, lecture.id, debounce=DEBOUNCE, follow_events=follow_events
+        client, lecture.id, debounce=1.0, follow_events=follow_events
     ) as session:
         session.edit("images", _images_with(lecture, 0, "Mine: the first image"))
-        other = await aclient.save_lecture(
+        other = await client.save_lecture(
             lecture.id,
             {"images": _images_with(lecture, 1, "Theirs: the second")},
             base_revision=lecture.revision,
         )
+        if follow_events:  # the session hears of it before its own save
+            await until(session, lambda s: s.server_revision == other.revision, timeout=0.9)
         status = await until(session, lambda s: s.status == "saved" and s.revision > other.revision)
         images = session.value("images")
         assert isinstance(images, list)
         prompts = [image["prompt"] for image in images if isinstance(image, dict)]
     assert prompts[:2] == ["Mine: the first image", "Theirs: the second"]
-    latest = await aclient.get_lecture(lecture.id)
+    latest = await client.get_lecture(lecture.id)
     assert [image.prompt for image in latest.images[:2]] == prompts[:2]
     assert status.revision == latest.revision == other.revision + 1
-    assert await aclient.list_drafts(lecture.id) == []
+    theirs, mine = wire.saves[:2]  # the other writer's save went through this client too
+    assert json.loads(theirs.body)["baseRevision"] == lecture.revision
+    sent = json.loads(mine.body)
+    assert (sent["baseRevision"], sent.get("merge", False)) == (lecture.revision, follow_events)
+    assert await client.list_drafts(lecture.id) == []
+
+
+async def test_a_dropped_save_is_sent_again(
+    slow: tuple[AsyncTutopandaClient, SlowSaves], lecture: LectureSnapshot
+) -> None:
+    client, wire = slow
+    wire.fail = 1
+    async with EditorSession(client, lecture.id, debounce=DEBOUNCE, retry_seconds=0.3) as session:
+        session.edit("summary", "Survives a dropped connection")
+        failed = await until(session, lambda s: s.status == "error")
+        assert failed.dirty == {"summary"}
+        assert isinstance(failed.error, TransportError)
+        await until(session, lambda s: s.status == "saved")
+    assert len(wire.saves) == 2
+    assert (await client.get_lecture(lecture.id)).summary == "Survives a dropped connection"
+
+
+async def test_edits_a_lecture_cannot_hold_are_refused_at_once(
+    aclient: AsyncTutopandaClient, lecture: LectureSnapshot
+) -> None:
+    async with EditorSession(aclient, lecture.id, debounce=DEBOUNCE) as session:
+        with pytest.raises(ValueError, match="unknown section"):
+            session.edit("colour", "red")
+        with pytest.raises(ValueError, match="not JSON"):
+            session.edit("summary", float("nan"))
+        session.edit("title", 42)  # JSON, but not a title: the server names the field
+        failed = await until(session, lambda s: s.status == "error")
+        assert isinstance(failed.error, ValidationFailed)
+        assert failed.error.fields == ["payload.title"]
+        session.edit("title", "Fixed")
+        await until(session, lambda s: s.status == "saved")
+    assert (await aclient.get_lecture(lecture.id)).title == "Fixed"
 
 
 async def test_a_clean_session_pulls_another_writers_revision(

@@ -10,6 +10,7 @@ is always sent on the revision it was made on.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -59,8 +60,14 @@ class EditBuffer:
         return {section: self.value(section) for section in SECTION_NAMES}
 
     def edit(self, section: str, value: JsonValue) -> None:
+        """Replace a section; ValueError for an unknown section or a value JSON cannot carry
+        (the server validates the rest, and answers 422 naming the field)."""
         if section not in SECTION_NAMES:
             raise ValueError(f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"section {section!r} is not JSON: {error}") from None
         self.pending[section] = value
         self.held.pop(section, None)  # edited again: it is a normal edit once more
         self.edits += 1
