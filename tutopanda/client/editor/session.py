@@ -17,17 +17,17 @@ from typing import Any, Self
 from pydantic import JsonValue
 
 from tutopanda.client.async_client import AsyncTutopandaClient
+from tutopanda.client.editor import refusals
 from tutopanda.client.editor.buffer import EditBuffer
+from tutopanda.client.editor.state import SessionState
 from tutopanda.client.editor.status import (
     ConflictPolicy,
     ConflictReport,
-    SaveStatus,
     SessionStatus,
     StatusFeed,
 )
 from tutopanda.client.errors import (
     ClientError,
-    NotFound,
     RevisionConflict,
     ServiceUnavailable,
     TransportError,
@@ -46,7 +46,6 @@ __all__ = ["ConflictPolicy", "ConflictReport", "EditorSession"]
 logger = logging.getLogger("tutopanda.client")
 DEFAULT_DEBOUNCE_SECONDS = 2.5
 RETRY_SECONDS = 5.0  # after a transport error or a 503, the dirty sections are sent again
-APPLY_ATTEMPTS = 3  # a draft apply that keeps losing to other writers is reported, not looped
 
 
 class EditorSession:
@@ -58,6 +57,7 @@ class EditorSession:
     `conflict`, the local edit kept in `held` until `reapply()` or `reload()`); `reload` takes
     the server's snapshot and reports the draft keeping the edit; `force` overwrites.
     When another writer's revision arrives while nothing is dirty, the newer snapshot is pulled.
+    Use it from one event loop (`edit` is a plain method that must run on that loop).
     """
 
     def __init__(
@@ -84,24 +84,18 @@ class EditorSession:
         self._feed = StatusFeed()
         if on_status is not None:
             self._feed.callbacks.append(on_status)
-        self._buffer: EditBuffer | None = None
-        self._server_revision = 0
-        self._conflict: ConflictReport | None = None
-        self._error: Exception | None = None
-        self._saved_once = False
+        self._state: SessionState | None = None
         self._due = False  # the debounce elapsed (or flush asked): save the dirty sections
         self._timer: asyncio.TimerHandle | None = None
         self._worker: asyncio.Task[None] | None = None
         self._follower: asyncio.Task[None] | None = None
         self._save_lock = asyncio.Lock()
-        self._pull_failed = False
 
     # life cycle
     async def open(self) -> Self:
         """Load the lecture and start following its events."""
         snapshot = await self.client.get_lecture(self.lecture_id)
-        self._buffer = EditBuffer(snapshot)
-        self._server_revision = snapshot.revision
+        self._state = SessionState(EditBuffer(snapshot), snapshot.revision)
         if self._follow_events:
             self._follower = asyncio.create_task(self._follow())
         self._publish()
@@ -133,10 +127,14 @@ class EditorSession:
 
     # what the editor reads
     @property
-    def buffer(self) -> EditBuffer:
-        if self._buffer is None:
+    def state(self) -> SessionState:
+        if self._state is None:
             raise RuntimeError("open the session first (await session.open())")
-        return self._buffer
+        return self._state
+
+    @property
+    def buffer(self) -> EditBuffer:
+        return self.state.buffer
 
     @property
     def snapshot(self) -> LectureSnapshot:
@@ -151,7 +149,7 @@ class EditorSession:
     @property
     def dirty(self) -> frozenset[str]:
         """Sections edited and not saved yet (waiting or being sent)."""
-        return frozenset(self.buffer.pending) | frozenset(self.buffer.inflight)
+        return self.status.dirty
 
     @property
     def held(self) -> dict[str, JsonValue]:
@@ -161,28 +159,11 @@ class EditorSession:
     @property
     def conflict(self) -> ConflictReport | None:
         """The last refused save, until it is resolved or dismissed."""
-        return self._conflict
+        return self.state.conflict
 
     @property
     def status(self) -> SessionStatus:
-        buffer = self.buffer
-        state: SaveStatus = "idle"
-        if buffer.inflight:
-            state = "saving"
-        elif self._conflict is not None:
-            state = "conflict"
-        elif self._error is not None:
-            state = "error"
-        elif self._saved_once and not buffer.pending:
-            state = "saved"
-        return SessionStatus(
-            status=state,
-            revision=buffer.base_revision,
-            server_revision=self._server_revision,
-            dirty=self.dirty,
-            conflict=self._conflict,
-            error=self._error,
-        )
+        return self.state.status()
 
     def value(self, section: str) -> JsonValue:
         """A section as the user sees it (local edits on top of the snapshot)."""
@@ -199,10 +180,10 @@ class EditorSession:
     # what the editor does
     def edit(self, section: str, value: Any) -> None:
         """Replace a section locally (a pydantic model or its JSON); it is saved after the
-        debounce, counted from the LAST edit."""
+        debounce, counted from the LAST edit. ValueError for an unknown section or a value
+        JSON cannot carry."""
         self.buffer.edit(section, wire(value))
-        self._cancel_timer()
-        self._timer = asyncio.get_running_loop().call_later(self.debounce, self._debounced)
+        self._arm(self.debounce)
         self._publish()
 
     async def flush(self) -> SessionStatus:
@@ -217,48 +198,37 @@ class EditorSession:
     def dismiss_conflict(self) -> None:
         """Forget the conflict report (the draft stays on the server). Held sections stay
         held: resolve them with `reapply()` or `reload()`, or edit them again."""
-        self._conflict = None
+        self.state.conflict = None
         self._publish()
 
     async def reapply(self) -> SaveResponse | None:
         """Resolve a conflict with the local version: save the held sections with `force`
         (whole sections replace the server's), then discard the draft that kept them."""
-        report = self._conflict
         async with self._save_lock:
-            sections = self.buffer.release_held()
-            if not sections:
-                return None
-            self.buffer.inflight = sections
             self._publish()
             try:
-                result = await self.client.save_lecture(
-                    self.lecture_id, sections, base_revision=self.buffer.base_revision, force=True
-                )
-            except ClientError as error:
-                self.buffer.failed()
-                self._error = error
+                result = await refusals.force_held(self.client, self.lecture_id, self.state)
+            finally:
                 self._publish()
-                raise
-            self._record(result, on_base=False)
-            self._conflict = None
-        if report is not None and report.draft_id is not None:
-            await self._discard_draft(report.draft_id)
         self._kick()
         return result
 
     async def reload(self, *, discard_draft: bool = False) -> None:
         """Resolve a conflict with the server's version: forget the held sections and pull;
         the draft keeping them stays on the server unless `discard_draft`."""
-        report = self._conflict
-        self.buffer.release_held()
-        self._conflict = None
+        state = self.state
+        report, state.conflict = state.conflict, None
+        state.buffer.release_held()
         if discard_draft and report is not None and report.draft_id is not None:
-            await self._discard_draft(report.draft_id)
-        self._pull_failed = False
-        self._kick()
+            await refusals.discard_draft(self.client, self.lecture_id, report.draft_id)
+        state.pull_failed = False
         await self.flush()
 
     # the worker
+    def _arm(self, delay: float) -> None:
+        self._cancel_timer()
+        self._timer = asyncio.get_running_loop().call_later(delay, self._debounced)
+
     def _debounced(self) -> None:
         self._timer = None
         self._due = True
@@ -270,137 +240,65 @@ class EditorSession:
             self._timer = None
 
     def _kick(self) -> None:
-        if self._buffer is not None and (self._worker is None or self._worker.done()):
+        if self._state is not None and (self._worker is None or self._worker.done()):
             self._worker = asyncio.create_task(self._work())
 
-    def _wants_pull(self) -> bool:
-        buffer = self.buffer
-        behind = self._server_revision > buffer.base_revision or bool(buffer.applied)
-        return buffer.clean and behind and not self._pull_failed
-
     async def _work(self) -> None:
+        state = self.state
         try:
             while True:
-                if self._due and self.buffer.pending:
+                if self._due and state.buffer.pending:
                     self._due = False
                     await self._save_dirty()
-                elif self._wants_pull():
+                elif state.wants_pull():
                     await self._pull()
                 else:
                     self._due = False
                     return
         except Exception as error:  # a bug must not kill auto-save silently
             logger.exception("editor session of lecture %s failed", self.lecture_id)
-            self.buffer.failed()  # whatever was being sent is dirty again, not lost
-            self._error = error
+            state.failed(error)  # whatever was being sent is dirty again, not lost
             self._publish()
 
     async def _save_dirty(self) -> None:
         async with self._save_lock:
-            buffer = self.buffer
-            sections = buffer.take()
-            base = buffer.base_revision
-            merge = self.policy == "merge" and self._server_revision > base
+            state = self.state
+            sections = state.buffer.take()
+            base = state.buffer.base_revision
+            merge = self.policy == "merge" and state.server_revision > base
             self._publish()
             try:
                 result = await self.client.save_lecture(
                     self.lecture_id, sections, base_revision=base, merge=merge
                 )
-            except RevisionConflict as conflict:
-                await self._refused(conflict, sections)
+            except RevisionConflict as refusal:
+                await refusals.settle(
+                    self.client,
+                    self.lecture_id,
+                    state,
+                    policy=self.policy,
+                    refusal=refusal,
+                    sections=sections,
+                )
             except ClientError as error:
-                buffer.failed()
-                self._error = error
+                state.failed(error)
                 self._retry_later(error)
             else:
-                self._record(result, on_base=result.merged_onto is None)
+                state.record(result, on_base=result.merged_onto is None)
             self._publish()
 
-    def _record(self, result: SaveResponse, *, on_base: bool) -> None:
-        """A save went through: move its sections out of flight."""
-        if on_base:
-            self.buffer.saved_on_base(result.revision, result.updated_at)
-        else:
-            self.buffer.saved_elsewhere()
-        self._server_revision = max(self._server_revision, result.revision)
-        self._error = None
-        self._saved_once = True
-
-    async def _refused(self, conflict: RevisionConflict, sections: dict[str, JsonValue]) -> None:
-        """A 409: apply the policy."""
-        if conflict.lecture is not None:
-            self._server_revision = max(self._server_revision, conflict.lecture.revision)
-        if self.policy == "force":
-            await self._force(conflict, sections)
-            return
-        if self.policy == "merge" and not conflict.conflicts and conflict.draft_id is not None:
-            unresolved = await self._apply_draft(conflict, conflict.draft_id)
-            if unresolved is None:
-                return
-            conflict = unresolved
-        report = ConflictReport(
-            policy=self.policy,
-            draft_id=conflict.draft_id,
-            sections=sections,
-            conflicts=tuple(conflict.conflicts),
-            latest=conflict.lecture,
-        )
-        self._conflict = report
-        if self.policy == "merge":
-            self.buffer.hold()
-        else:
-            self.buffer.drop()
-            self._pull_failed = False
-
-    async def _apply_draft(
-        self, conflict: RevisionConflict, draft_id: int
-    ) -> RevisionConflict | None:
-        """Merge the refused save (kept as a draft by the server) onto the latest revision;
-        None when that worked, else the last conflict."""
-        for _ in range(APPLY_ATTEMPTS):
-            try:
-                result = await self.client.apply_draft(self.lecture_id, draft_id)
-            except RevisionConflict as again:
-                conflict = again
-                if again.conflicts:
-                    return again
-                continue
-            self._record(result, on_base=False)
-            return None
-        return conflict
-
-    async def _force(self, conflict: RevisionConflict, sections: dict[str, JsonValue]) -> None:
-        """Send the refused sections again with `force`, on their own base: the history
-        records the save as forced over what happened since."""
-        try:
-            result = await self.client.save_lecture(
-                self.lecture_id, sections, base_revision=self.buffer.base_revision, force=True
-            )
-        except ClientError as error:
-            self.buffer.failed()
-            self._error = error
-            return
-        self._record(result, on_base=False)
-        if conflict.draft_id is not None:
-            await self._discard_draft(conflict.draft_id)
-
-    async def _discard_draft(self, draft_id: int) -> None:
-        with contextlib.suppress(NotFound):
-            await self.client.delete_draft(self.lecture_id, draft_id)
-
     def _retry_later(self, error: ClientError) -> None:
-        if self.retry_seconds is None:
+        if self.retry_seconds is None or not isinstance(error, TransportError | ServiceUnavailable):
             return
-        if isinstance(error, TransportError | ServiceUnavailable):
-            delay = self.retry_seconds
-            if isinstance(error, ServiceUnavailable) and error.retry_after is not None:
-                delay = max(delay, error.retry_after)
-            self._cancel_timer()
-            self._timer = asyncio.get_running_loop().call_later(delay, self._debounced)
+        delay = self.retry_seconds
+        if isinstance(error, ServiceUnavailable) and error.retry_after is not None:
+            delay = max(delay, error.retry_after)
+        self._arm(delay)
 
     async def _pull(self) -> None:
         """Take the server's newer snapshot, unless the user typed while it was fetched."""
-        buffer = self.buffer
+        state = self.state
+        buffer = state.buffer
         edits = buffer.edits
         try:
             snapshot = await self.client.get_lecture_if_changed(
@@ -408,12 +306,12 @@ class EditorSession:
             )
         except ClientError as error:
             logger.warning("could not pull lecture %s: %s", self.lecture_id, error)
-            self._pull_failed = True
+            state.pull_failed = True
             return
         if snapshot is None:  # 304: the server is where we are
-            self._server_revision = buffer.base_revision
+            state.server_revision = buffer.base_revision
             return
-        self._server_revision = max(self._server_revision, snapshot.revision)
+        state.heard_of(snapshot.revision)
         if buffer.clean and buffer.edits == edits:
             buffer.adopt(snapshot)
             self._publish()
@@ -427,19 +325,14 @@ class EditorSession:
                 async for event in stream:
                     parsed = event.parsed()
                     if isinstance(parsed, LectureState | LectureRevised):
-                        self._note_revision(parsed.revision)
+                        if self.state.heard_of(parsed.revision):
+                            self._publish()
+                            self._kick()
                     elif isinstance(parsed, WorkflowProgress) and self._on_progress is not None:
                         self._on_progress(parsed)
         except ClientError as error:
             logger.warning("lecture %s: no more events (%s)", self.lecture_id, error)
 
-    def _note_revision(self, revision: int) -> None:
-        if revision > self._server_revision:
-            self._server_revision = revision
-            self._pull_failed = False
-            self._publish()
-            self._kick()
-
     def _publish(self) -> None:
-        if self._buffer is not None:
-            self._feed.publish(self.status)
+        if self._state is not None:
+            self._feed.publish(self._state.status())
