@@ -35,13 +35,13 @@ def server_env(database_url: str, home: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sdk_database(pg_server: TestServer, template_db: str) -> Iterator[TestDatabase]:
     with cloned_database(pg_server, template_db) as db:
         yield db
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(sdk_database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server's URL: API and workflow worker on the session's SDK database."""
     home = tmp_path_factory.mktemp("sdk-home")
@@ -49,7 +49,7 @@ def base_url(sdk_database: TestDatabase, tmp_path_factory: pytest.TempPathFactor
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def idle_base_url(
     pg_server: TestServer, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.asyncio
 
 
 async def test_projects_and_settings(aclient: AsyncTutopandaClient) -> None:
+    assert await aclient.health() is True
     assert await aclient.ready() is True
     created = await aclient.create_project("Deserts", name="Dry lands")
     (project,) = await aclient.list_projects()

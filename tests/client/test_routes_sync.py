@@ -10,6 +10,7 @@ from tutopanda.client.models import LectureConfig
 
 
 def test_projects_create_list_get_and_update_settings(client: TutopandaClient) -> None:
+    assert client.health() is True
     assert client.ready() is True
     created = client.create_project("Volcanoes", name="Geology")
     (project,) = client.list_projects()

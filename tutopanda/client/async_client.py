@@ -93,6 +93,10 @@ class AsyncTutopandaClient:
         return call.read(response)
 
     # health
+    async def health(self) -> bool:
+        """Whether the API process answers (`GET /health`)."""
+        return await self.send(routes.health())
+
     async def ready(self) -> bool:
         """Whether the API and its database answer (`GET /ready`)."""
         return await self.send(routes.ready())

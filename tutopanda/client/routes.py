@@ -123,6 +123,10 @@ def _no_none(**values: Any) -> dict[str, Any]:
     return {key: wire(value) for key, value in values.items() if value is not None}
 
 
+def health() -> Call[bool]:
+    return Call("GET", "/health", _is_ready, ok=(200,))
+
+
 def ready() -> Call[bool]:
     return Call("GET", "/ready", _is_ready, ok=(200, 503))
 

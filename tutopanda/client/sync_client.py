@@ -91,6 +91,10 @@ class TutopandaClient:
         return call.read(response)
 
     # health
+    def health(self) -> bool:
+        """Whether the API process answers (`GET /health`)."""
+        return self.send(routes.health())
+
     def ready(self) -> bool:
         """Whether the API and its database answer (`GET /ready`)."""
         return self.send(routes.ready())
