@@ -7,6 +7,7 @@ Procrastinate or psycopg), so a script or a front-end test can use it on its own
 from tutopanda.client.async_client import AsyncTutopandaClient
 from tutopanda.client.editor.session import ConflictPolicy, ConflictReport, EditorSession
 from tutopanda.client.editor.status import SaveStatus, SessionStatus
+from tutopanda.client.editor.threaded import SyncEditorSession
 from tutopanda.client.errors import (
     BadRequest,
     ClientError,
@@ -53,6 +54,7 @@ __all__ = [
     "ServerEvent",
     "ServiceUnavailable",
     "SessionStatus",
+    "SyncEditorSession",
     "TransportError",
     "TutopandaClient",
     "Unauthorized",
