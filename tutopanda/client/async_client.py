@@ -285,14 +285,15 @@ class AsyncTutopandaClient:
                     await stream.open()
                     connected = True
                     run = await self.get_run(run_id)  # subscribed first: no change can slip by
-                    async for event in stream:
+                    while run.status not in until and not deadline.passed():
+                        event = await anext(stream, None)
+                        if event is None:
+                            break
                         last_event_id = stream.last_event_id
                         progress = progress_of(event, run_id)
                         if progress is not None and on_progress is not None:
                             on_progress(progress)
-                        if run.status in until or (progress and progress.status in until):
-                            break
-                        if deadline.passed():
+                        if progress is not None and progress.status in until:
                             break
             except (TransportError, ServiceUnavailable):
                 await asyncio.sleep(deadline.within(0 if connected else poll_interval))
