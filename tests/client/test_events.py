@@ -110,3 +110,9 @@ def test_the_parser_follows_the_event_stream_format() -> None:
         ("message", "3.1", "plain text"),
     ]
     assert (parser.last_event_id, parser.retry_seconds) == ("3.1", 1.5)
+
+
+def test_events_of_unknown_names_or_shapes_parse_to_none() -> None:
+    assert ServerEvent(event="lecture.revised", id="1.1", data={"revision": "x"}).parsed() is None
+    assert ServerEvent(event="later.kind", id=None, data={}).parsed() is None
+    assert ServerEvent(event="resync", id=None, data="text").parsed() is None

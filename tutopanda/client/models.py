@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 from pydantic.alias_generators import to_camel
 
 from tutopanda.api.schemas import (
@@ -141,10 +141,14 @@ class ServerEvent(BaseModel):
     data: Any
 
     def parsed(self) -> LectureState | LectureRevised | WorkflowProgress | Disconnect | None:
-        """The data as its typed model, or None for an event this SDK does not know."""
+        """The data as its typed model, or None for an event this SDK does not know (another
+        name, or data of another shape)."""
         model = _EVENT_MODELS.get(self.event)
         if model is None or not isinstance(self.data, dict):
             return None
-        parsed = model.model_validate(self.data)
+        try:
+            parsed = model.model_validate(self.data)
+        except ValidationError:
+            return None
         assert isinstance(parsed, LectureState | LectureRevised | WorkflowProgress | Disconnect)
         return parsed
