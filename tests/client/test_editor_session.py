@@ -270,3 +270,17 @@ async def test_the_force_policy_overwrites_and_leaves_no_draft(
     newest = (await aclient.list_history(lecture.id, limit=1)).items[0]
     assert (latest.title, newest.forced) == ("Mine", True)
     assert await aclient.list_drafts(lecture.id) == []
+
+
+async def test_a_failing_callback_does_not_stop_auto_save(
+    aclient: AsyncTutopandaClient, lecture: LectureSnapshot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(_status: SessionStatus) -> None:
+        raise RuntimeError("the editor's own bug")
+
+    async with EditorSession(aclient, lecture.id, debounce=DEBOUNCE, on_status=broken) as session:
+        session.edit("summary", "Saved anyway")
+        status = await until(session, lambda s: s.status == "saved")
+    assert status.error is None
+    assert (await aclient.get_lecture(lecture.id)).summary == "Saved anyway"
+    assert "callback of an editor session failed" in caplog.text

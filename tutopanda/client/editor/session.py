@@ -25,6 +25,7 @@ from tutopanda.client.editor.status import (
     ConflictReport,
     SessionStatus,
     StatusFeed,
+    notify,
 )
 from tutopanda.client.errors import (
     ClientError,
@@ -316,7 +317,7 @@ class EditorSession:
             buffer.adopt(snapshot)
             self._publish()
             if self._on_snapshot is not None:
-                self._on_snapshot(snapshot)
+                notify(self._on_snapshot, snapshot)
 
     # events
     async def _follow(self) -> None:
@@ -329,7 +330,7 @@ class EditorSession:
                             self._publish()
                             self._kick()
                     elif isinstance(parsed, WorkflowProgress) and self._on_progress is not None:
-                        self._on_progress(parsed)
+                        notify(self._on_progress, parsed)
         except ClientError as error:
             logger.warning("lecture %s: no more events (%s)", self.lecture_id, error)
 

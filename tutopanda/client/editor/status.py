@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import JsonValue
 
 from tutopanda.client.models import LectureSnapshot, MergeConflict
+
+T = TypeVar("T")
+logger = logging.getLogger("tutopanda.client")
 
 # idle: nothing saved yet, or edits waiting for the debounce; saving: a save in flight;
 # saved: every edit is saved; conflict: a save was refused (see `conflict`); error: it failed.
@@ -52,6 +56,14 @@ class SessionStatus:
     error: Exception | None = field(default=None, compare=False)
 
 
+def notify(callback: Callable[[T], None], value: T) -> None:
+    """Call an editor's callback; its failure is logged, never the session's."""
+    try:
+        callback(value)
+    except Exception:
+        logger.exception("a callback of an editor session failed")
+
+
 class StatusFeed:
     """Tells callbacks and async iterators about each change of status."""
 
@@ -66,7 +78,7 @@ class StatusFeed:
             return
         self._last = status
         for callback in self.callbacks:
-            callback(status)
+            notify(callback, status)
         for queue in self._queues:
             queue.put_nowait(status)
 
