@@ -1,0 +1,1 @@
+"""The auto-saving editor session: buffered edits, debounced saves, conflict policies."""

@@ -1,0 +1,154 @@
+"""The models the SDK returns: the API's own response models, plus those of the event stream.
+
+Responses are validated with the models the server answers with (`tutopanda.models`,
+`tutopanda.api.schemas`), so the SDK and the server of one release agree field by field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
+from pydantic.alias_generators import to_camel
+
+from tutopanda.api.schemas import (
+    AcceptResponse,
+    FieldError,
+    HistoryPage,
+    LectureDiff,
+    MergeConflict,
+    PatchOperation,
+    Problem,
+    RunStatusResponse,
+    SaveResponse,
+)
+from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
+from tutopanda.models.history import RevisionDetail, RevisionSummary
+from tutopanda.models.lecture import SECTION_NAMES, LectureSnapshot
+from tutopanda.models.project import (
+    CreatedProject,
+    LectureConfig,
+    ProjectDetail,
+    ProjectSummary,
+)
+from tutopanda.models.workflow import RunStatus, WorkflowRun, WorkflowStep
+
+__all__ = [
+    "FINISHED",
+    "SECTION_NAMES",
+    "AcceptResponse",
+    "ConflictDraft",
+    "ConflictDraftDetail",
+    "CreatedProject",
+    "Disconnect",
+    "FieldError",
+    "HistoryPage",
+    "LectureConfig",
+    "LectureDiff",
+    "LectureRevised",
+    "LectureSnapshot",
+    "LectureState",
+    "MergeConflict",
+    "PatchOperation",
+    "Problem",
+    "ProjectDetail",
+    "ProjectSummary",
+    "RevisionDetail",
+    "RevisionSummary",
+    "RunStatus",
+    "RunStatusResponse",
+    "SaveResponse",
+    "ServerEvent",
+    "WorkflowProgress",
+    "WorkflowRun",
+    "WorkflowStep",
+]
+
+# A run in one of these will not change again by itself (resume starts it again).
+FINISHED: frozenset[RunStatus] = frozenset(
+    {"succeeded", "failed", "cancelled", "rejected", "expired"}
+)
+
+
+class _EventData(BaseModel):
+    """Event data: camelCase on the wire; fields added by a later server are ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class LectureState(_EventData):
+    """`lecture.state` (a new stream) or `resync` (fetch the lecture again): where it stands."""
+
+    lecture_id: int
+    revision: int
+    runs: list[dict[str, JsonValue]]
+
+
+class LectureRevised(_EventData):
+    """`lecture.revised`: a revision committed (a save, a restore, a workflow step)."""
+
+    lecture_id: int
+    revision: int
+    source: Literal["app", "workflow", "system"]
+    actor: str | None = None
+    run_id: str | None = None
+    changed_sections: list[str]
+    forced: bool = False
+    restored_from: int | None = None
+    at: datetime | None = None
+
+
+class WorkflowProgress(_EventData):
+    """`workflow.progress`: a run was queued, started, finished a step, or finished."""
+
+    lecture_id: int
+    run_id: str
+    kind: str
+    status: RunStatus
+    current_step: int
+    total_steps: int
+    step_name: str | None = None
+    message: str | None = None
+    step_progress: float | None = None
+    error: str | None = None
+    at: datetime | None = None
+
+
+class Disconnect(_EventData):
+    """`disconnect`: the server dropped this subscriber (too far behind); a reconnect catches up."""
+
+    reason: str
+
+
+_EVENT_MODELS: dict[str, type[_EventData]] = {
+    "lecture.state": LectureState,
+    "resync": LectureState,
+    "lecture.revised": LectureRevised,
+    "workflow.progress": WorkflowProgress,
+    "disconnect": Disconnect,
+}
+
+
+class ServerEvent(BaseModel):
+    """One Server-Sent Event of a lecture's stream: its name, its id (a stream position that
+    `Last-Event-ID` resumes after) and its JSON data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event: str
+    id: str | None
+    data: Any
+
+    def parsed(self) -> LectureState | LectureRevised | WorkflowProgress | Disconnect | None:
+        """The data as its typed model, or None for an event this SDK does not know (another
+        name, or data of another shape)."""
+        model = _EVENT_MODELS.get(self.event)
+        if model is None or not isinstance(self.data, dict):
+            return None
+        try:
+            parsed = model.model_validate(self.data)
+        except ValidationError:
+            return None
+        assert isinstance(parsed, LectureState | LectureRevised | WorkflowProgress | Disconnect)
+        return parsed
