@@ -1,15 +1,16 @@
-"""Locates the `sql/` and `migrations/` folders shipped inside the package (`_resources`)."""
+"""Locates the `sql/`, `migrations/` and `editor/` folders shipped inside the package (`_resources`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# In the repository these are links to the top-level folders; in a wheel, copies of them.
+# In the repository sql/ and migrations/ are links to the top-level folders (in a wheel, copies of
+# them); editor/ (the browser editor page) lives here.
 _RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` (`sql` or `migrations`) shipped with this version of the code."""
+    """Return the folder `name` (`sql`, `migrations`, `editor`) shipped with this version of the code."""
     folder = _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
