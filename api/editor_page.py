@@ -7,6 +7,7 @@ bearer token the user pasted. An unknown or unreadable file is a 404 problem, ne
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from litestar import Request, Router
 from litestar.datastructures import CacheControlHeader
@@ -20,7 +21,7 @@ EDITOR_PATH = "/editor"
 _MAX_NAME = 200  # no file of the page has a longer path
 
 
-def _refuse_unservable(request: Request[object, object, object]) -> None:
+def _refuse_unservable(request: Request[Any, Any, Any]) -> None:
     """Before the file lookup: names the file system cannot hold are simply not found.
 
     A NUL byte or an over-long name makes `os.stat` raise instead of answering "no such file".

@@ -1,4 +1,4 @@
-"""Locates the `sql/`, `migrations/` and `editor/` folders shipped inside the package (`_resources`)."""
+"""Locates the folders shipped inside the package (`_resources`): sql, migrations, editor."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ _RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` (`sql`, `migrations`, `editor`) shipped with this version of the code."""
+    """Return the folder `name` (`sql`, `migrations`, `editor`) shipped with this version."""
     folder = _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
