@@ -17,7 +17,6 @@ from litestar.static_files import create_static_files_router
 from tutopanda.resources import resource_dir
 
 EDITOR_PATH = "/editor"
-
 _MAX_NAME = 200  # no file of the page has a longer path
 
 
