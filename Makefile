@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) system-tools ## Create .venv and install the project with its development tools
 
-# System packages the tests use: pgbouncer (a real transaction-mode pooler). Installed with
-# apt-get when missing and allowed (root); otherwise the tests that need them are skipped.
-SYSTEM_TOOLS := pgbouncer
-system-tools: ## Install the system packages the tests use (Debian: pgbouncer) when missing
+# System packages the tests use: pgbouncer (a real transaction-mode pooler) and chromium (the
+# headless browser of tests/browser, driven by the Python playwright package; Playwright's own
+# browser download needs a host that is not a package registry). Installed with apt-get when
+# missing and allowed (root); otherwise the tests that need them are skipped.
+SYSTEM_TOOLS := pgbouncer chromium
+system-tools: ## Install the system packages the tests use (Debian: pgbouncer, chromium) when missing
 	@missing=""; for tool in $(SYSTEM_TOOLS); do \
 	  command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
