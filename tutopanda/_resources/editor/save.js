@@ -128,6 +128,7 @@ export class SaveController extends EventTarget {
     const { draftId } = this.conflict ?? {};
     const latest = await this.api.getLecture(this.lectureId);
     this.conflict = null;
+    this.remote = []; // the conflict banner showed them
     this.store.adopt(latest);
     this.setStatus('idle', 'reloaded');
     if (draftId != null) await this.api.discardDraft(this.lectureId, draftId).catch(() => {});
@@ -142,6 +143,7 @@ export class SaveController extends EventTarget {
     store.rebase(latest, rebaseDraft(store.snapshot, store.draft, dirty, latest));
     store.dirty = new Set(dirty);
     this.conflict = null;
+    this.remote = [];
     await this.flush();
     if (this.status === 'saved' && draftId != null) {
       await this.api.discardDraft(this.lectureId, draftId).catch(() => {});
@@ -153,6 +155,7 @@ export class SaveController extends EventTarget {
     const { draftId } = this.conflict ?? {};
     const latest = await this.api.getLecture(this.lectureId);
     this.conflict = null;
+    this.remote = [];
     this.store.adopt(latest);
     this.setStatus('idle', draftId != null ? `kept as draft #${draftId}` : 'kept as draft');
     return draftId;
