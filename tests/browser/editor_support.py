@@ -3,7 +3,9 @@ lecture, and opening the page signed in."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -94,3 +96,17 @@ def open_lecture(
 def save_status(page: Page) -> Any:
     """The save status element (its `data-status` is idle, saving, saved, conflict or error)."""
     return page.get_by_role("status", name="Save status")
+
+
+README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "editor.png"
+UPDATE_README_SCREENSHOT = "TUTOPANDA_UPDATE_EDITOR_SCREENSHOT"
+
+
+def readme_screenshot(page: Page) -> None:
+    """With TUTOPANDA_UPDATE_EDITOR_SCREENSHOT=1, write docs/editor.png (the README's picture)
+    from this state of the page; otherwise nothing (the committed picture stays)."""
+    if os.environ.get(UPDATE_README_SCREENSHOT) != "1":
+        return
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(README_SCREENSHOT))
