@@ -13,7 +13,8 @@ export const TRACKS = [
 /** The clip with `id` in any track, with the key of its track. */
 export function findClip(timeline, id) {
   for (const [key] of TRACKS) {
-    const clip = (timeline?.tracks?.[key] ?? []).find((c) => c.id === id);
+    const clips = timeline?.tracks?.[key];
+    const clip = Array.isArray(clips) ? clips.find((c) => c?.id === id) : undefined;
     if (clip) return { clip, track: key };
   }
   return null;
@@ -28,8 +29,11 @@ export function renderTimeline(container, timeline, { selectedId, onSelect }) {
     replace(container, h('p', { class: 'muted' }, 'No timeline yet: it is made by the last step of the generation.'));
     return;
   }
-  const clips = TRACKS.flatMap(([key]) => timeline.tracks?.[key] ?? []);
-  const length = Math.max(1, Number(timeline.duration) || 0, ...clips.map((c) => c.startTime + c.duration));
+  const at = (clip) => Math.max(0, Number(clip.startTime) || 0);
+  const span = (clip) => Math.max(0, Number(clip.duration) || 0);
+  const lane = (key) => (Array.isArray(timeline.tracks?.[key]) ? timeline.tracks[key] : []);
+  const clips = TRACKS.flatMap(([key]) => lane(key));
+  const length = Math.max(1, Number(timeline.duration) || 0, ...clips.map((c) => at(c) + span(c)));
   const percent = (value) => `${(100 * value) / length}%`;
   const step = tickStep(length);
   const ticks = [];
@@ -37,14 +41,14 @@ export function renderTimeline(container, timeline, { selectedId, onSelect }) {
     ticks.push(h('span', { class: 'tick', style: { left: percent(t) } }, `${t}s`));
   }
   const lanes = TRACKS.map(([key, label]) => {
-    const items = (timeline.tracks?.[key] ?? []).map((clip) => h('button', {
+    const items = lane(key).map((clip) => h('button', {
       type: 'button',
       class: `clip clip-${key}${clip.id === selectedId ? ' selected' : ''}`,
       'aria-label': `${label} clip ${clip.name}`,
       'aria-pressed': clip.id === selectedId ? 'true' : 'false',
       'data-clip-id': clip.id,
-      title: `${clip.name}: ${seconds(clip.startTime)} → ${seconds(clip.startTime + clip.duration)}`,
-      style: { left: percent(clip.startTime), width: percent(clip.duration) },
+      title: `${clip.name}: ${seconds(at(clip))} → ${seconds(at(clip) + span(clip))}`,
+      style: { left: percent(at(clip)), width: percent(span(clip)) },
       onclick: () => onSelect(clip.id),
     }, h('span', {}, clip.name)));
     return h('div', { class: 'track' },
