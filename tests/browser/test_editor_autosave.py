@@ -48,17 +48,38 @@ def test_typing_a_clip_start_saves_once_after_the_debounce(
         assert page.get_by_text(f"revision {content['revision']}").is_visible()
 
 
-def test_a_script_segment_edit_is_saved(
+def test_a_failed_save_shows_the_error_and_retry_saves_the_script_edit(
     browser_page: Page, browser_server: BrowserServer, screenshot: Screenshot
 ) -> None:
     page = browser_page
     with api(browser_server) as client:
         lecture_id = generated_lecture(client)
+        revision = lecture(client, lecture_id)["revision"]
         open_lecture(page, browser_server, lecture_id)
-        text = page.get_by_label("Segment 2 narration")
-        text.fill("Stones, sand and gravel, laid in layers.")
+        unavailable = {
+            "status": 503,
+            "content_type": "application/problem+json",
+            "body": '{"status":503,"code":"database_unavailable","detail":"retry shortly"}',
+        }
+        page.route(
+            "**/lectures/*",
+            lambda route: (
+                route.fulfill(**unavailable)
+                if route.request.method == "PATCH"
+                else route.continue_()
+            ),
+        )
+        page.get_by_label("Segment 2 narration").fill("Stones, sand and gravel, laid in layers.")
+        expect(save_status(page)).to_have_attribute("data-status", "error")
+        expect(save_status(page)).to_contain_text("retry shortly")
+        screenshot(page, "save-failed")
+        assert lecture(client, lecture_id)["revision"] == revision
+
+        page.unroute("**/lectures/*")
+        page.get_by_role("button", name="Retry save").click()
         expect(save_status(page)).to_have_attribute("data-status", "saved")
         screenshot(page, "script-saved")
         segments = lecture(client, lecture_id)["script"]["segments"]
         assert segments[1]["narration"] == "Stones, sand and gravel, laid in layers."
         assert revisions(client, lecture_id)[0]["changedSections"] == ["script"]
+        expect(page.get_by_role("button", name="Retry save")).to_be_hidden()

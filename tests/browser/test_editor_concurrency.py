@@ -58,6 +58,15 @@ def test_a_save_to_another_clip_is_merged_and_announced(
         expect(page.get_by_text(f"revision {content['revision']}")).to_be_visible()
         screenshot(page, "both-edits")
 
+        # With nothing of its own to save, the page pulls another writer's revision at once.
+        again = save_clip(client, lecture_id, content, "visual-3-0", duration=13.0)
+        assert again.status_code == 200, again.text
+        expect(page.get_by_label("Duration (s)")).to_have_value("13")
+        expect(page.get_by_role("alert")).to_contain_text("the page now shows their changes")
+        expect(page.get_by_text(f"revision {content['revision'] + 1}")).to_be_visible()
+        assert lecture(client, lecture_id)["revision"] == content["revision"] + 1
+        screenshot(page, "pulled")
+
 
 def _conflict(page: Page, server: BrowserServer, lecture_id: int, base: dict[str, object]) -> None:
     """The page and another writer both move Segment 2: the page's save is refused."""
