@@ -74,3 +74,8 @@ def test_a_dot_segment_does_not_reach_the_api_without_a_token(client: Client) ->
 
 def test_writes_to_the_page_are_refused(client: Client) -> None:
     assert_problem(client.post("/editor/app.js", content=b"x"), 405, "method_not_allowed")
+
+
+def test_the_page_is_not_part_of_the_api_document(client: Client) -> None:
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    assert not [path for path in paths if path.startswith("/editor")]
