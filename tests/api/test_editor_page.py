@@ -52,6 +52,8 @@ def test_the_page_loads_nothing_from_elsewhere() -> None:
         "/editor/views/",
         "/editor/views",
         "/editor/%00",
+        "/editor/app.js/x",
+        "/editor/index.html/..%2Findex.html",
         "/editor/a%00b.js",
         "/editor/" + "x" * 5000,
         "/editor/" + "/".join(["d"] * 300),
