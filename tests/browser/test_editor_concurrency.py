@@ -98,6 +98,7 @@ def test_a_save_to_the_same_clip_conflicts_and_re_apply_saves_it(
         page.get_by_role("button", name="Re-apply").click()
         expect(save_status(page)).to_have_attribute("data-status", "saved")
         expect(page.get_by_role("alert")).to_have_count(0)
+        expect(page.get_by_role("list", name="Kept drafts")).to_be_hidden()
         screenshot(page, "re-applied")
 
         content = lecture(client, lecture_id)
@@ -125,3 +126,13 @@ def test_keep_as_draft_shows_the_latest_and_names_the_kept_draft(
         screenshot(page, "kept-as-draft")
         assert clip(draft["sections"], "visual-1-0")["startTime"] == 18
         assert clip(lecture(client, lecture_id), "visual-1-0")["startTime"] == 20
+
+        kept = page.get_by_role("list", name="Kept drafts")
+        expect(kept).to_contain_text(f"Draft #{draft['id']}")
+        page.get_by_role("button", name=f"Apply draft #{draft['id']}").click()
+        drafts_status = page.get_by_role("status", name="Drafts status")
+        expect(drafts_status).to_contain_text("was not applied: changed since at /timeline/")
+        page.get_by_role("button", name=f"Discard draft #{draft['id']}").click()
+        expect(drafts_status).to_have_text(f"Draft #{draft['id']} discarded.")
+        expect(kept.get_by_role("listitem")).to_have_count(0)
+        assert client.get(f"/lectures/{lecture_id}/drafts").json() == []

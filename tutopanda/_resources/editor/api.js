@@ -51,6 +51,8 @@ export function createApi(token) {
     diff: (id, from, to) => call('GET', `${lecture(id)}/diff?from=${from}&to=${to}`),
     restore: (id, revision, baseRevision) =>
       call('POST', `${lecture(id)}/history/${revision}/restore`, { baseRevision }),
+    listDrafts: (id) => call('GET', `${lecture(id)}/drafts`),
+    applyDraft: (id, draftId) => call('POST', `${lecture(id)}/drafts/${draftId}/apply`),
     discardDraft: (id, draftId) => call('DELETE', `${lecture(id)}/drafts/${draftId}`),
     getRun: (runId) => call('GET', `/workflow-runs/${encodeURIComponent(runId)}`),
     regenerate: (id, kind, assetId, prompt) =>

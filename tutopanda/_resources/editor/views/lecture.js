@@ -7,6 +7,7 @@ import { h, replace } from '../dom.js';
 import { SaveController } from '../save.js';
 import { EditorStore } from '../store.js';
 import { createBanner } from './banner.js';
+import { createDrafts } from './drafts.js';
 import { createHistory } from './history.js';
 import { renderInspector } from './inspector.js';
 import { createProgress } from './progress.js';
@@ -46,6 +47,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const inspectorBox = h('div', {});
   const scriptBox = h('div', {});
   const historyBox = h('section', { class: 'card', 'aria-labelledby': 'history-title' });
+  const draftsBox = h('section', { class: 'card', 'aria-labelledby': 'drafts-title' });
   const banner = createBanner(bannerBox);
   const progress = createProgress(progressBox);
 
@@ -69,6 +71,15 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
         await pull().catch(() => {});
         return `Could not restore: ${problem.message}`;
       }
+    },
+  });
+
+  const drafts = createDrafts(draftsBox, {
+    api,
+    lectureId,
+    async onApplied(result) {
+      saver.ownRevisions.add(result.revision);
+      await pull();
     },
   });
 
@@ -135,17 +146,21 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       : { title: `Updated by ${actors}:`, text: `the page now shows their changes (${sections}).` });
   });
   saver.addEventListener('conflict', ({ detail }) => {
+    drafts.refresh();
     banner.conflict(detail, {
       onReload: async () => {
         await saver.reload();
+        drafts.refresh();
         banner.show({ title: 'Reloaded:', text: 'the page shows the latest revision; your edit was dropped.' });
       },
       onReapply: async () => {
         banner.clear();
         await saver.reapply();
+        drafts.refresh();
       },
       onKeep: async () => {
         const draftId = await saver.keepDraft();
+        drafts.refresh();
         banner.show({
           title: `Kept as draft #${draftId}:`,
           text: `your edit is kept on the server (GET /lectures/${lectureId}/drafts/${draftId}); the page shows the latest revision.`,
@@ -183,6 +198,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
         h('aside', { class: 'side-column' },
           h('section', { class: 'card', 'aria-labelledby': 'clip-title' },
             h('h2', { id: 'clip-title' }, 'Clip'), inspectorBox),
+          draftsBox,
           historyBox))));
 
   (async () => {
@@ -196,6 +212,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       return;
     }
     if (disposed) return;
+    drafts.refresh();
     stream = followEvents(api, lectureId, {
       lastEventId: watchRun ? '0.0' : null, // replay the run from its first step
       onEvent,
