@@ -77,6 +77,7 @@ export class SaveController extends EventTarget {
       this.inFlight = false;
     }
     if (store.isDirty && !this.conflict && this.status !== 'error') this.schedule();
+    else if (this.remote.length) await this.catchUp().catch(() => {}); // arrived during the save
   }
 
   /** Merged onto a newer revision: pull it; edits made during the save are re-applied on it.
@@ -107,9 +108,15 @@ export class SaveController extends EventTarget {
     if (this.ownRevisions.has(data.revision)) return;
     if (this.store.revision !== null && data.revision <= this.store.revision) return;
     this.remote.push(data);
-    if (this.inFlight || this.conflict || this.store.isDirty) return; // the save will merge
+    await this.catchUp(); // unless something local is pending: then the save merges
+  }
+
+  /** Pull the latest revision when nothing local is pending, and say whose changes it shows. */
+  async catchUp() {
+    const idle = () => !this.inFlight && !this.conflict && !this.store.isDirty;
+    if (!idle()) return;
     const latest = await this.api.getLecture(this.lectureId);
-    if (this.inFlight || this.conflict || this.store.isDirty) return;
+    if (!idle()) return;
     if (latest.revision > (this.store.revision ?? -1)) this.store.adopt(latest);
     this.announceRemote(false);
   }
