@@ -15,8 +15,14 @@ def test_a_prompt_becomes_a_lecture_with_its_progress_shown(
     browser_page: Page, browser_server: BrowserServer, screenshot: Screenshot
 ) -> None:
     page = browser_page
+    page.goto("/editor/")
+    page.get_by_label("Development token").fill(browser_server.token_for("someone") + "x")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("This token was refused")
     sign_in(page, browser_server)
     expect(page.get_by_text("No projects yet")).to_be_visible()
+    kept = page.evaluate("[sessionStorage.getItem('tutopanda.token'), localStorage.length]")
+    assert kept == [browser_server.token, 0]  # this tab only
     screenshot(page, "projects-empty")
 
     page.get_by_label("Prompt").fill("How Roman roads were built")
@@ -56,3 +62,9 @@ def test_a_prompt_becomes_a_lecture_with_its_progress_shown(
     expect(page.get_by_role("status", name="Save status")).to_have_text("All changes saved")
     expect(page.get_by_role("list", name="Revisions").get_by_role("listitem")).to_have_count(8)
     readme_screenshot(page)
+
+    page.reload()  # still signed in: the token is in this tab's sessionStorage
+    expect(page.get_by_role("button", name="Visual clip Segment 2")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Development token")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('tutopanda.token')") is None
