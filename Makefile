@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema
+.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -81,8 +81,11 @@ bench-tools: ## Install wrk (the HTTP load generator of `make bench`) when it is
 	    echo "make bench needs wrk: install it (Debian/Ubuntu: sudo apt-get install wrk)" >&2; exit 2; \
 	  fi; }
 
-clean: ## Remove the virtualenv and caches (keeps .tutopanda data)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+clean: ## Remove the virtualenv, caches and test artifacts (keeps .tutopanda data)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts
 
 json-schema: install ## Regenerate docs/lecture.schema.json from the models
 	$(BIN)/tutopanda schema > docs/lecture.schema.json
+
+docs-assets: install ## Re-fetch the pinned Scalar bundle of /schema with npm and verify it (SCALAR_VERSION=x.y.z re-pins)
+	$(BIN)/python -m tools.docs_assets $(if $(SCALAR_VERSION),--version $(SCALAR_VERSION))

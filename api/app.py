@@ -6,7 +6,6 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
 from tutopanda.api.auth import SECURITY, bearer_auth
@@ -23,6 +22,7 @@ from tutopanda.api.controllers.workflows import (
     WorkflowRunController,
 )
 from tutopanda.api.database import Database, database_lifespan
+from tutopanda.api.docs_page import OfflineScalarPlugin
 from tutopanda.api.editor_page import editor_router
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas, answer_options
@@ -106,7 +106,7 @@ def create_app(
                 "builds on; errors are application/problem+json with a stable `code`."
             ),
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin()],
+            render_plugins=[OfflineScalarPlugin()],  # served from here: works offline
         ),
         debug=False,
     )

@@ -1,16 +1,16 @@
-"""Locates the folders shipped inside the package (`_resources`): sql, migrations, editor."""
+"""Locates the folders shipped in the package (`_resources`): SQL, migrations, docs, editor."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# In the repository sql/ and migrations/ are links to the top-level folders (in a wheel, copies of
-# them); editor/ (the browser editor page) lives here.
+# In the repository sql/ and migrations/ are links to the top-level folders (api-docs/ and editor/
+# are folders of their own); in a wheel, copies of them.
 _RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` (`sql`, `migrations`, `editor`) shipped with this version."""
+    """The folder `name` (`sql`, `migrations`, `api-docs`, `editor`) shipped with this code."""
     folder = _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
@@ -25,3 +25,8 @@ def sql_dir() -> Path:
 def migrations_dir() -> Path:
     """Numbered, immutable yoyo migrations."""
     return resource_dir("migrations")
+
+
+def api_docs_dir() -> Path:
+    """The vendored API documentation assets (Scalar's bundle, see its VENDORED.json)."""
+    return resource_dir("api-docs")

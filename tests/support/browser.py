@@ -84,9 +84,9 @@ def screenshot_path(test_name: str, state: str) -> Path:
     return SCREENSHOTS / f"{name}.png"
 
 
-def save_screenshot(page: Page, test_name: str, state: str) -> Path:
-    """The whole page as a PNG test artifact (overwriting the previous run's)."""
+def save_screenshot(page: Page, test_name: str, state: str, *, full_page: bool = True) -> Path:
+    """The page as a PNG test artifact (overwriting the previous run's)."""
     path = screenshot_path(test_name, state)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

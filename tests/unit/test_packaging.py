@@ -29,6 +29,7 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
     assert "tutopanda/workers/app.py" in names
     assert any(name.startswith("tutopanda/_resources/sql/schema/") for name in names)
     assert any(name.startswith("tutopanda/_resources/migrations/0001") for name in names)
+    assert "tutopanda/_resources/api-docs/scalar-standalone.js" in names
     assert "tutopanda/_resources/editor/index.html" in names  # the browser editor page
     assert "tutopanda/_resources/editor/views/lecture.js" in names
 
