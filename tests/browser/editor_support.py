@@ -110,3 +110,8 @@ def readme_screenshot(page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 860})
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(README_SCREENSHOT))
+
+
+def shown_revision(page: Page) -> Any:
+    """The revision the page shows in its header ("revision 7")."""
+    return page.get_by_label("Revision", exact=True)

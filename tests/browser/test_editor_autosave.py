@@ -14,6 +14,7 @@ from tests.browser.editor_support import (
     open_lecture,
     revisions,
     save_status,
+    shown_revision,
 )
 
 
@@ -45,7 +46,7 @@ def test_typing_a_clip_start_saves_once_after_the_debounce(
         assert [(r["source"], r["changedSections"]) for r in new] == [("app", ["timeline"])]
         content = lecture(client, lecture_id)
         assert clip(content, "visual-1-0")["startTime"] == 17.25
-        assert page.get_by_text(f"revision {content['revision']}").is_visible()
+        expect(shown_revision(page)).to_have_text(f"revision {content['revision']}")
 
 
 def test_a_failed_save_shows_the_error_and_retry_saves_the_script_edit(

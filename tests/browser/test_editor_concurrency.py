@@ -18,6 +18,7 @@ from tests.browser.editor_support import (
     revisions,
     save_clip,
     save_status,
+    shown_revision,
 )
 
 # The other writer must land while the page's edit waits for its save.
@@ -55,7 +56,7 @@ def test_a_save_to_another_clip_is_merged_and_announced(
         expect(page.get_by_label("Start (s)")).to_have_value("17.5")
         page.get_by_role("button", name="Visual clip Segment 4").click()
         expect(page.get_by_label("Duration (s)")).to_have_value("14")
-        expect(page.get_by_text(f"revision {content['revision']}")).to_be_visible()
+        expect(shown_revision(page)).to_have_text(f"revision {content['revision']}")
         screenshot(page, "both-edits")
 
         # With nothing of its own to save, the page pulls another writer's revision at once.
@@ -63,7 +64,7 @@ def test_a_save_to_another_clip_is_merged_and_announced(
         assert again.status_code == 200, again.text
         expect(page.get_by_label("Duration (s)")).to_have_value("13")
         expect(page.get_by_role("alert")).to_contain_text("the page now shows their changes")
-        expect(page.get_by_text(f"revision {content['revision'] + 1}")).to_be_visible()
+        expect(shown_revision(page)).to_have_text(f"revision {content['revision'] + 1}")
         assert lecture(client, lecture_id)["revision"] == content["revision"] + 1
         screenshot(page, "pulled")
 

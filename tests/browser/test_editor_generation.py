@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserServer, Screenshot
-from tests.browser.editor_support import api, lecture, readme_screenshot, sign_in
+from tests.browser.editor_support import api, lecture, readme_screenshot, shown_revision, sign_in
 
 
 def test_a_prompt_becomes_a_lecture_with_its_progress_shown(
@@ -49,7 +49,7 @@ def test_a_prompt_becomes_a_lecture_with_its_progress_shown(
     expect(page.get_by_label("Segment 1 narration")).to_have_value(
         content["script"]["segments"][0]["narration"]
     )
-    expect(page.get_by_text(f"revision {content['revision']}")).to_be_visible()
+    expect(shown_revision(page)).to_have_text(f"revision {content['revision']}")
 
     page.get_by_role("link", name="Projects").click()
     expect(page.get_by_role("link", name=content["title"])).to_be_visible()

@@ -5,7 +5,13 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserServer, Screenshot
-from tests.browser.editor_support import api, generated_lecture, lecture, open_lecture
+from tests.browser.editor_support import (
+    api,
+    generated_lecture,
+    lecture,
+    open_lecture,
+    shown_revision,
+)
 
 
 def test_regenerate_an_image_preview_reject_then_accept(
@@ -38,11 +44,12 @@ def test_regenerate_an_image_preview_reject_then_accept(
         screenshot(page, "preview")
         page.get_by_role("button", name="Accept").click()
         accepted = before["revision"] + 1
-        expect(regeneration).to_have_text(f"Accepted: the new image is revision {accepted}.")
         expect(page.get_by_role("figure", name="Image image")).to_contain_text(
             "A river delta at dawn"
-        )
-        expect(page.get_by_text(f"revision {accepted}")).to_be_visible()
+        )  # the page pulled the accepted revision and drew the clip's panel again
+        expect(regeneration).to_have_text(f"Accepted: the new image is revision {accepted}.")
+        expect(page.get_by_role("figure", name="Proposed image")).to_have_count(0)
+        expect(shown_revision(page)).to_have_text(f"revision {accepted}")
         screenshot(page, "accepted")
 
         after = lecture(client, lecture_id)

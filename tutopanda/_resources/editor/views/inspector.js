@@ -26,9 +26,14 @@ function imageCard(title, asset) {
     h('figcaption', {}, h('strong', {}, `${title}: `), asset?.prompt ?? '—'));
 }
 
-function regeneration({ api, lectureId, image, onAccepted }) {
+function regeneration({ api, lectureId, image, notes, onAccepted }) {
   const promptInput = h('textarea', { id: 'regen-prompt', rows: 2, value: image.prompt ?? '' });
-  const state = h('p', { class: 'muted', role: 'status', 'aria-label': 'Regeneration status' });
+  const state = h('p', { class: 'muted', role: 'status', 'aria-label': 'Regeneration status' },
+    notes.get(image.id) ?? '');
+  const say = (text) => {
+    state.textContent = text;
+    notes.set(image.id, text); // outlives this panel: accepting re-renders it
+  };
   const preview = h('div', { class: 'preview' });
   const start = h('button', { type: 'button' }, 'Regenerate image');
   let stopped = false;
@@ -44,25 +49,25 @@ function regeneration({ api, lectureId, image, onAccepted }) {
 
   async function review(runId, run) {
     if (run.status !== 'waiting_for_review') {
-      state.textContent = `Regeneration ${run.status}${run.error ? `: ${run.error.message ?? run.error}` : ''}`;
+      say(`Regeneration ${run.status}${run.error ? `: ${run.error.message ?? run.error}` : ''}`);
       start.disabled = false;
       return;
     }
-    state.textContent = 'A new image is ready: accept or reject it.';
+    say('A new image is ready: accept or reject it.');
     const decide = async (accept) => {
       for (const button of preview.querySelectorAll('button')) button.disabled = true;
       try {
         if (accept) {
           const result = await api.accept(runId);
-          state.textContent = `Accepted: the new image is revision ${result.revision}.`;
+          say(`Accepted: the new image is revision ${result.revision}.`);
           await onAccepted(result);
         } else {
           await api.reject(runId);
-          state.textContent = 'Rejected: the image is unchanged.';
+          say('Rejected: the image is unchanged.');
         }
         replace(preview);
       } catch (problem) {
-        state.textContent = `Could not ${accept ? 'accept' : 'reject'}: ${problem.message}`;
+        say(`Could not ${accept ? 'accept' : 'reject'}: ${problem.message}`);
       }
       start.disabled = false;
     };
@@ -76,13 +81,13 @@ function regeneration({ api, lectureId, image, onAccepted }) {
   start.addEventListener('click', async () => {
     start.disabled = true;
     replace(preview);
-    state.textContent = 'Regenerating…';
+    say('Regenerating…');
     try {
       const prompt = promptInput.value.trim();
       const { runId } = await api.regenerate(lectureId, 'image', image.id, prompt || undefined);
       await review(runId, await waitForReview(runId));
     } catch (problem) {
-      state.textContent = `Could not regenerate: ${problem.message}`;
+      say(`Could not regenerate: ${problem.message}`);
       start.disabled = false;
     }
   });
@@ -100,7 +105,7 @@ function regeneration({ api, lectureId, image, onAccepted }) {
 }
 
 /** Render the inspector of `clipId` (null: nothing selected). Returns {stop()}. */
-export function renderInspector(container, { store, api, lectureId, clipId, onAccepted }) {
+export function renderInspector(container, { store, api, lectureId, clipId, notes, onAccepted }) {
   const found = clipId ? findClip(store.draft?.timeline, clipId) : null;
   if (!found) {
     replace(container, h('p', { class: 'muted' }, 'Select a clip on the timeline to edit its timing.'));
@@ -114,7 +119,7 @@ export function renderInspector(container, { store, api, lectureId, clipId, onAc
   const image = clip.imageAssetId
     ? (store.draft.images ?? []).find((asset) => asset.id === clip.imageAssetId)
     : null;
-  const regen = image ? regeneration({ api, lectureId, image, onAccepted }) : null;
+  const regen = image ? regeneration({ api, lectureId, image, notes, onAccepted }) : null;
   replace(container,
     h('p', { class: 'clip-name' }, h('strong', {}, clip.name), ` · ${clip.kind ?? found.track}`,
       h('span', { class: 'muted' }, ` · ends at ${seconds(clip.startTime + clip.duration)}`)),

@@ -32,6 +32,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const store = new EditorStore();
   const saver = new SaveController({ store, api, lectureId, debounceMs });
   let selectedId = null;
+  const regenerationNotes = new Map(); // image id -> the last regeneration message
   let inspector = { stop() {} };
   let stream = null;
   let disposed = false;
@@ -87,7 +88,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     inspector.stop();
     if (selectedId && !findClip(store.draft?.timeline, selectedId)) selectedId = null;
     inspector = renderInspector(inspectorBox, {
-      store, api, lectureId, clipId: selectedId,
+      store, api, lectureId, clipId: selectedId, notes: regenerationNotes,
       onAccepted: async (result) => {
         saver.ownRevisions.add(result.revision);
         await pull();
