@@ -32,7 +32,7 @@ def test_typing_a_clip_start_saves_once_after_the_debounce(
         start = page.get_by_label("Start (s)")
         start.fill("")
         start.press_sequentially("17.25", delay=60)  # five edits inside one debounce window
-        expect(save_status(page)).to_have_attribute("data-status", "idle")
+        expect(save_status(page)).to_have_text("Idle: unsaved changes")
         assert revisions(client, lecture_id) == before  # nothing saved while typing
         screenshot(page, "unsaved")
 
