@@ -23,6 +23,7 @@ from tutopanda.api.controllers.workflows import (
 )
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin
+from tutopanda.api.editor_page import editor_router
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas, answer_options
 from tutopanda.api.params import REQUEST_DEPENDENCIES
@@ -64,6 +65,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             HealthController,
+            editor_router(),
             Router(
                 path="/",
                 security=SECURITY,  # api/auth.py lets only health, readiness and the schema through

@@ -18,9 +18,11 @@ from litestar.types import ASGIApp
 
 from tutopanda.tokens import issue_token, token_user_id
 
+EDITOR_PUBLIC_PATTERN = "^/editor(/|$)"  # api/editor_page.py serves only static files there
+
 __all__ = ["PUBLIC_PATHS", "SECURITY", "BearerAuthMiddleware", "bearer_auth", "issue_token"]
 
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema"]
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/schema", EDITOR_PUBLIC_PATTERN]  # the page's own files
 SECURITY_SCHEME = "BearerToken"
 SECURITY: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]  # what authenticated routes declare
 

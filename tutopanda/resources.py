@@ -1,16 +1,16 @@
-"""Locates the folders shipped inside the package (`_resources`): SQL, migrations, docs assets."""
+"""Locates the folders shipped in the package (`_resources`): SQL, migrations, docs, editor."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# In the repository sql/ and migrations/ are links to the top-level folders (api-docs/ is a
-# folder of its own); in a wheel, copies of them.
+# In the repository sql/ and migrations/ are links to the top-level folders (api-docs/ and editor/
+# are folders of their own); in a wheel, copies of them.
 _RESOURCES = Path(__file__).resolve().parent / "_resources"
 
 
 def resource_dir(name: str) -> Path:
-    """Return the folder `name` (`sql`, `migrations`, `api-docs`) shipped with this code."""
+    """The folder `name` (`sql`, `migrations`, `api-docs`, `editor`) shipped with this code."""
     folder = _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")

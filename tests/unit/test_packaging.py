@@ -30,6 +30,8 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
     assert any(name.startswith("tutopanda/_resources/sql/schema/") for name in names)
     assert any(name.startswith("tutopanda/_resources/migrations/0001") for name in names)
     assert "tutopanda/_resources/api-docs/scalar-standalone.js" in names
+    assert "tutopanda/_resources/editor/index.html" in names  # the browser editor page
+    assert "tutopanda/_resources/editor/views/lecture.js" in names
 
 
 def test_an_editable_install_imports_only_the_checkout(tmp_path: Path) -> None:

@@ -1,0 +1,69 @@
+// My projects with their lectures, and a prompt box that starts a new lecture's generation.
+
+import { h, replace } from '../dom.js';
+
+export function renderProjects(main, { api, onCreated, onUnauthorized }) {
+  const list = h('div', { 'aria-live': 'polite' }, h('p', {}, 'Loading projects…'));
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const prompt = h('textarea', {
+    id: 'prompt', name: 'prompt', rows: 3, required: true, maxlength: 4000,
+    placeholder: 'Create a 5-minute lesson about … for middle school students.',
+  });
+  const create = h('button', { type: 'submit' }, 'Create lecture');
+
+  async function submit(event) {
+    event.preventDefault();
+    const text = prompt.value.trim();
+    if (!text) return;
+    create.disabled = true;
+    error.hidden = true;
+    try {
+      onCreated(await api.createProject(text));
+    } catch (problem) {
+      if (problem.status === 401) return onUnauthorized();
+      error.textContent = `Could not create the lecture: ${problem.message}`;
+      error.hidden = false;
+      create.disabled = false;
+    }
+  }
+
+  function lectureItem(lecture) {
+    return h('li', {},
+      h('a', { href: `#/lectures/${lecture.id}` }, lecture.title || 'Untitled lecture'),
+      h('span', { class: 'muted' }, ` revision ${lecture.revision}`));
+  }
+
+  async function load() {
+    try {
+      const projects = await api.listProjects();
+      if (!projects.length) {
+        replace(list, h('p', { class: 'muted' }, 'No projects yet: start one from a prompt above.'));
+        return;
+      }
+      replace(list, h('ul', { class: 'projects', 'aria-label': 'Projects' },
+        projects.map((project) => h('li', {},
+          h('h3', {}, project.name || `Project ${project.id}`),
+          h('ul', { 'aria-label': `Lectures of project ${project.id}` },
+            project.lectures.map(lectureItem))))));
+    } catch (problem) {
+      if (problem.status === 401) return onUnauthorized();
+      replace(list, h('p', { class: 'error', role: 'alert' }, `Could not load: ${problem.message}`));
+    }
+  }
+
+  replace(
+    main,
+    h('section', { class: 'card', 'aria-labelledby': 'new-title' },
+      h('h1', { id: 'new-title' }, 'New lecture'),
+      h('form', { onsubmit: submit },
+        h('label', { for: 'prompt' }, 'Prompt'),
+        prompt,
+        error,
+        create)),
+    h('section', { class: 'card', 'aria-labelledby': 'projects-title' },
+      h('h2', { id: 'projects-title' }, 'Projects'),
+      list),
+  );
+  load();
+  return { dispose() {} };
+}
