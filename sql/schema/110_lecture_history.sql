@@ -104,12 +104,14 @@ BEGIN
         v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
                           ELSE p_sections - v_unchanged END;
         IF p_base_revision <> v.revision AND NOT p_force THEN
-            SELECT 'conflict', v.revision, v.updated_at, '{}', app.lecture_snapshot(l)
+            -- The snapshot is read by a statement of its own, which may see a writer that
+            -- committed since the row was read above: its revision is the one to report.
+            SELECT 'conflict', l.revision, l.updated_at, '{}', app.lecture_snapshot(l)
             INTO status, revision, updated_at, changed_sections, lecture
             FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
             draft_id := CASE WHEN p_keep_draft
                              THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
-                                                          v.revision, p_sections)
+                                                          revision, p_sections)
                              ELSE p_resolves_draft END;
             base := app.revision_content(p_lecture_id, p_base_content_of);
             RETURN;

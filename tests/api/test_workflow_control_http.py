@@ -17,7 +17,7 @@ import pytest
 from tests.api.conftest import SECRET
 from tests.api.helpers import assert_problem, server_env
 from tests.support.databases import TestDatabase
-from tests.support.processes import serving
+from tests.support.processes import finished_run, serving
 from tutopanda.tokens import issue_token
 
 Http = httpx.Client
@@ -167,41 +167,55 @@ def test_project_settings_over_http(http: Http) -> None:
     assert_problem(http.get(project, headers=bob), 404, "not_found")
 
 
-def test_a_refused_save_is_kept_as_a_draft_and_applied(http: Http) -> None:
-    created = http.post("/projects", json={"prompt": "Tides"}).json()
+def quiet_lecture(http: Http, prompt: str) -> tuple[str, dict[str, Any]]:
+    """A new lecture whose generation run was cancelled (or had already finished): its path and
+    its snapshot once nothing but the test writes to it."""
+    created = http.post("/projects", json={"prompt": prompt}).json()
+    http.post(f"/workflow-runs/{created['runId']}/cancel")  # 409 when the worker was quicker
+    finished_run(http, created["runId"])
     lecture = f"/lectures/{created['lectureId']}"
-    http.post(f"/workflow-runs/{created['runId']}/cancel")
-    assert http.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Tides"}}).is_success
+    snapshot: dict[str, Any] = http.get(lecture).json()
+    return lecture, snapshot
+
+
+def test_a_refused_save_is_kept_as_a_draft_and_applied(http: Http) -> None:
+    lecture, start = quiet_lecture(http, "Tides")
+    base = start["revision"]
+    assert http.patch(
+        lecture, json={"baseRevision": base, "payload": {"title": "Tides"}}
+    ).is_success
     refused = http.patch(
-        lecture, json={"baseRevision": 0, "payload": {"summary": "Why the sea rises twice a day"}}
+        lecture,
+        json={"baseRevision": base, "payload": {"summary": "Why the sea rises twice a day"}},
     )
     body = assert_problem(refused, 409, "revision_conflict")
     draft_id = body["draftId"]
     drafts = http.get(f"{lecture}/drafts").json()
     assert [(d["id"], d["baseRevision"], d["sections"]) for d in drafts] == [
-        (draft_id, 0, {"summary": "Why the sea rises twice a day"})
+        (draft_id, base, {"summary": "Why the sea rises twice a day"})
     ]
     applied = http.post(f"{lecture}/drafts/{draft_id}/apply")
     assert applied.status_code == 200, applied.text
-    assert (applied.json()["revision"], applied.json()["mergedOnto"]) == (2, 1)
+    assert (applied.json()["revision"], applied.json()["mergedOnto"]) == (base + 2, base + 1)
     assert http.get(f"{lecture}/drafts").json() == []
     assert_problem(http.post(f"{lecture}/drafts/{draft_id}/apply"), 404, "not_found")
 
 
 def test_a_merge_conflict_names_the_paths_and_the_draft_can_be_discarded(http: Http) -> None:
-    created = http.post("/projects", json={"prompt": "Dunes"}).json()
-    lecture = f"/lectures/{created['lectureId']}"
-    http.post(f"/workflow-runs/{created['runId']}/cancel")
-    assert http.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Dunes"}}).is_success
+    lecture, start = quiet_lecture(http, "Dunes")
+    base = start["revision"]
+    assert http.patch(
+        lecture, json={"baseRevision": base, "payload": {"title": "Dunes"}}
+    ).is_success
     clash = http.patch(
-        lecture, json={"baseRevision": 0, "payload": {"title": "Sand"}, "merge": True}
+        lecture, json={"baseRevision": base, "payload": {"title": "Sand"}, "merge": True}
     )
     body = assert_problem(clash, 409, "revision_conflict")
     assert body["conflicts"] == [
         {
             "pointer": "/title",
             "kind": "edit",
-            "base": "Untitled Lecture",
+            "base": start["title"],
             "mine": "Sand",
             "theirs": "Dunes",
         }
@@ -211,6 +225,6 @@ def test_a_merge_conflict_names_the_paths_and_the_draft_can_be_discarded(http: H
     assert http.delete(draft).status_code == 204
     assert_problem(http.get(draft), 404, "not_found")
     merged = http.patch(
-        lecture, json={"baseRevision": 0, "payload": {"summary": "Wind"}, "merge": True}
+        lecture, json={"baseRevision": base, "payload": {"summary": "Wind"}, "merge": True}
     )
-    assert (merged.status_code, merged.json()["mergedOnto"]) == (200, 1)
+    assert (merged.status_code, merged.json()["mergedOnto"]) == (200, base + 1)
