@@ -1,5 +1,5 @@
-"""Helpers of the editor page tests: the API beside the page (plain httpx), a generated
-lecture, and opening the page signed in."""
+"""Helpers of the editor page tests: the API beside the page (plain httpx for checks, the
+Python SDK for another writer's saves), a generated lecture, and opening the page signed in."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserServer
+from tutopanda.api.schemas import SaveResponse
+from tutopanda.client import TutopandaClient
 
 # Short enough for a fast suite, long enough that a test's own write lands while an edit waits.
 TEST_DEBOUNCE_MS = 800
@@ -63,16 +65,19 @@ def revisions(client: httpx.Client, lecture_id: int) -> list[dict[str, Any]]:
 
 
 def save_clip(
-    client: httpx.Client, lecture_id: int, base: dict[str, Any], clip_id: str, **fields: Any
-) -> httpx.Response:
-    """Change one clip's fields on `base` (a snapshot) and save the timeline with merge."""
+    server: BrowserServer, lecture_id: int, base: dict[str, Any], clip_id: str, **fields: Any
+) -> SaveResponse:
+    """Another writer, through the Python SDK: change one clip's fields on `base` (a snapshot)
+    and save the timeline with merge."""
     timeline = base["timeline"]
     for clips in timeline["tracks"].values():
         for item in clips:
             if item["id"] == clip_id:
                 item.update(fields)
-    body = {"baseRevision": base["revision"], "merge": True, "payload": {"timeline": timeline}}
-    return client.patch(f"/lectures/{lecture_id}", json=body)
+    with TutopandaClient(server.base_url, server.token) as sdk:
+        return sdk.save_lecture(
+            lecture_id, {"timeline": timeline}, base_revision=base["revision"], merge=True
+        )
 
 
 def sign_in(page: Page, server: BrowserServer, *, debounce_ms: int = TEST_DEBOUNCE_MS) -> None:
