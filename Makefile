@@ -70,7 +70,7 @@ schema-snapshot: install ## Refresh tests/db/schema_snapshot.pg*.sql (test serve
 	$(BIN)/pytest -q tests/db/test_schema_snapshot.py; \
 	status=$$?; TUTOPANDA_HOME=.tutopanda/snapshot $(BIN)/tutopanda db stop; exit $$status
 
-bench: install bench-tools ## Measure the save path (~12 min; BENCH_ARGS="--smoke" ~1 min, "--only http", --help)
+bench: install bench-tools ## Measure the save path and events (~20 min; BENCH_ARGS="--smoke" ~3 min, "--only http", --help)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 bench-tools: ## Install wrk (the HTTP load generator of `make bench`) when it is missing
