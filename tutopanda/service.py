@@ -49,12 +49,19 @@ def serve(
     if settings.database_pooler == "transaction":
         check_pooled_login(url, allow_privileged=settings.allow_privileged_login)
     sock = listening_socket(host, port)
+    logger.info(
+        "serving on %s:%s from %s API process%s%s",
+        host,
+        port,
+        processes,
+        "" if processes == 1 else "es",
+        " and one workflow worker" if with_worker else "",
+    )
     if processes == 1:
         run_async(_serve_here(settings, url, sock, with_worker=with_worker))
         return
     api = ApiProcesses(processes, lambda shared: run_async(_serve_api(settings, url, shared)), sock)
     api.start()
-    logger.info("serving on %s:%s from %s API processes", host, port, processes)
 
     def worker() -> asyncio.Future[None]:
         return asyncio.ensure_future(
