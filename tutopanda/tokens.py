@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,13 +57,31 @@ def token_user_id(token: str, secret: str) -> str | None:
     """The user a bearer token names, or None when it is not a valid token of ours.
 
     Valid: signed with `secret` (HS256), `sub` and `exp` present, not expired, not before its
-    `nbf`, and `sub` a valid user id. Other claims (`iat`, …) are optional.
+    `nbf`, and `sub` a valid user id. Other claims (`iat`, …) are optional. A token found valid
+    is remembered until it expires, so an editor's every request does not verify it again: once
+    valid it can only become invalid by expiring, which is checked on every use.
     """
+    remembered = _verified.get((token, secret))
+    if remembered is not None:
+        user_id, expires = remembered
+        if time.time() < expires:
+            return user_id
+        del _verified[(token, secret)]
+        return None
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": list(REQUIRED_CLAIMS)}
         )
     except jwt.InvalidTokenError:
         return None
-    user_id = claims.get("sub")
-    return user_id if is_valid_user_id(user_id) else None
+    subject = claims.get("sub")
+    if not is_valid_user_id(subject):
+        return None
+    _verified[(token, secret)] = (str(subject), int(claims["exp"]))  # PyJWT checked exp
+    if len(_verified) > _VERIFIED_TOKENS:
+        del _verified[next(iter(_verified))]  # the oldest remembered
+    return str(subject)
+
+
+_VERIFIED_TOKENS = 4096  # tokens remembered as valid, per process
+_verified: dict[tuple[str, str], tuple[str, int]] = {}
