@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import time
@@ -46,8 +47,10 @@ def pgbouncer(server: TestServer, folder: Path, users: list[str]) -> Iterator[in
     )
     for path in folder.iterdir():
         path.chmod(0o644)
-    # PgBouncer refuses to run as root: -u drops to an unprivileged user.
-    drop_root = ["-u", "nobody"] if os.geteuid() == 0 else []
+    # PgBouncer refuses to run as root: -u drops to an unprivileged user, the one that owns the
+    # server's socket directory when it listens on a Unix socket (the embedded server's lives in
+    # its data directory, which no other user may enter).
+    drop_root = ["-u", _unprivileged_user(server)] if os.geteuid() == 0 else []
     command = [binary, *drop_root, str(folder / "pgbouncer.ini")]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -71,3 +74,12 @@ def _wait_until_listening(server: TestServer, port: int, user: str) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _unprivileged_user(server: TestServer) -> str:
+    """Who PgBouncer runs as under root: the socket directory's owner, else nobody."""
+    if server.host.startswith("/"):
+        owner = pwd.getpwuid(os.stat(server.host).st_uid).pw_name
+        if owner != "root":
+            return owner
+    return "nobody"
