@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from psycopg import sql
 
 from tests.api.catalogue import (
     ROUTES,
@@ -42,8 +43,20 @@ Client = TestClient[Litestar]
 
 
 def _digests(database: TestDatabase) -> list[tuple[Any, ...]]:
+    """One digest per table of app and procrastinate: equal digests, unchanged data."""
+    digest = sql.SQL(test_query("table_digest"))
     with psycopg.connect(database.admin_url, autocommit=True) as admin:
-        return admin.execute(test_query("stored_data_digests")).fetchall()
+        tables = admin.execute(test_query("data_tables")).fetchall()
+        return [
+            (
+                schema,
+                table,
+                *admin.execute(
+                    digest.format(schema=sql.Identifier(schema), table=sql.Identifier(table))
+                ).fetchall(),
+            )
+            for schema, table in tables
+        ]
 
 
 def _cases(route: Route) -> list[Bad]:
