@@ -85,19 +85,25 @@ class ApiProcesses:
         self._pids.add(pid)
         logger.info("API process %s started", pid)
 
+    def _collect_ended(self) -> list[tuple[int, int]]:
+        """Forget the API processes that ended (waiting for none): their pids and statuses."""
+        ended = []
+        for pid in list(self._pids):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # already collected elsewhere
+                done, status = pid, 0
+            if done != 0:
+                self._pids.discard(pid)
+                ended.append((pid, status))
+        return ended
+
     def reap(self) -> None:
         """Collect API processes that ended; start new ones unless stopping."""
-        for pid in list(self._pids):
-            with contextlib.suppress(ChildProcessError):
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done == 0:
-                    continue
-                self._pids.discard(pid)
-                if not self._stopping:  # the supervisor's tick spaces restarts out
-                    logger.error(
-                        "API process %s ended (%s); starting another", pid, _exit_of(status)
-                    )
-                    self._fork()
+        for pid, status in self._collect_ended():
+            if not self._stopping:  # the supervisor's tick spaces restarts out
+                logger.error("API process %s ended (%s); starting another", pid, _exit_of(status))
+                self._fork()
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM every API process and wait for them (SIGKILL after `timeout`)."""
@@ -107,11 +113,7 @@ class ApiProcesses:
                 os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while self._pids and time.monotonic() < deadline:
-            for pid in list(self._pids):
-                with contextlib.suppress(ChildProcessError):
-                    if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                        continue
-                self._pids.discard(pid)
+            self._collect_ended()
             time.sleep(0.05)
         for pid in self._pids:
             with contextlib.suppress(ProcessLookupError):

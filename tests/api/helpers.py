@@ -13,12 +13,14 @@ from tests.api.conftest import SECRET
 PROBLEM = "application/problem+json"
 
 
-def server_env(database_url: str, home: Path, **extra: str) -> dict[str, str]:
-    """The environment of a real `tutopanda serve` for a test: its database, the tests' JWT
-    secret, a home of its own, quiet logs, and `extra` settings."""
+def server_env(
+    database_url: str, home: Path, *, secret: str = SECRET, **extra: str
+) -> dict[str, str]:
+    """The environment of a real `tutopanda serve` for a test: its database, a JWT secret (the
+    API tests' unless given), a home of its own, quiet logs, and `extra` settings."""
     return {
         "DATABASE_URL": database_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
+        "TUTOPANDA_JWT_SECRET": secret,
         "TUTOPANDA_HOME": str(home),
         "TUTOPANDA_LOG_LEVEL": "WARNING",
         **extra,

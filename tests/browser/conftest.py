@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pytest
 
+from tests.api.helpers import server_env
 from tests.support.browser import (
     CHROMIUM_ARGS,
     OutsideRequestGuard,
@@ -118,14 +119,13 @@ def browser_server(
     database: TestDatabase, tmp_path: Path, browser_server_env: dict[str, str]
 ) -> Iterator[BrowserServer]:
     """`tutopanda serve` with its worker, on this test's migrated database."""
-    env = {
-        "DATABASE_URL": database.admin_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(tmp_path / "home"),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-        "TUTOPANDA_WORKER_POLL_SECONDS": "0.2",
+    env = server_env(
+        database.admin_url,
+        tmp_path / "home",
+        secret=SECRET,
+        TUTOPANDA_WORKER_POLL_SECONDS="0.2",
         **browser_server_env,
-    }
+    )
     with serving(env=env) as base:
         yield BrowserServer(
             base_url=base,

@@ -4,7 +4,6 @@ Python SDK for another writer's saves), a generated lecture, and opening the pag
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserServer
+from tests.support.processes import finished_run
 from tutopanda.api.schemas import SaveResponse
 from tutopanda.client import TutopandaClient
 
@@ -24,21 +24,10 @@ def api(server: BrowserServer) -> httpx.Client:
     return httpx.Client(base_url=server.base_url, headers=server.auth_headers, timeout=10)
 
 
-def wait_for_run(client: httpx.Client, run_id: str, *, timeout: float = 30) -> dict[str, Any]:
-    """Poll a workflow run until it leaves queued/running."""
-    deadline = time.monotonic() + timeout
-    while True:
-        run: dict[str, Any] = client.get(f"/workflow-runs/{run_id}").raise_for_status().json()
-        if run["status"] not in ("queued", "running"):
-            return run
-        assert time.monotonic() < deadline, f"run {run_id} still {run['status']}"
-        time.sleep(0.1)
-
-
 def generated_lecture(client: httpx.Client, prompt: str = "How Roman roads were built") -> int:
     """A project whose generation run finished; its lecture id."""
     created = client.post("/projects", json={"prompt": prompt}).raise_for_status().json()
-    assert wait_for_run(client, created["runId"])["status"] == "succeeded"
+    assert finished_run(client, created["runId"], timeout=30)["status"] == "succeeded"
     return int(created["lectureId"])
 
 

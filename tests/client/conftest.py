@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 
 from tests.api.conftest import SECRET
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase, cloned_database
 from tests.support.processes import serving
 from tests.support.server import TestServer
@@ -24,15 +25,13 @@ from tutopanda.tokens import issue_token
 _users = itertools.count(1)
 
 
-def server_env(database_url: str, home: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(home),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-        "TUTOPANDA_WORKER_POLL_SECONDS": "0.2",
-        "TUTOPANDA_STREAM_HEARTBEAT_SECONDS": "1",
-    }
+def sdk_server_env(database_url: str, home: Path) -> dict[str, str]:
+    return server_env(
+        database_url,
+        home,
+        TUTOPANDA_WORKER_POLL_SECONDS="0.2",
+        TUTOPANDA_STREAM_HEARTBEAT_SECONDS="1",
+    )
 
 
 @pytest.fixture(scope="package")
@@ -45,7 +44,7 @@ def sdk_database(pg_server: TestServer, template_db: str) -> Iterator[TestDataba
 def base_url(sdk_database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server's URL: API and workflow worker on the session's SDK database."""
     home = tmp_path_factory.mktemp("sdk-home")
-    with serving("--workers", "1", env=server_env(sdk_database.admin_url, home)) as base:
+    with serving("--workers", "1", env=sdk_server_env(sdk_database.admin_url, home)) as base:
         yield base
 
 
@@ -57,7 +56,7 @@ def idle_base_url(
     home = tmp_path_factory.mktemp("sdk-idle-home")
     with (
         cloned_database(pg_server, template_db) as db,
-        serving("--no-worker", env=server_env(db.admin_url, home)) as base,
+        serving("--no-worker", env=sdk_server_env(db.admin_url, home)) as base,
     ):
         yield base
 

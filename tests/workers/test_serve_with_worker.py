@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.processes import finished_run, serving
 from tutopanda.api.auth import issue_token
@@ -16,12 +17,7 @@ SECRET = "serve-secret-" + "s" * 40
 def test_a_prompt_becomes_a_lecture_through_one_process(
     database: TestDatabase, tmp_path: Path
 ) -> None:
-    env = {
-        "DATABASE_URL": database.admin_url,
-        "TUTOPANDA_JWT_SECRET": SECRET,
-        "TUTOPANDA_HOME": str(tmp_path),
-        "TUTOPANDA_LOG_LEVEL": "WARNING",
-    }
+    env = server_env(database.admin_url, tmp_path, secret=SECRET)
     headers = {"Authorization": f"Bearer {issue_token(SECRET, 'dana')}"}
     with serving(env=env) as base, httpx.Client(base_url=base, headers=headers) as http:
         created = http.post("/projects", json={"prompt": "Why the sky is blue"}).json()
