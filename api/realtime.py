@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar import Litestar
 
-from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.db.connection import RUNTIME_ROLE, direct_url, role_conninfo
 from tutopanda.events.hub import ConnectionSource, EventHub
 from tutopanda.events.publisher import publish_forever
 from tutopanda.settings import Settings
@@ -24,7 +24,7 @@ def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSou
 
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
     """
-    direct = settings.direct_database_url or database_url
+    direct = direct_url(settings, database_url)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -20,7 +20,8 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 logger = logging.getLogger("tutopanda.serve")
 SUPERVISOR_TICK_SECONDS = 0.5  # how often ended API processes are noticed and replaced
@@ -130,15 +131,13 @@ def _exit_of(status: int) -> str:
     return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
-async def supervise(
-    processes: ApiProcesses, worker: Callable[[], asyncio.Future[None]] | None
-) -> None:
+async def supervise(processes: ApiProcesses, worker: Coroutine[Any, Any, None] | None) -> None:
     """In the parent: reap and restart API processes, run the worker, until SIGTERM/SIGINT."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    task = None if worker is None else asyncio.ensure_future(worker())
+    task = None if worker is None else asyncio.ensure_future(worker)
     try:
         while not stop.is_set():
             processes.reap()

@@ -46,6 +46,7 @@ def serve(
             development_secret_path(settings),
         )
     url = admin_url(settings)
+    worker_url = direct_url(settings, url)
     if settings.database_pooler == "transaction":
         check_pooled_login(url, allow_privileged=settings.allow_privileged_login)
     sock = listening_socket(host, port)
@@ -58,17 +59,16 @@ def serve(
         " and one workflow worker" if with_worker else "",
     )
     if processes == 1:
-        run_async(_serve_here(settings, url, sock, with_worker=with_worker))
+        run_async(_serve_here(settings, url, worker_url, sock, with_worker=with_worker))
         return
     api = ApiProcesses(processes, lambda shared: run_async(_serve_api(settings, url, shared)), sock)
     api.start()
-
-    def worker() -> asyncio.Future[None]:
-        return asyncio.ensure_future(
-            supervise_worker(settings, direct_url(settings), install_signal_handlers=False)
-        )
-
-    run_async(supervise(api, worker if with_worker else None))
+    worker = (
+        supervise_worker(settings, worker_url, install_signal_handlers=False)
+        if with_worker
+        else None
+    )
+    run_async(supervise(api, worker))
 
 
 def work(settings: Settings) -> None:
@@ -88,11 +88,11 @@ def run_async(main: Coroutine[Any, Any, None]) -> None:
 
 
 async def _serve_here(
-    settings: Settings, url: str, sock: socket.socket, *, with_worker: bool
+    settings: Settings, url: str, worker_url: str, sock: socket.socket, *, with_worker: bool
 ) -> None:
-    """One process: the API on `sock`, and the worker beside it when asked."""
+    """One process: the API on `sock`, and the worker (on `worker_url`) beside it when asked."""
     if with_worker:
-        await run_worker_beside(settings, direct_url(settings), _serve_api(settings, url, sock))
+        await run_worker_beside(settings, worker_url, _serve_api(settings, url, sock))
     else:
         await _serve_api(settings, url, sock)
 

@@ -19,10 +19,10 @@ def admin_url(settings: Settings) -> str:
     return embedded.start(settings.embedded_data_dir)
 
 
-def direct_url(settings: Settings) -> str:
+def direct_url(settings: Settings, admin: str | None = None) -> str:
     """A URL whose sessions are ours for their whole life (LISTEN, advisory locks, workers,
-    migrate): TUTOPANDA_DIRECT_DATABASE_URL, else the admin URL."""
-    return settings.direct_database_url or admin_url(settings)
+    migrate): TUTOPANDA_DIRECT_DATABASE_URL, else the admin URL (`admin` when known already)."""
+    return settings.direct_database_url or admin or admin_url(settings)
 
 
 def api_conninfo(url: str, settings: Settings, *, application_name: str) -> str:
