@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +48,10 @@ async def sessions_named(admin: Conn, name: str) -> int:
     return int(row[0])
 
 
-async def wait_until(check: Any, timeout: float = 30) -> None:
+async def wait_until(check: Callable[[], Awaitable[bool] | bool], timeout: float = 30) -> None:
+    """Until `check()` (a plain or async predicate) holds; fails after `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    while not await check():
+    while not await _value(check()):
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.1)
 
@@ -76,7 +79,11 @@ async def test_two_api_processes_serve_one_port_and_one_worker_runs_the_workflow
         assert await sessions_named(admin_aconn, "tutopanda-worker") >= 1
         listening = await (await admin_aconn.execute(test_query("worker_listeners"))).fetchone()
         assert listening == (1,)
-        await wait_until(lambda: _equals(sessions_named(admin_aconn, LISTENER_NAME), 2))
+
+        async def two_listeners() -> bool:
+            return await sessions_named(admin_aconn, LISTENER_NAME) == 2
+
+        await wait_until(two_listeners)
 
         # Every process delivers to its own subscribers: streams spread over both all see a save.
         lecture = created["lectureId"]
@@ -107,9 +114,7 @@ async def test_two_api_processes_serve_one_port_and_one_worker_runs_the_workflow
         # A killed API process is replaced; the port keeps answering.
         victim = min(api)
         os.kill(victim, signal.SIGKILL)
-        await wait_until(
-            lambda: _true(len(children(process)) == 2 and victim not in children(process))
-        )
+        await wait_until(lambda: len(children(process)) == 2 and victim not in children(process))
         async with httpx.AsyncClient(base_url=base, headers=ALICE, timeout=10) as http:
             answers = await asyncio.gather(*(http.get("/projects") for _ in range(20)))
         assert {answer.status_code for answer in answers} == {200}
@@ -121,12 +126,8 @@ async def test_two_api_processes_serve_one_port_and_one_worker_runs_the_workflow
     assert not any(alive(pid) for pid in final)
 
 
-async def _equals(value: Any, expected: int) -> bool:
-    return bool(await value == expected)
-
-
-async def _true(value: bool) -> bool:
-    return value
+async def _value(result: Awaitable[bool] | bool) -> bool:
+    return await result if inspect.isawaitable(result) else bool(result)
 
 
 async def test_workers_out_of_range_is_one_line_and_exit_2(
