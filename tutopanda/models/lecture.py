@@ -97,6 +97,10 @@ class LecturePatch(_SectionFields):
         """The sections that were sent, in their stored (camelCase JSON) form."""
         return {name: _stored_form(getattr(self, name)) for name in self.model_fields_set}
 
+    def stored_text(self) -> str:
+        """`sections()` as JSON text, encoded by pydantic's serializer (no Python walk)."""
+        return self.model_dump_json(by_alias=True, exclude_unset=True)
+
 
 def _stored_form(value: Any) -> JsonValue:
     if isinstance(value, WireModel):

@@ -47,17 +47,16 @@ async def save_draft(
     """Save the sections of `patch` on `base_revision`: saved; or, on a newer revision, merged
     per JSON path (with `merge`); or a conflict with the latest snapshot, the refused sections
     kept as a draft (`draft_id`) and, after a merge, the conflicting JSON Pointers."""
-    sections = patch.sections()
     params = {
         "user_id": user_id,
         "lecture_id": lecture_id,
         "base_revision": base_revision,
-        "sections": Jsonb(sections),
+        "sections": Jsonb(patch, dumps=LecturePatch.stored_text),
         "merge": merge,
         "force": force,
     }
     result = await fetch_one(conn, "lecture_save", params, SaveResult)
-    rebase = _rebase(result, base_revision, sections)
+    rebase = _rebase(result, base_revision, patch.sections()) if merge else None
     if not merge or rebase is None:
         return result
     return await merge_onto_latest(conn, user_id, lecture_id, rebase, result)
