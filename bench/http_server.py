@@ -1,4 +1,5 @@
-"""`tutopanda serve --no-worker` on a free loopback port, for wrk to drive."""
+"""The API on a free loopback port, for wrk to drive: `tutopanda serve --no-worker` (uvicorn)
+or the same app under granian (bench/granian_app.py), to compare the two ASGI servers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
@@ -20,6 +22,7 @@ from bench.tools import BenchError, free_port
 from tutopanda.api.auth import issue_token
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+AsgiServer = Literal["uvicorn", "granian"]
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,13 @@ class Server:
     pid: int
     token: str
     processes: int
+    kind: AsgiServer = "uvicorn"
 
 
 @contextlib.contextmanager
-def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Server]:
+def serving(
+    db: BenchDatabase, processes: int, log_path: Path, kind: AsgiServer = "uvicorn"
+) -> Iterator[Server]:
     """Run the API (no in-process worker) with `processes` server processes until the block ends.
 
     Its output goes to `log_path`.
@@ -45,19 +51,7 @@ def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Serve
         log_path.open("wb") as log,
     ):
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tutopanda",
-                "serve",
-                "--no-worker",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(processes),
-            ],
+            _command(kind, port, processes),
             cwd=PROJECT_ROOT,
             env={
                 **os.environ,
@@ -72,10 +66,47 @@ def serving(db: BenchDatabase, processes: int, log_path: Path) -> Iterator[Serve
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(process, base, log_path)
-            yield Server(base, process.pid, issue_token(secret, BENCH_USER), processes)
+            yield Server(base, process.pid, issue_token(secret, BENCH_USER), processes, kind)
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _command(kind: AsgiServer, port: int, processes: int) -> list[str]:
+    if kind == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--factory",
+            "--loop",
+            "uvloop",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(processes),
+            "bench.granian_app:create",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "tutopanda",
+        "serve",
+        "--no-worker",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(processes),
+    ]
 
 
 def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
@@ -83,12 +114,10 @@ def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
     while True:
         if process.poll() is not None:
             lines = log.read_text("utf-8", "replace").strip().splitlines()
-            raise BenchError(
-                f"tutopanda serve exited: {lines[-1] if lines else process.returncode}"
-            )
+            raise BenchError(f"the API server exited: {lines[-1] if lines else process.returncode}")
         with contextlib.suppress(httpx.TransportError):
             if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
                 return
         if time.monotonic() > deadline:
-            raise BenchError("tutopanda serve did not become ready in 60 s")
+            raise BenchError("the API server did not become ready in 60 s")
         time.sleep(0.1)

@@ -1,5 +1,6 @@
 """HTTP layer: `PATCH /lectures/{id}` driven by wrk (one lecture per connection) vs the same
-named query (`lecture_save`) called directly by as many async psycopg connections."""
+named query (`lecture_save`) called directly by as many async psycopg connections; and the
+same app under granian vs uvicorn (`tutopanda serve`), in the same interleaved rounds."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ CASES = (
     (20, 8, "HTTP p99 ≤ 15 ms"),
 )
 
+SERVER_CHOICE = "ASGI server: > 1 favours granian"
+
 
 def http_variant(ctx: Context, server: Server, size_kb: int, clients: int) -> Variant:
     set_name = ctx.lecture_set("engine", size_kb)
@@ -30,8 +33,14 @@ def http_variant(ctx: Context, server: Server, size_kb: int, clients: int) -> Va
         await asyncio.to_thread(ctx.db.settle_set, set_name)
         return sample
 
-    params = {"clients": clients, "size_kb": size_kb, "server_processes": server.processes}
-    return Variant("HTTP PATCH (wrk)", params, ctx.counted(set_name, clients, measure))
+    params = {
+        "clients": clients,
+        "size_kb": size_kb,
+        "server_processes": server.processes,
+        "server": server.kind,
+    }
+    name = "HTTP PATCH (wrk)" if server.kind == "uvicorn" else f"HTTP PATCH (wrk), {server.kind}"
+    return Variant(name, params, ctx.counted(set_name, clients, measure))
 
 
 def direct_variant(ctx: Context, size_kb: int, clients: int) -> Variant:
@@ -52,16 +61,27 @@ async def run(ctx: Context) -> None:
         ctx.lecture_set("engine", size_kb)
     log = ctx.config.output.with_name("serve.log")
     log.parent.mkdir(parents=True, exist_ok=True)
-    with serving(ctx.db, processes, log) as server:
+    with (
+        serving(ctx.db, processes, log) as server,
+        serving(ctx.db, processes, log.with_name("granian.log"), "granian") as granian,
+    ):
         for size_kb, clients, target in CASES:
             servers = "1 server process" if processes == 1 else f"{processes} server processes"
             case = f"{size_kb} KB, {clients} clients, {servers}"
             http = http_variant(ctx, server, size_kb, clients)
+            other = http_variant(ctx, granian, size_kb, clients)
             direct = direct_variant(ctx, size_kb, clients)
-            samples = await ctx.results.run("http", case, [http, direct], warmup=ctx.config.warmup)
+            variants = [http, other, direct]
+            samples = await ctx.results.run("http", case, variants, warmup=ctx.config.warmup)
             ctx.results.compare(
                 case,
                 (http.name, samples[http.name]),
                 (direct.name, samples[direct.name]),
                 target,
+            )
+            ctx.results.compare(
+                case,
+                (other.name, samples[other.name]),
+                (http.name, samples[http.name]),
+                SERVER_CHOICE,
             )
