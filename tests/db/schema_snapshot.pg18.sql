@@ -1409,7 +1409,9 @@ BEGIN
             revision := v.revision;
             updated_at := v.updated_at;
             changed_sections := '{}';
-            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
+            IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
+                PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
+            END IF;
             RETURN;
         END IF;
         v_next := v.revision + 1;
@@ -1437,7 +1439,9 @@ BEGIN
                          ELSE app.history_delta(v_old, v_changes, v_hashes) END,
                     p_actor, p_source, p_run_id, v_changed, v_forced, p_restored_from,
                     p_merged_base, v_at, v_prev, v_hash);
-            PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
+            IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
+                PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
+            END IF;
             status := 'saved';
             revision := v_next;
             updated_at := v_at;
