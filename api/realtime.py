@@ -12,7 +12,7 @@ from litestar import Litestar
 
 from tutopanda.db.connection import RUNTIME_ROLE, direct_url, role_conninfo
 from tutopanda.events.hub import ConnectionSource, EventHub
-from tutopanda.events.publisher import publish_forever
+from tutopanda.events.publisher import PublisherThread
 from tutopanda.settings import Settings
 
 LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
@@ -21,6 +21,9 @@ PUBLISHER_NAME = "tutopanda-publisher"
 
 def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSource) -> Any:
     """Run the hub (one LISTEN connection) and a publisher candidate while the app runs.
+
+    The hub runs on the app's loop, beside its subscribers; the publisher on a thread of its
+    own (see PublisherThread), so that a busy loop does not delay the database's events.
 
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
     """
@@ -33,19 +36,20 @@ def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSou
             pool,
             queue_size=settings.stream_queue_events,
         )
-        publisher = publish_forever(
+        publisher = PublisherThread(
             role_conninfo(direct, RUNTIME_ROLE, application_name=PUBLISHER_NAME),
             interval_seconds=settings.event_poll_ms / 1000,
+            name=PUBLISHER_NAME,
         )
-        tasks = [asyncio.create_task(hub.run()), asyncio.create_task(publisher)]
+        publisher.start()
+        listener = asyncio.create_task(hub.run())
         app.state.event_hub = hub
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+            await asyncio.to_thread(publisher.stop)
 
     return lifespan

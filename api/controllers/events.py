@@ -30,6 +30,7 @@ LastEventId = Annotated[
 ]
 MAX_REPLAY = 10_000  # more missed events than this: `resync` (fetch the lecture) instead
 RETRY_MS = 1000  # how soon a browser's EventSource reconnects
+MAX_EVENTS_PER_WRITE = 64  # a subscriber that fell behind gets up to this many in one write
 
 
 def _message(event: str, data: Any, cursor: Cursor) -> ServerSentEventMessage:
@@ -76,8 +77,12 @@ async def _stream(
             live = await subscription.next_live(heartbeat_seconds)
             if live is None:
                 yield ServerSentEventMessage(data=None, comment="heartbeat")
-            else:
+                continue
+            behind = subscription.take_ready(MAX_EVENTS_PER_WRITE - 1)
+            if not behind:
                 yield _live_frame(live)
+            else:  # fell behind: what is queued goes in one write
+                yield _Frame(b"".join(_live_frame(each).encode() for each in (live, *behind)))
     except SubscriberClosed as closed:
         yield _message("disconnect", {"reason": closed.reason}, subscription.cursor)
     finally:

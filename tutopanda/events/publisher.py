@@ -9,7 +9,10 @@ the horizon stored in the database, so no change is announced twice or skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
+from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
@@ -41,3 +44,48 @@ async def publish_forever(
         except TRANSIENT_ERRORS as error:
             logger.warning("event publisher lost its connection (%s); retrying", error)
             await asyncio.sleep(claim_retry_seconds)
+
+
+class PublisherThread:
+    """A publisher candidate on an event loop and a thread of its own.
+
+    The publisher announces every lecture of the database, for every API process. On the API's
+    own loop it would wait behind whatever that loop is busy with (one event fanned out to a
+    thousand subscribers is tens of milliseconds of ready callbacks), delaying every process's
+    events; on its own thread it needs the interpreter only for the moments of a poll.
+    """
+
+    def __init__(self, conninfo: str, *, interval_seconds: float, name: str):
+        self._conninfo = conninfo
+        self._interval = interval_seconds
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._started = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+        self._started.wait()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel the publisher (its session, and so its role, ends) and wait for the thread."""
+        if self._loop is not None and self._task is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has ended already
+                self._loop.call_soon_threadsafe(self._task.cancel)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._publish())
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("event publisher stopped")
+        finally:
+            self._started.set()  # never leave start() waiting
+
+    async def _publish(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._started.set()
+        await publish_forever(self._conninfo, interval_seconds=self._interval)

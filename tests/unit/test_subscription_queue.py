@@ -1,0 +1,57 @@
+"""A subscriber's queue: live events in order, caught up in one write, closed with a reason."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tutopanda.events.cursor import Cursor
+from tutopanda.events.hub import _CLOSED, Delivery, SubscriberClosed, Subscription
+from tutopanda.models.events import LectureEvent
+
+pytestmark = pytest.mark.asyncio
+
+
+def revised(revision: int) -> Delivery:
+    event = LectureEvent(revision=revision, seq=None, type="lecture.revised", data={})
+    return Delivery(event, Cursor(revision, 0))
+
+
+def subscription(size: int = 10) -> Subscription:
+    return Subscription(1, Cursor(1, 0), asyncio.Queue(size))
+
+
+async def test_what_is_queued_is_taken_at_once_in_order_up_to_the_limit() -> None:
+    behind = subscription()
+    for revision in (1, 2, 3, 4, 5):  # 1 was seen before subscribing
+        behind.offer(revised(revision))
+    first = await behind.next_live(1.0)
+    assert first is not None
+    assert first.event.revision == 2
+    assert [d.event.revision for d in behind.take_ready(2)] == [3, 4]
+    assert [d.event.revision for d in behind.take_ready(64)] == [5]
+    assert behind.cursor == Cursor(5, 0)
+    assert behind.take_ready(64) == []
+    assert await behind.next_live(0.05) is None
+
+
+async def test_a_closed_subscriber_hears_why_once_what_it_took_is_sent() -> None:
+    closing = subscription(size=3)
+    for revision in (2, 3, 4):
+        closing.offer(revised(revision))
+    closing.offer(revised(5))  # the queue is full: closed, the queue emptied
+    with pytest.raises(SubscriberClosed, match="slow consumer"):
+        closing.take_ready(64)
+    assert closing.cursor == Cursor(1, 0)  # nothing delivered: it replays from here
+
+
+async def test_a_close_after_taken_events_comes_next() -> None:
+    closing = subscription()
+    closing.offer(revised(2))
+    closing.queue.put_nowait(revised(3))
+    closing.closed = "server stopping"
+    closing.queue.put_nowait(_CLOSED)  # what close() queues (behind events, defensively)
+    assert [d.event.revision for d in closing.take_ready(64)] == [2, 3]
+    with pytest.raises(SubscriberClosed, match="server stopping"):
+        await closing.next_live(1.0)
