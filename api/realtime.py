@@ -17,6 +17,15 @@ from tutopanda.settings import Settings
 
 LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
 PUBLISHER_NAME = "tutopanda-publisher"
+STOPPING = "server shutting down"  # the `disconnect` reason streams get when the server stops
+
+
+def close_streams(app: Litestar) -> None:
+    """End every event stream of this process now (each gets a `disconnect` event first), so a
+    stopping server does not wait for them: clients reconnect and replay what they miss."""
+    hub: EventHub | None = getattr(app.state, "event_hub", None)
+    if hub is not None:
+        hub.close_all(STOPPING)
 
 
 def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSource) -> Any:

@@ -12,8 +12,10 @@ from collections.abc import Coroutine
 from typing import Any
 
 import uvicorn
+from litestar import Litestar
 
 from tutopanda.api.app import create_app
+from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
 from tutopanda.db.pooler import check_pooled_login
 from tutopanda.processes import ApiProcesses, listening_socket, supervise
@@ -107,4 +109,15 @@ async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
         timeout_graceful_shutdown=10,
         lifespan="on",
     )
-    await uvicorn.Server(config).serve(sockets=[sock])
+    await _ApiServer(config).serve(sockets=[sock])
+
+
+class _ApiServer(uvicorn.Server):
+    """uvicorn's server, which ends the event streams first when it stops: an open stream
+    never finishes by itself, and uvicorn would wait out its graceful timeout for each."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        app = self.config.app
+        if isinstance(app, Litestar):
+            close_streams(app)
+        await super().shutdown(sockets)

@@ -49,7 +49,11 @@ async def run_worker(
 
 
 async def supervise_worker(settings: Settings, url: str, *, install_signal_handlers: bool) -> None:
-    """Run the worker; if the database is away, wait and start it again (until cancelled)."""
+    """Run the worker; if the database is away, wait and start it again (until cancelled).
+
+    A worker asked to stop is never started again, even when its shutdown failed (the database
+    away during SIGTERM): `tutopanda serve` must exit.
+    """
     failures = 0
     while True:
         try:
@@ -58,12 +62,21 @@ async def supervise_worker(settings: Settings, url: str, *, install_signal_handl
         except asyncio.CancelledError:
             raise
         except Exception as error:
+            if _stopping():  # Procrastinate turns a cancel into its own shutdown, which may fail
+                logger.warning("worker stopped with %s: %s", type(error).__name__, error)
+                raise asyncio.CancelledError from error
             delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
             failures += 1
             logger.error(
                 "worker stopped (%s: %s); restarting in %ss", type(error).__name__, error, delay
             )
             await asyncio.sleep(delay)
+
+
+def _stopping() -> bool:
+    """True when this task has been asked to stop (cancelled), whatever it raised since."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def run_worker_beside(settings: Settings, url: str, server: Awaitable[None]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,11 +17,11 @@ from tests.api.conftest import SECRET
 from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.factories import new_lecture, patch
-from tests.support.processes import serving
+from tests.support.processes import serve_process, serving
 from tests.support.restartable import restartable_database
 from tests.support.sql import test_query
 from tests.support.sse import Event, aevents
-from tutopanda.api.realtime import LISTENER_NAME
+from tutopanda.api.realtime import LISTENER_NAME, STOPPING
 from tutopanda.store import lectures
 from tutopanda.tokens import issue_token
 
@@ -186,3 +187,32 @@ async def test_a_database_restart_mid_stream_loses_no_event(tmp_path: Path) -> N
                     await save_title(conn, created.lecture_id, 2, "After two")
                 after = await take(events, 2, timeout=30)
     assert [e.data["revision"] for e in (before, *after)] == [1, 2, 3]
+
+
+async def test_a_stopping_server_ends_its_streams_with_a_reason(
+    database: TestDatabase, aconn: Conn, tmp_path: Path
+) -> None:
+    """SIGTERM: each stream hears `disconnect` (it may reconnect and replay) and the server
+    exits without waiting out uvicorn's graceful timeout (10 s) for streams that never end."""
+    created = await new_lecture(aconn)
+    env = server_env(database.admin_url, tmp_path)
+    with serve_process("--no-worker", "--workers", "2", env=env) as (base, process):
+        async with (
+            stream(base, created.lecture_id) as first,
+            stream(base, created.lecture_id) as second,
+        ):
+            await take(first, 1)
+            await take(second, 1)
+            started = time.monotonic()
+            process.terminate()
+            (one,) = await take(first, 1)
+            (other,) = await take(second, 1)
+        code = await asyncio.to_thread(process.wait, 15)
+        took = time.monotonic() - started
+    assert [(e.event, e.data) for e in (one, other)] == [
+        ("disconnect", {"reason": STOPPING}),
+        ("disconnect", {"reason": STOPPING}),
+    ]
+    assert one.id == "0.1"  # where to resume: the opening state's position
+    assert code == 0
+    assert took < 5, f"{took:.1f} s"

@@ -171,6 +171,14 @@ class EventHub:
         feed.subscribers.add(subscription)
         return subscription
 
+    def close_all(self, reason: str) -> None:
+        """Disconnect every subscriber with `reason`: each is told why, and may reconnect and
+        replay from its last event (to another process, or to this one once restarted)."""
+        for feed in list(self._feeds.values()):
+            for subscription in list(feed.subscribers):
+                if subscription.closed is None:
+                    subscription.close(reason)
+
     def unsubscribe(self, subscription: Subscription) -> None:
         feed = self._feeds.get(subscription.lecture_id)
         if feed is None:
