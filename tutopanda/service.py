@@ -22,7 +22,11 @@ from tutopanda.processes import ApiProcesses, listening_socket, supervise
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
 from tutopanda.tokens import development_secret_path
 from tutopanda.workers.generators.registry import GeneratorConfigError, build_generators
-from tutopanda.workers.runner import run_worker_beside, supervise_worker
+from tutopanda.workers.runner import (
+    run_worker_beside,
+    run_worker_until_signalled,
+    supervise_worker,
+)
 
 logger = logging.getLogger("tutopanda.serve")
 
@@ -76,7 +80,7 @@ def serve(
 def work(settings: Settings) -> None:
     """Run a worker until a signal stops it."""
     check_generators(settings)
-    run_async(supervise_worker(settings, direct_url(settings), install_signal_handlers=True))
+    run_async(run_worker_until_signalled(settings, direct_url(settings)))
 
 
 def run_async(main: Coroutine[Any, Any, None]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Awaitable
 
 from tutopanda.settings import Settings
@@ -71,6 +72,20 @@ async def supervise_worker(settings: Settings, url: str, *, install_signal_handl
                 "worker stopped (%s: %s); restarting in %ss", type(error).__name__, error, delay
             )
             await asyncio.sleep(delay)
+
+
+async def run_worker_until_signalled(settings: Settings, url: str) -> None:
+    """`tutopanda worker`: run the worker, started again after failures, until SIGTERM/SIGINT.
+
+    The signal cancels the supervisor rather than reaching Procrastinate's own handlers, so a
+    shutdown that fails (the database away) ends the process instead of a restart.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(supervise_worker(settings, url, install_signal_handlers=False))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _stopping() -> bool:

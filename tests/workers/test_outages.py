@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from psycopg import AsyncConnection
 
+from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
 from tests.support.factories import new_lecture
 from tests.support.own_server import OwnServer, own_server
-from tests.support.processes import PROJECT_ROOT, serving
+from tests.support.processes import PROJECT_ROOT, free_port, serving
+from tests.support.restartable import restartable_database
 from tests.support.sql import test_query
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
@@ -151,3 +153,45 @@ async def test_a_proposal_waiting_for_review_survives_a_postgres_restart(tmp_pat
 
     assert accepted.revision == 7
     assert expired.error == "the proposal was not reviewed in time"
+
+
+@pytest.mark.parametrize("command", ["worker", "serve"])
+async def test_sigterm_stops_a_worker_while_postgres_is_away(command: str, tmp_path: Path) -> None:
+    """Procrastinate's shutdown fails without a database; the worker must not start again.
+
+    `serve` with two API processes: its worker then runs in the supervising parent.
+    """
+    args = (
+        ["worker"]
+        if command == "worker"
+        else ["serve", "--workers", "2", "--port", str(free_port())]
+    )
+    with (
+        restartable_database(tmp_path) as db,
+        subprocess.Popen(
+            [sys.executable, "-m", "tutopanda", *args],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **server_env(db.url, tmp_path / "home")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+    ):
+        try:
+            await asyncio.sleep(3.0)  # started, its worker listening
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            db.stop()
+            await asyncio.sleep(1.0)  # the outage is noticed
+            started = time.monotonic()
+            process.terminate()
+            code = await asyncio.to_thread(process.wait, 60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            output = process.stdout.read() if process.stdout else ""
+            db.start()
+        took = time.monotonic() - started
+    assert code == 0, output
+    assert "restarting in" not in output, output
+    assert took < 45, f"{took:.1f} s"  # the worker's pool waits 30 s for a connection first

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
-from tests.support.processes import finished_run, serve_process, serving
-from tests.support.restartable import restartable_database
+from tests.support.processes import finished_run, serving
 from tutopanda.api.auth import issue_token
 
 SECRET = "serve-secret-" + "s" * 40
@@ -30,30 +27,3 @@ def test_a_prompt_becomes_a_lecture_through_one_process(
     assert lecture["revision"] == 6
     assert lecture["timeline"]["duration"] > 0
     assert len(lecture["timeline"]["tracks"]["voice"]) == len(lecture["narration"])
-
-
-def test_sigterm_stops_serve_while_the_database_is_away(tmp_path: Path) -> None:
-    """The worker's shutdown fails without a database; it must not be started again.
-
-    Two API processes: the worker then runs in the supervising parent (serve's default here).
-    """
-    with restartable_database(tmp_path) as db:
-        env = server_env(db.url, tmp_path / "home", secret=SECRET)
-        with serve_process("--workers", "2", env=env) as (_, process):
-            db.stop()
-            time.sleep(1.0)  # the worker and the API notice the outage
-            started = time.monotonic()
-            process.terminate()
-            try:
-                code = process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise AssertionError(
-                    "serve did not exit on SIGTERM with the database away"
-                ) from None
-            took = time.monotonic() - started
-            output = process.stdout.read() if process.stdout else ""
-            db.start()
-    assert code == 0, output
-    assert "restarting in" not in output, output
-    assert took < 45, f"{took:.1f} s"  # the worker's pool waits 30 s for a connection first
