@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 from collections.abc import Coroutine
 from typing import Any
@@ -113,7 +114,21 @@ async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
         timeout_graceful_shutdown=10,
         lifespan="on",
     )
-    await _ApiServer(config).serve(sockets=[sock])
+    # uvicorn raises the stopping signal again once it has stopped; this handler takes it, so
+    # that what runs beside the API (the worker) stops gracefully and the process exits 0.
+    previous = {signum: signal.signal(signum, _api_stopped) for signum in STOP_SIGNALS}
+    try:
+        await _ApiServer(config).serve(sockets=[sock])
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _api_stopped(signum: int, frame: object) -> None:
+    """The signal uvicorn raises again after its graceful shutdown: nothing left to do."""
 
 
 class _ApiServer(uvicorn.Server):

@@ -8,7 +8,7 @@ import httpx
 
 from tests.api.helpers import server_env
 from tests.support.databases import TestDatabase
-from tests.support.processes import finished_run, serving
+from tests.support.processes import finished_run, serve_process, serving
 from tutopanda.api.auth import issue_token
 
 SECRET = "serve-secret-" + "s" * 40
@@ -27,3 +27,16 @@ def test_a_prompt_becomes_a_lecture_through_one_process(
     assert lecture["revision"] == 6
     assert lecture["timeline"]["duration"] > 0
     assert len(lecture["timeline"]["tracks"]["voice"]) == len(lecture["narration"])
+
+
+def test_sigterm_stops_one_process_serve_and_its_worker_gracefully(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    """One API process: the worker runs beside it and is stopped after it; exit code 0."""
+    env = server_env(database.admin_url, tmp_path, secret=SECRET) | {"TUTOPANDA_LOG_LEVEL": "INFO"}
+    with serve_process(env=env) as (_, process):
+        process.terminate()
+        code = process.wait(timeout=30)
+        output = process.stdout.read() if process.stdout else ""
+    assert code == 0, output
+    assert "Stop requested" in output, output  # Procrastinate's graceful stop ran
