@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,35 +35,45 @@ def serving(*args: str, env: dict[str, str]) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serve_process(*args: str, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`serving`, yielding the process too (to signal it or look at its children)."""
+def serve_process(
+    *args: str, env: dict[str, str], log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`serving`, yielding the process too (to signal it or look at its children).
+
+    Its output goes to `log` (a temporary file unless given), never to a pipe: nobody reads a
+    pipe while the server runs, and a full one would block the server's logging, and its exit.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tutopanda", "serve", "--port", str(port), *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "TUTOPANDA_SERVER_PROCESSES": "1", **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"serve exited early:\n{output}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stdout:
-            process.stdout.close()
+    with contextlib.ExitStack() as stack:
+        output = (
+            stack.enter_context(log.open("w+", encoding="utf-8"))
+            if log is not None
+            else stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tutopanda", "serve", "--port", str(port), *args],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "TUTOPANDA_SERVER_PROCESSES": "1", **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if process.poll() is not None:
+                    output.seek(0)
+                    raise AssertionError(f"serve exited early:\n{output.read()}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                        break
+                assert time.monotonic() < deadline, "server did not become ready"
+                time.sleep(0.1)
+            yield base, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def run_cli(

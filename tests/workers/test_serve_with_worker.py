@@ -34,9 +34,10 @@ def test_sigterm_stops_one_process_serve_and_its_worker_gracefully(
 ) -> None:
     """One API process: the worker runs beside it and is stopped after it; exit code 0."""
     env = server_env(database.admin_url, tmp_path, secret=SECRET) | {"TUTOPANDA_LOG_LEVEL": "INFO"}
-    with serve_process(env=env) as (_, process):
+    log = tmp_path / "serve.log"
+    with serve_process(env=env, log=log) as (_, process):
         process.terminate()
         code = process.wait(timeout=30)
-        output = process.stdout.read() if process.stdout else ""
+    output = log.read_text("utf-8")
     assert code == 0, output
     assert "Stop requested" in output, output  # Procrastinate's graceful stop ran
