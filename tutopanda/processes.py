@@ -25,6 +25,7 @@ from typing import Any
 
 logger = logging.getLogger("tutopanda.serve")
 SUPERVISOR_TICK_SECONDS = 0.5  # how often ended API processes are noticed and replaced
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # what stops `serve` and `worker`
 
 
 class ListenError(Exception):
@@ -135,7 +136,7 @@ async def supervise(processes: ApiProcesses, worker: Coroutine[Any, Any, None] |
     """In the parent: reap and restart API processes, run the worker, until SIGTERM/SIGINT."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     task = None if worker is None else asyncio.ensure_future(worker)
     try:

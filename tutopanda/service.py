@@ -19,7 +19,7 @@ from tutopanda.api.app import create_app
 from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
 from tutopanda.db.pooler import check_pooled_login
-from tutopanda.processes import ApiProcesses, listening_socket, supervise
+from tutopanda.processes import STOP_SIGNALS, ApiProcesses, listening_socket, supervise
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
 from tutopanda.tokens import development_secret_path
 from tutopanda.workers.generators.registry import GeneratorConfigError, build_generators
@@ -70,11 +70,7 @@ def serve(
         return
     api = ApiProcesses(processes, lambda shared: run_async(_serve_api(settings, url, shared)), sock)
     api.start()
-    worker = (
-        supervise_worker(settings, worker_url, install_signal_handlers=False)
-        if with_worker
-        else None
-    )
+    worker = supervise_worker(settings, worker_url) if with_worker else None
     run_async(supervise(api, worker))
 
 
@@ -122,9 +118,6 @@ async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _api_stopped(signum: int, frame: object) -> None:

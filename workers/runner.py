@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Awaitable
 
+from tutopanda.processes import STOP_SIGNALS
 from tutopanda.settings import Settings
 from tutopanda.workers.app import WORKFLOW_QUEUE, create_worker_app
 from tutopanda.workers.generators.registry import build_generators
@@ -49,16 +49,17 @@ async def run_worker(
                 await recovery
 
 
-async def supervise_worker(settings: Settings, url: str, *, install_signal_handlers: bool) -> None:
+async def supervise_worker(settings: Settings, url: str) -> None:
     """Run the worker; if the database is away, wait and start it again (until cancelled).
 
-    A worker asked to stop is never started again, even when its shutdown failed (the database
-    away during SIGTERM): `tutopanda serve` must exit.
+    Stopping it is cancelling it (signals are its caller's: Procrastinate's own handlers are
+    not installed). A worker asked to stop is never started again, even when its shutdown
+    failed (the database away during SIGTERM): `serve` and `worker` must exit.
     """
     failures = 0
     while True:
         try:
-            await run_worker(settings, url, install_signal_handlers=install_signal_handlers)
+            await run_worker(settings, url, install_signal_handlers=False)
             return
         except asyncio.CancelledError:
             raise
@@ -81,8 +82,8 @@ async def run_worker_until_signalled(settings: Settings, url: str) -> None:
     shutdown that fails (the database away) ends the process instead of a restart.
     """
     loop = asyncio.get_running_loop()
-    task = asyncio.ensure_future(supervise_worker(settings, url, install_signal_handlers=False))
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    task = asyncio.ensure_future(supervise_worker(settings, url))
+    for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, task.cancel)
     with contextlib.suppress(asyncio.CancelledError):
         await task
@@ -96,7 +97,7 @@ def _stopping() -> bool:
 
 async def run_worker_beside(settings: Settings, url: str, server: Awaitable[None]) -> None:
     """Serve the API with a worker in the same process; the server's signals stop both."""
-    worker = asyncio.create_task(supervise_worker(settings, url, install_signal_handlers=False))
+    worker = asyncio.create_task(supervise_worker(settings, url))
     try:
         await server
     finally:
