@@ -43,7 +43,7 @@ format: install ## Format the code (ruff)
 	$(BIN)/ruff check --fix .
 
 typecheck: install ## Type-check code and tests (mypy --strict)
-	$(BIN)/mypy
+	$(BIN)/python -m tools.typecheck
 
 test: install ## Run the tests on a real PostgreSQL (see README, "Tests")
 	$(BIN)/pytest

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 
 from tutopanda.api.bodies import MalformedBody
 from tutopanda.api.middleware import REQUEST_ID_HEADER, request_id_of
-from tutopanda.api.schemas import FieldError, MergeConflict, Problem
 from tutopanda.db.errors import domain_error
 from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
 from tutopanda.models.lecture import LectureSnapshot
+from tutopanda.models.wire import FieldError, MergeConflict, Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("tutopanda.api")

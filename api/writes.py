@@ -6,8 +6,8 @@ from litestar import Response
 
 from tutopanda.api.preconditions import base_revision, etag
 from tutopanda.api.problems import PreconditionRequired, RevisionConflict
-from tutopanda.api.schemas import MergeConflict, SaveResponse
 from tutopanda.models.lecture import SaveResult
+from tutopanda.models.wire import MergeConflict, SaveResponse
 
 
 def required_base_revision(body_revision: int | None, if_match: str | None) -> int:

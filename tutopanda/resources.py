@@ -1,17 +1,20 @@
-"""Locates the folders shipped in the package (`_resources`): SQL, migrations, docs, editor."""
+"""Locates the folders shipped with the code: SQL, migrations, the API docs bundle, the editor."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-# In the repository sql/ and migrations/ are links to the top-level folders (api-docs/ and editor/
-# are folders of their own); in a wheel, copies of them.
+# api-docs/ and editor/ are folders of this package; sql/ and migrations/ are the top-level folders
+# of the repository, mapped to the packages below by pyproject.toml ([tool.setuptools] package-dir)
+# in a wheel and in an editable install alike.
 _RESOURCES = Path(__file__).resolve().parent / "_resources"
+_MAPPED = {"sql": "tutopanda._resources.sql", "migrations": "tutopanda._resources.migrations"}
 
 
 def resource_dir(name: str) -> Path:
     """The folder `name` (`sql`, `migrations`, `api-docs`, `editor`) shipped with this code."""
-    folder = _RESOURCES / name
+    folder = Path(str(resources.files(_MAPPED[name]))) if name in _MAPPED else _RESOURCES / name
     if not folder.is_dir():
         raise FileNotFoundError(f"the {name}/ folder is missing from this installation")
     return folder

@@ -7,9 +7,9 @@ from litestar import Controller, Response, delete, get, post
 from tutopanda.api.database import Db
 from tutopanda.api.params import DraftId, LectureId, UserId
 from tutopanda.api.problems import problems
-from tutopanda.api.schemas import SaveResponse
 from tutopanda.api.writes import saved_or_conflict
 from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
+from tutopanda.models.wire import SaveResponse
 from tutopanda.store import drafts
 
 

@@ -9,8 +9,8 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 
 from tutopanda.api.database import Database
-from tutopanda.api.schemas import HealthResponse
 from tutopanda.db.execute import fetch_value
+from tutopanda.models.wire import HealthResponse
 
 logger = logging.getLogger("tutopanda.api")
 RETRY_AFTER_SECONDS = 5  # as the problems of the other routes say (api/problems.py)

@@ -17,10 +17,10 @@ from tutopanda.api.params import (
 )
 from tutopanda.api.preconditions import IfMatch
 from tutopanda.api.problems import problems
-from tutopanda.api.schemas import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
 from tutopanda.api.writes import required_base_revision, saved_or_conflict
 from tutopanda.audit.diff import section_diff
 from tutopanda.models.history import RevisionDetail
+from tutopanda.models.wire import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
 from tutopanda.store import history
 
 

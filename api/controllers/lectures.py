@@ -11,9 +11,9 @@ from tutopanda.api.openapi import NOT_MODIFIED
 from tutopanda.api.params import LectureId, UserId
 from tutopanda.api.preconditions import IfMatch, IfNoneMatch, etag, none_match
 from tutopanda.api.problems import problems
-from tutopanda.api.schemas import SaveRequest, SaveResponse
 from tutopanda.api.writes import required_base_revision, saved_or_conflict
 from tutopanda.models.lecture import LectureSnapshot
+from tutopanda.models.wire import SaveRequest, SaveResponse
 from tutopanda.store import lectures
 
 

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from tutopanda.api.database import Db
 from tutopanda.api.params import AssetIdPath, AssetKindPath, LectureId, RunId, UserId
 from tutopanda.api.problems import problems
-from tutopanda.api.schemas import (
+from tutopanda.models.wire import (
     AcceptRequest,
     AcceptResponse,
     RegenerateRequest,

@@ -18,8 +18,8 @@ import msgspec
 
 from bench.payloads import payload
 from tutopanda.api.bodies import decode_body
-from tutopanda.api.schemas import SaveRequest
 from tutopanda.models.base import check_storable
+from tutopanda.models.wire import SaveRequest
 
 ROUNDS = 9
 

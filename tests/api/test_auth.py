@@ -27,33 +27,77 @@ def token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256"
 @pytest.mark.parametrize(
     "authorization",
     [
-        None,
-        "",
-        "Bearer",
-        "Bearer not.a.jwt",
-        "Basic YWxpY2U6c2VjcmV0",
-        "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, "w" * 40),
-        "Bearer " + token({"sub": "alice", "exp": NOW - timedelta(minutes=5)}),
-        "Bearer " + token({"sub": "alice"}),
-        "Bearer " + token({"exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "", "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": 42, "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "al\x00ice", "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "\ud800", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "al\u0085ice", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "al\u009fice", "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "al\x7fice", "exp": NOW + timedelta(hours=1)}),
-        "Token " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
-        "JWT " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
-        token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
-        "Bearer  " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
-        "Bearer "
-        + token({"sub": "alice", "exp": NOW + timedelta(hours=1), "nbf": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "a" * 300, "exp": NOW + timedelta(hours=1)}),
-        "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, SECRET * 2, "HS512"),
-        "Bearer "
-        + jwt.encode({"sub": "alice", "exp": NOW + timedelta(hours=1)}, "", algorithm="none"),
-        "Bearer " + "x" * 20000,
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("Bearer", id="bearer-alone"),
+        pytest.param("Bearer not.a.jwt", id="not-a-jwt"),
+        pytest.param("Basic YWxpY2U6c2VjcmV0", id="basic"),
+        pytest.param(
+            "Bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, "w" * 40),
+            id="other-secret",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "alice", "exp": NOW - timedelta(minutes=5)}), id="expired"
+        ),
+        pytest.param("Bearer " + token({"sub": "alice"}), id="no-exp"),
+        pytest.param("Bearer " + token({"exp": NOW + timedelta(hours=1)}), id="no-sub"),
+        pytest.param(
+            "Bearer " + token({"sub": "", "exp": NOW + timedelta(hours=1)}), id="empty-sub"
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": 42, "exp": NOW + timedelta(hours=1)}), id="numeric-sub"
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "al\x00ice", "exp": NOW + timedelta(hours=1)}),
+            id="nul-in-sub",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "\ud800", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
+            id="surrogate-sub",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "al\u0085ice", "iat": NOW, "exp": NOW + timedelta(hours=1)}),
+            id="nel-in-sub",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "al\u009fice", "exp": NOW + timedelta(hours=1)}),
+            id="c1-control-in-sub",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "al\x7fice", "exp": NOW + timedelta(hours=1)}),
+            id="del-in-sub",
+        ),
+        pytest.param(
+            "Token " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}), id="token-scheme"
+        ),
+        pytest.param(
+            "JWT " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}), id="jwt-scheme"
+        ),
+        pytest.param(token({"sub": "alice", "exp": NOW + timedelta(hours=1)}), id="no-scheme"),
+        pytest.param(
+            "Bearer  " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}), id="two-spaces"
+        ),
+        pytest.param(
+            "Bearer "
+            + token(
+                {"sub": "alice", "exp": NOW + timedelta(hours=1), "nbf": NOW + timedelta(hours=1)}
+            ),
+            id="not-yet-valid",
+        ),
+        pytest.param(
+            "Bearer " + token({"sub": "a" * 300, "exp": NOW + timedelta(hours=1)}), id="long-sub"
+        ),
+        pytest.param(
+            "Bearer "
+            + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}, SECRET * 2, "HS512"),
+            id="hs512",
+        ),
+        pytest.param(
+            "Bearer "
+            + jwt.encode({"sub": "alice", "exp": NOW + timedelta(hours=1)}, "", algorithm="none"),
+            id="alg-none",
+        ),
+        pytest.param("Bearer " + "x" * 20000, id="huge"),
     ],
 )
 def test_bad_or_missing_tokens_are_401(client: Client, authorization: str | None) -> None:

@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from api.docs_page import IMMUTABLE
+from tutopanda.api.docs_page import IMMUTABLE
 from tutopanda.resources import api_docs_dir
 
 Client = TestClient[Litestar]

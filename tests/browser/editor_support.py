@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserServer
 from tests.support.processes import finished_run
-from tutopanda.api.schemas import SaveResponse
 from tutopanda.client import TutopandaClient
+from tutopanda.models.wire import SaveResponse
 
 # Short enough for a fast suite, long enough that a test's own write lands while an edit waits.
 TEST_DEBOUNCE_MS = 800

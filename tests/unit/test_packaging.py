@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tools.package_map import PACKAGE_DIRS, listed_packages, package_folders
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,9 +28,16 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
     top_level = {name.split("/")[0] for name in names if not name.startswith("tutopanda-")}
     assert top_level == {"tutopanda"}
     assert "tutopanda/api/app.py" in names
+    assert "tutopanda/api/controllers/lectures.py" in names
     assert "tutopanda/workers/app.py" in names
-    assert any(name.startswith("tutopanda/_resources/sql/schema/") for name in names)
-    assert any(name.startswith("tutopanda/_resources/migrations/0001") for name in names)
+    assert "tutopanda/workers/generators/timeline.py" in names
+    assert "tutopanda/py.typed" in names  # the SDK is typed for its users' mypy
+    for folder in ("sql/schema", "sql/queries", "migrations"):
+        shipped = {name for name in names if name.startswith(f"tutopanda/_resources/{folder}/")}
+        expected = {
+            f"tutopanda/_resources/{folder}/{p.name}" for p in (ROOT / folder).glob("*.sql")
+        }
+        assert shipped - {f"tutopanda/_resources/{folder}/__init__.py"} == expected
     assert "tutopanda/_resources/api-docs/scalar-standalone.js" in names
     assert "tutopanda/_resources/editor/index.html" in names  # the browser editor page
     assert "tutopanda/_resources/editor/views/lecture.js" in names
@@ -36,24 +45,42 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
 
 def test_an_editable_install_imports_only_the_checkout(tmp_path: Path) -> None:
     code = (
-        "import tutopanda.cli, tutopanda.api.app, tutopanda.workers.app; print(tutopanda.__file__)"
+        "import tutopanda.cli, tutopanda.api.app, tutopanda.workers.app\n"
+        "from tutopanda.resources import sql_dir, migrations_dir\n"
+        "print(tutopanda.__file__, tutopanda.api.app.__file__, tutopanda.workers.app.__file__)\n"
+        "print(sql_dir(), migrations_dir())"
     )
     shown = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, check=True, capture_output=True, text=True
     )
-    assert Path(shown.stdout.strip()).resolve() == ROOT / "tutopanda" / "__init__.py"
-    missing = subprocess.run(
-        [sys.executable, "-c", "import api"],
-        check=False,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert missing.returncode != 0
+    modules, folders = (line.split() for line in shown.stdout.splitlines())
+    assert [Path(m) for m in modules] == [
+        ROOT / "tutopanda" / "__init__.py",
+        ROOT / "api" / "app.py",
+        ROOT / "workers" / "app.py",
+    ]
+    assert [Path(f) for f in folders] == [ROOT / "sql", ROOT / "migrations"]
+    for name in ("api", "workers", "sql", "migrations"):
+        missing = subprocess.run(
+            [sys.executable, "-c", f"import {name}"],
+            check=False,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert missing.returncode != 0, f"a top-level {name!r} is importable"
 
 
-def test_the_links_point_at_the_repository_folders() -> None:
-    for name in ("api", "workers", "_resources/sql", "_resources/migrations"):
-        link = ROOT / "tutopanda" / name
-        assert link.is_symlink()
-        assert link.resolve() == ROOT / name.removeprefix("_resources/")
+def test_the_repository_has_no_symlinks() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "-s"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    assert [line for line in tracked if line.startswith("120000")] == []
+
+
+def test_every_package_folder_is_listed_for_the_build_backend() -> None:
+    """A new folder of code or files under a mapped folder must be named in pyproject.toml, or
+    the wheel would silently leave it out."""
+    assert set(package_folders()) == set(listed_packages())
+    assert PACKAGE_DIRS["tutopanda.api"] == "api"
+    assert PACKAGE_DIRS["tutopanda.workers"] == "workers"

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import ValidationError
 
-from tutopanda.api.schemas import FieldError, MergeConflict
 from tutopanda.models.lecture import LectureSnapshot
+from tutopanda.models.wire import FieldError, MergeConflict
 
 
 class ClientError(Exception):

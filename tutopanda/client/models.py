@@ -1,7 +1,8 @@
 """The models the SDK returns: the API's own response models, plus those of the event stream.
 
-Responses are validated with the models the server answers with (`tutopanda.models`,
-`tutopanda.api.schemas`), so the SDK and the server of one release agree field by field.
+Responses are validated with the models the server answers with (`tutopanda.models`, the wire
+models of `tutopanda.models.wire` among them), so the SDK and the server of one release agree
+field by field; the SDK imports nothing of the server itself (tests/unit/test_import_direction.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 from pydantic.alias_generators import to_camel
 
-from tutopanda.api.schemas import (
+from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
+from tutopanda.models.history import RevisionDetail, RevisionSummary
+from tutopanda.models.lecture import SECTION_NAMES, LectureSnapshot
+from tutopanda.models.project import (
+    CreatedProject,
+    LectureConfig,
+    ProjectDetail,
+    ProjectSummary,
+)
+from tutopanda.models.wire import (
     AcceptResponse,
     FieldError,
     HistoryPage,
@@ -22,15 +32,6 @@ from tutopanda.api.schemas import (
     Problem,
     RunStatusResponse,
     SaveResponse,
-)
-from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
-from tutopanda.models.history import RevisionDetail, RevisionSummary
-from tutopanda.models.lecture import SECTION_NAMES, LectureSnapshot
-from tutopanda.models.project import (
-    CreatedProject,
-    LectureConfig,
-    ProjectDetail,
-    ProjectSummary,
 )
 from tutopanda.models.workflow import RunStatus, WorkflowRun, WorkflowStep
 

@@ -109,7 +109,8 @@ def apply_yoyo_migrations(url: str, *, target: str | None = None) -> list[str]:
     """Apply pending migrations of migrations/ (up to `target`); return the ids applied."""
     backend = get_backend(yoyo_url(url))
     try:
-        migrations = read_migrations(str(migrations_dir()))
+        # The folder is a package (its __init__.py lets the build backend map it): not a migration.
+        migrations = read_migrations(str(migrations_dir())).filter(lambda m: m.id != "__init__")
         with backend.lock():
             pending = backend.to_apply(migrations)
             if target is not None:

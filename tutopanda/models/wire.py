@@ -1,4 +1,5 @@
-"""Request and response bodies of the HTTP API (camelCase JSON)."""
+"""The wire models: request and response bodies of the HTTP API (camelCase JSON), used by the API
+and by the SDK (tutopanda.client)."""
 
 from __future__ import annotations
 
