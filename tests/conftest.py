@@ -10,7 +10,12 @@ import psycopg
 import pytest
 import pytest_asyncio
 
-from tests.support.databases import TestDatabase, cloned_database, empty_database, template_database
+from tests.support.databases import (
+    ReusedDatabase,
+    TestDatabase,
+    empty_database,
+    template_database,
+)
 from tests.support.pgbouncer import POOLED_LOGIN, pgbouncer
 from tests.support.server import EMBEDDED_TEST_DIR, TestServer, choose_server
 from tests.support.sql import test_query
@@ -35,11 +40,21 @@ def template_db(pg_server: TestServer) -> Iterator[str]:
         yield name
 
 
+@pytest.fixture(scope="session")
+def reused_database(pg_server: TestServer, template_db: str) -> Iterator[ReusedDatabase]:
+    """The session's clone of the template, put back after each test (tests/support/databases)."""
+    reused = ReusedDatabase(pg_server, template_db)
+    try:
+        yield reused
+    finally:
+        reused.close()
+
+
 @pytest.fixture
-def database(pg_server: TestServer, template_db: str) -> Iterator[TestDatabase]:
-    """A migrated database of this test's own."""
-    with cloned_database(pg_server, template_db) as db:
-        yield db
+def database(reused_database: ReusedDatabase) -> Iterator[TestDatabase]:
+    """A migrated database in the template's state, for this test alone."""
+    yield reused_database.database()
+    reused_database.reset()
 
 
 @pytest.fixture
