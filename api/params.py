@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import State
@@ -20,16 +20,14 @@ from litestar.params import PathParameter, QueryParameter
 from tutopanda.api.database import Connection, provide_connection
 from tutopanda.errors import NotFound
 from tutopanda.models.base import MAX_SERIAL
+from tutopanda.workflows import AssetKind
 
 _RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 LectureIdPath = Annotated[int, PathParameter(description="the lecture id")]
 ProjectIdPath = Annotated[int, PathParameter(description="the project id")]
 DraftIdPath = Annotated[int, PathParameter(description="the conflict draft id")]
-AssetKindPath = Annotated[
-    Literal["image", "narration", "music", "video"],  # tutopanda.workflows.ASSET_SECTIONS
-    PathParameter(description="the kind of asset"),
-]
+AssetKindPath = Annotated[AssetKind, PathParameter(description="the kind of asset")]
 AssetIdPath = Annotated[
     str, PathParameter(min_length=1, max_length=500, description="the asset's id")
 ]

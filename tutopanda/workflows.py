@@ -4,6 +4,7 @@ workers (which run each step by name)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ WORKFLOW_KINDS: dict[str, WorkflowKind] = {
     kind.name: kind for kind in (LECTURE_GENERATION, TIMELINE_RESYNTHESIS, ASSET_REGENERATION)
 }
 STARTABLE_KINDS: tuple[str, ...] = tuple(k.name for k in WORKFLOW_KINDS.values() if k.startable)
+# STARTABLE_KINDS as a type (the wire model, its OpenAPI enum, the SDK); a unit test holds the two
+# equal (tests/unit/test_workflow_kinds.py).
+StartableKind = Literal["lecture_generation", "timeline_resynthesis"]
 
 # The sections a step writes, where having them means the step's work is done (a rerun skips
 # the step unless forced). The timeline is left out: it is derived from everything else and is
@@ -57,7 +61,9 @@ STEP_OUTPUTS: dict[str, tuple[str, ...]] = {
 }
 
 # Asset kinds a person can regenerate, and the section holding each (app.asset_section in SQL
-# is the same list; tests/db compares them).
+# is the same list: tests/db/test_sections.py compares them). AssetKind is its keys as a type
+# (the API's path parameter, the SDK), held equal by tests/unit/test_workflow_kinds.py.
+AssetKind = Literal["image", "narration", "music", "video"]
 ASSET_SECTIONS: dict[str, str] = {
     "image": "images",
     "narration": "narration",

@@ -14,8 +14,15 @@ from tools.package_map import PACKAGE_DIRS, ROOT, module_name
 # The composition root wires the API and the worker together; the CLI command that runs it.
 COMPOSITION_ROOT = {"tutopanda.service", "tutopanda.cli.serve"}
 LAYERS = ("tutopanda.api", "tutopanda.workers")
-# What the SDK (tutopanda.client) may use besides itself: the wire models and plain helpers.
-SDK_MAY_USE = ("tutopanda.client", "tutopanda.models", "tutopanda.jsonvalue", "tutopanda.merge")
+# What the SDK (tutopanda.client) may use besides itself: the wire models, the workflow and
+# asset kinds (tutopanda.workflows, a module without imports) and plain helpers.
+SDK_MAY_USE = (
+    "tutopanda.client",
+    "tutopanda.models",
+    "tutopanda.jsonvalue",
+    "tutopanda.merge",
+    "tutopanda.workflows",
+)
 
 
 def _code_modules() -> dict[str, Path]:

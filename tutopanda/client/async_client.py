@@ -33,9 +33,10 @@ from tutopanda.client.models import (
     WorkflowProgress,
     WorkflowRun,
 )
-from tutopanda.client.routes import AssetKind, Call, WorkflowKind
+from tutopanda.client.routes import Call
 from tutopanda.client.streams import AsyncEventStream
 from tutopanda.client.waiting import STOPPED, Deadline, progress_of
+from tutopanda.workflows import AssetKind, StartableKind
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 10.0
@@ -194,7 +195,7 @@ class AsyncTutopandaClient:
     async def start_workflow(
         self,
         lecture_id: int,
-        kind: WorkflowKind,
+        kind: StartableKind,
         *,
         from_step: int = 1,
         force: bool = False,

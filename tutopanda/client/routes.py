@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -29,10 +29,9 @@ from tutopanda.client.models import (
     SaveResponse,
     WorkflowRun,
 )
+from tutopanda.workflows import AssetKind, StartableKind
 
 T = TypeVar("T")
-WorkflowKind = Literal["lecture_generation", "timeline_resynthesis"]
-AssetKind = Literal["image", "narration", "music", "video"]
 _NO_BODY = object()
 
 
@@ -213,7 +212,7 @@ def delete_draft(lecture_id: int, draft_id: int) -> Call[None]:
 
 def start_workflow(
     lecture_id: int,
-    kind: WorkflowKind,
+    kind: StartableKind,
     from_step: int,
     force: bool,
     original_run_id: str | None,

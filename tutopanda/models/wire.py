@@ -18,6 +18,7 @@ from tutopanda.models.base import MAX_SERIAL, WHOLE_FLOATS_ARE_INTS, CheckedMode
 from tutopanda.models.history import RevisionSummary
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot
 from tutopanda.models.workflow import RunStatus
+from tutopanda.workflows import StartableKind
 
 Revision = Annotated[int, Field(ge=0, le=MAX_SERIAL), WHOLE_FLOATS_ARE_INTS]
 
@@ -80,9 +81,6 @@ class HistoryPage(WireModel):
 
     items: list[RevisionSummary]
     next_before: int | None
-
-
-StartableKind = Literal["lecture_generation", "timeline_resynthesis"]  # STARTABLE_KINDS
 
 
 class WorkflowStartRequest(CheckedModel):
