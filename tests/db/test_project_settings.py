@@ -13,7 +13,6 @@ from tests.support.sql import test_query
 from tutopanda.errors import Conflict, NotFound
 from tutopanda.models.project import LectureConfig, ProjectUpdate
 from tutopanda.store import projects
-from tutopanda.workflows import ASSET_SECTIONS
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -116,10 +115,3 @@ async def test_the_history_and_audit_view_show_who_changed_what(
     assert len(rows[0][3]) == len(LectureConfig.model_fields)  # revision 0: every group
     assert rows[1][3] == {"music": {"model": "m2"}}
     assert rows[2][3] is None  # only the name changed
-
-
-@pytest.mark.parametrize("kind", [*ASSET_SECTIONS, "timeline"])
-async def test_asset_kinds_are_the_same_in_sql_and_python(admin_aconn: Conn, kind: str) -> None:
-    row = await (await admin_aconn.execute(test_query("asset_section"), {"kind": kind})).fetchone()
-    assert row is not None
-    assert row[0] == ASSET_SECTIONS.get(kind)

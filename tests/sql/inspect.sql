@@ -149,9 +149,27 @@ FROM audit.conflict_drafts WHERE lecture_id = %(lecture_id)s ORDER BY draft_id;
 SELECT revision, changed_by, name, changed_groups
 FROM audit.project_settings_changes WHERE project_id = %(project_id)s ORDER BY revision;
 
--- asset_section --
--- The section holding assets of a kind, as SQL knows it.
-SELECT app.asset_section(%(kind)s::text);
+-- asset_kinds --
+-- The asset kinds SQL knows and the section of each: every quoted word in the body of
+-- app.asset_section that it maps to a section.
+SELECT DISTINCT w.word[1] AS kind, app.asset_section(w.word[1]) AS section
+FROM pg_catalog.pg_proc AS p
+CROSS JOIN LATERAL regexp_matches(p.prosrc, '''([^'']*)''', 'g') AS w (word)
+WHERE p.oid = 'app.asset_section(text)'::regprocedure AND app.asset_section(w.word[1]) IS NOT NULL;
+
+-- check_values --
+-- The quoted values of a CHECK constraint, in order: what an enum-like column admits.
+SELECT v.value[1]
+FROM pg_catalog.pg_constraint AS c
+CROSS JOIN LATERAL regexp_matches(pg_catalog.pg_get_constraintdef(c.oid), '''([^'']*)''', 'g')
+    WITH ORDINALITY AS v (value, n)
+WHERE c.conrelid = %(table)s::regclass AND c.conname = %(constraint)s
+ORDER BY v.n;
+
+-- active_run_statuses --
+-- Those of these run statuses in which a run occupies its lecture (app.workflow_run_active).
+SELECT s.status FROM unnest(%(statuses)s::text[]) AS s (status)
+WHERE app.workflow_run_active(s.status);
 
 -- step_summaries --
 -- The revision and output summary of each step of a run, in order.

@@ -8,13 +8,13 @@ field by field; the SDK imports nothing of the server itself (tests/unit/test_im
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 from pydantic.alias_generators import to_camel
 
 from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
-from tutopanda.models.history import RevisionDetail, RevisionSummary
+from tutopanda.models.history import RevisionDetail, RevisionSource, RevisionSummary
 from tutopanda.models.lecture import SECTION_NAMES, LectureSnapshot
 from tutopanda.models.project import (
     CreatedProject,
@@ -33,7 +33,7 @@ from tutopanda.models.wire import (
     RunStatusResponse,
     SaveResponse,
 )
-from tutopanda.models.workflow import RunStatus, WorkflowRun, WorkflowStep
+from tutopanda.models.workflow import FINISHED, RunStatus, WorkflowRun, WorkflowStep
 
 __all__ = [
     "FINISHED",
@@ -66,11 +66,6 @@ __all__ = [
     "WorkflowStep",
 ]
 
-# A run in one of these will not change again by itself (resume starts it again).
-FINISHED: frozenset[RunStatus] = frozenset(
-    {"succeeded", "failed", "cancelled", "rejected", "expired"}
-)
-
 
 class _EventData(BaseModel):
     """Event data: camelCase on the wire; fields added by a later server are ignored."""
@@ -91,7 +86,7 @@ class LectureRevised(_EventData):
 
     lecture_id: int
     revision: int
-    source: Literal["app", "workflow", "system"]
+    source: RevisionSource
     actor: str | None = None
     run_id: str | None = None
     changed_sections: list[str]

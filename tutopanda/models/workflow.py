@@ -10,7 +10,8 @@ from pydantic import Field, JsonValue
 from tutopanda.models.base import WireModel
 
 # queued -> running -> succeeded | failed | cancelled; failed/cancelled -> queued (resume);
-# a regeneration: running -> waiting_for_review -> succeeded (accepted) | rejected | expired
+# a regeneration: running -> waiting_for_review -> succeeded (accepted) | rejected | expired.
+# The CHECK on app.workflow_runs.status is the same list (tests/db/test_sections.py compares).
 RunStatus = Literal[
     "queued",
     "running",
@@ -21,6 +22,11 @@ RunStatus = Literal[
     "rejected",
     "expired",
 ]
+# A run in one of these will not change again by itself (resume starts it again); a run in any
+# other occupies its lecture (SQL's app.workflow_run_active; tests/db/test_sections.py compares).
+FINISHED: frozenset[RunStatus] = frozenset(
+    {"succeeded", "failed", "cancelled", "rejected", "expired"}
+)
 
 
 class WorkflowStep(WireModel):
