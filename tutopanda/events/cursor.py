@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tutopanda.models.base import MAX_SERIAL
 from tutopanda.models.events import LectureEvent
 
-MAX_INT = 2**31 - 1
 _ID = re.compile(r"^(\d{1,10})\.(\d{1,10})$")
 
 
@@ -39,6 +39,6 @@ class Cursor:
         if match is None:
             return None
         revision, seq = int(match.group(1)), int(match.group(2))
-        if revision > MAX_INT or seq > MAX_INT:
+        if revision > MAX_SERIAL or seq > MAX_SERIAL:
             return None
         return cls(revision, seq)

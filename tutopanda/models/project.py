@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, JsonValue, create_model
 
+from tutopanda.models.assets import ImageStyle
 from tutopanda.models.base import (
+    MAX_SERIAL,
     WHOLE_FLOATS_ARE_INTS,
     AspectRatio,
     CheckedModel,
@@ -48,7 +50,7 @@ class ImageConfig(PassthroughModel):
     size: Literal["480", "720", "1080"] = "1080"
     aspect_ratio: AspectRatio = "16:9"
     images_per_segment: ImagesPerSegment = 1
-    style: Literal["Ghibli", "Pixar", "Anime", "Watercolor", "Cartoon", "Photorealistic"] = "Ghibli"
+    style: ImageStyle = "Ghibli"
     format: Literal["JPG", "PNG"] = "PNG"
     model: ModelName = "bytedance/seedream-4"
 
@@ -171,7 +173,7 @@ class ProjectUpdate(CheckedModel):
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     settings: ProjectSettingsPatch | None = None
-    base_revision: Annotated[int, Field(ge=0, le=2_147_483_647)] | None = None
+    base_revision: Annotated[int, Field(ge=0, le=MAX_SERIAL)] | None = None
 
     def settings_sent(self) -> dict[str, JsonValue]:
         """The groups and options that were sent, in their stored (camelCase JSON) form."""
