@@ -4,6 +4,7 @@
 import { h, replace, seconds, swatch } from '../dom.js';
 import { findClip } from './timeline.js';
 
+// A regeneration still working towards its proposal: not yet waiting for review, not finished.
 const ACTIVE = new Set(['queued', 'running']);
 
 function numberField(id, label, value, min, onValue) {

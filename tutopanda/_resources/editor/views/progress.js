@@ -2,7 +2,8 @@
 
 import { h, replace } from '../dom.js';
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+// A run in one of these will not change again by itself (tutopanda.models.workflow.FINISHED).
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 
 export function percentOf(run) {
   if (run.status === 'succeeded') return 100;
