@@ -1,4 +1,4 @@
-"""`tutopanda db …`: migrate, and the embedded server's start / stop / status."""
+"""`tutopanda db …`: migrate, lint, prune drafts, and the embedded server start / stop / status."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from tutopanda.store import drafts
 
 
 def register(commands: Any) -> None:
-    db = commands.add_parser("db", help="database: migrate, embedded server start/stop/status")
+    db = commands.add_parser(
+        "db", help="database: migrate, lint, prune drafts, embedded server start/stop/status"
+    )
     actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     run = actions.add_parser("migrate", help="apply migrations, the queue schema and sql/")
