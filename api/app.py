@@ -108,5 +108,6 @@ def create_app(
             path="/schema",
             render_plugins=[OfflineScalarPlugin()],  # served from here: works offline
         ),
+        logging_config=None,  # the command's (tutopanda/cli): Litestar's would replace it
         debug=False,
     )

@@ -17,7 +17,7 @@ from tests.support.databases import (
     template_database,
 )
 from tests.support.pgbouncer import POOLED_LOGIN, pgbouncer
-from tests.support.server import EMBEDDED_TEST_DIR, TestServer, choose_server
+from tests.support.server import TestServer, choose_server, embedded_test_dir
 from tests.support.sql import test_query
 from tutopanda.db import embedded
 
@@ -30,7 +30,7 @@ def pg_server() -> Iterator[TestServer]:
         yield server
     finally:
         if started_here:
-            embedded.stop(EMBEDDED_TEST_DIR)
+            embedded.stop(embedded_test_dir())
 
 
 @pytest.fixture(scope="session")

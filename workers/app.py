@@ -22,6 +22,7 @@ def create_worker_app(url: str, settings: Settings) -> App:
     """
     connector = ListeningConnector(
         check_seconds=settings.worker_poll_seconds,
+        stopping_wait_seconds=settings.connect_timeout_seconds,
         conninfo=role_conninfo(
             url,
             RUNTIME_ROLE,

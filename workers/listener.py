@@ -32,9 +32,18 @@ WAKE_UP = json.dumps({"type": "job_inserted", "job_id": 0})
 class ListeningConnector(PsycopgConnector):
     """Procrastinate's psycopg connector whose listener survives restarts and outages."""
 
-    def __init__(self, *, check_seconds: float, **pool_args: Any):
+    def __init__(self, *, check_seconds: float, stopping_wait_seconds: float, **pool_args: Any):
         super().__init__(**pool_args)
         self._check_seconds = check_seconds
+        self._stopping_wait_seconds = stopping_wait_seconds
+
+    def stopping(self) -> None:
+        """The worker stops: from now on wait for a connection no longer than a connect takes.
+
+        The pool waits up to its timeout (30 s, to ride out busy moments); with the database away
+        while the worker stops, its last write (unregistering) would hold the exit that long."""
+        if self._async_pool is not None:
+            self._async_pool.timeout = min(self._async_pool.timeout, self._stopping_wait_seconds)
 
     async def listen_notify(
         self, on_notification: connector.Notify, channels: Iterable[str]

@@ -1,4 +1,4 @@
-"""Procrastinate's worker, with a heartbeat that outlives a database outage.
+"""Procrastinate's worker, with a heartbeat that outlives a database outage and a quick stop.
 
 In Procrastinate 3.10 one failed heartbeat (the database away for longer than the pool's wait)
 ends the heartbeat task for good, unnoticed (see listener.py for why nothing watches side
@@ -14,11 +14,20 @@ import logging
 
 from procrastinate.worker import Worker
 
+from tutopanda.workers.listener import ListeningConnector
+
 logger = logging.getLogger("tutopanda.worker")
 
 
 class OutageProofWorker(Worker):
-    """A Procrastinate worker whose heartbeats resume when the database is back."""
+    """A Procrastinate worker whose heartbeats resume when the database is back, and which stops
+    within the connect timeout when the database is away (see ListeningConnector.stopping)."""
+
+    def stop(self) -> None:
+        """Stop gracefully (running jobs finish), then leave without a long wait."""
+        if isinstance(self.app.connector, ListeningConnector):
+            self.app.connector.stopping()
+        super().stop()  # type: ignore[no-untyped-call]
 
     async def _update_heartbeat(self) -> None:
         failing = False

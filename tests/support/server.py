@@ -1,7 +1,8 @@
 """Chooses the PostgreSQL server for the test session.
 
 In order: the server named by TUTOPANDA_TEST_DATABASE_URL; the local server on 127.0.0.1:5432
-when one answers; else an embedded server the session starts itself (and stops at the end).
+when one answers; else an embedded server the session starts itself (and stops at the end) —
+one per pytest-xdist worker, each in a folder of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tutopanda.db.urls import postgres_url
 
 TEST_URL_VARIABLE = "TUTOPANDA_TEST_DATABASE_URL"
 LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-EMBEDDED_TEST_DIR = Path(__file__).resolve().parents[2] / ".tutopanda" / "test-pgdata"
+_EMBEDDED_TESTS_HOME = Path(__file__).resolve().parents[2] / ".tutopanda"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def _answers(url: str) -> bool:
         return False
 
 
+def embedded_test_dir() -> Path:
+    """The data folder of this session's embedded server (this xdist worker's, if one)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _EMBEDDED_TESTS_HOME / ("test-pgdata" if worker is None else f"test-pgdata-{worker}")
+
+
 def choose_server() -> tuple[TestServer, bool]:
     """The server to use, and whether this session started it (and so must stop it)."""
     configured = os.environ.get(TEST_URL_VARIABLE, "")
@@ -69,7 +76,7 @@ def choose_server() -> tuple[TestServer, bool]:
         return _from_url(configured, "environment"), False
     if _answers(LOCAL_URL):
         return _from_url(LOCAL_URL, "local"), False
-    url = embedded.start(EMBEDDED_TEST_DIR)
+    url = embedded.start(embedded_test_dir())
     server = _from_url(url, "embedded")
     return TestServer(
         host=server.host,

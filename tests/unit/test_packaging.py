@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,9 +14,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _build_wheel(directory: Path) -> Path:
+    """The wheel of the files a clone has (tracked, or new and not ignored), built in a copy:
+    the build backend writes build/ and *.egg-info/ beside the sources it builds."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    source = directory / "source"
+    for name in listed:
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     subprocess.run(
-        [*command, "--quiet", "--wheel-dir", str(directory), str(ROOT)],
+        [*command, "--quiet", "--wheel-dir", str(directory), str(source)],
         check=True,
         capture_output=True,
     )
