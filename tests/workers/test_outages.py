@@ -34,7 +34,7 @@ STEPS = 6
 
 
 @contextlib.contextmanager
-def worker_process(command: str, url: str, home: Path) -> Iterator[None]:
+def worker_process(command: str, url: str, home: Path, **extra: str) -> Iterator[None]:
     """`tutopanda worker`, or `tutopanda serve` (API + worker), on `url` until the block ends."""
     env = {
         "DATABASE_URL": url,
@@ -42,6 +42,7 @@ def worker_process(command: str, url: str, home: Path) -> Iterator[None]:
         "TUTOPANDA_JWT_SECRET": "outage-secret-" + "o" * 40,
         "TUTOPANDA_WORKER_POLL_SECONDS": str(POLL_SECONDS),
         "TUTOPANDA_LOG_LEVEL": "WARNING",
+        **extra,
     }
     if command == "serve":
         with serving(env=env):
@@ -124,7 +125,9 @@ async def test_heartbeats_resume_after_failing(database: TestDatabase, admin_aco
 async def test_a_proposal_waiting_for_review_survives_a_postgres_restart(tmp_path: Path) -> None:
     """The wait is rows, not a sleeping job: after a restart the proposal is still there to
     accept, and an unanswered one still expires (the worker records it)."""
-    with own_server() as server, worker_process("worker", server.url, tmp_path):
+    # Expired reviews are looked for every half stalled-worker timeout (30 s by default).
+    quick = {"TUTOPANDA_WORKER_HEARTBEAT_SECONDS": "0.5", "TUTOPANDA_STALLED_AFTER_SECONDS": "2"}
+    with own_server() as server, worker_process("worker", server.url, tmp_path, **quick):
         conninfo = role_conninfo(server.url, RUNTIME_ROLE)
         async with await AsyncConnection.connect(conninfo, autocommit=True) as conn:
             created = await new_lecture(conn, prompt="Reefs")
