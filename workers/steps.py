@@ -13,17 +13,17 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import JsonValue, ValidationError
 
 from tutopanda.errors import Conflict, NotFound
-from tutopanda.merge import three_way_merge
+from tutopanda.merge import MergeResult
 from tutopanda.models.lecture import LecturePatch
 from tutopanda.models.project import LectureConfig
 from tutopanda.models.workflow import RunWork, StepOutcome
 from tutopanda.settings import Settings
 from tutopanda.store import workflows
+from tutopanda.store.rebase import Latest, Written, merge_until_written
 from tutopanda.workers.generators.base import StepFailed, StepGenerator, StepInput, StepOutput
 from tutopanda.workflows import STEP_OUTPUTS, workflow_kind
 
 logger = logging.getLogger("tutopanda.worker")
-STEP_MERGE_ATTEMPTS = 4  # writes of one step's output, each merged onto a newer revision
 Pool = AsyncConnectionPool[AsyncConnection[Any]]
 
 
@@ -85,6 +85,8 @@ class StepRunner:
                         started_at=started_at,
                     )
         except Conflict as error:
+            if await _still_due(pool, run_id, step_index):
+                raise  # the database lost every race it may retry (app.write_attempts())
             return f"stopped: {error.message}; nothing written"
         return f"{name} applied at revision {outcome.revision} ({outcome.run_status})"
 
@@ -143,13 +145,14 @@ async def _apply_merging(
 ) -> StepOutcome:
     """Apply a step's sections on the revision it read. If a person (or anyone) changed those
     sections meanwhile, merge the step's output onto the latest revision per JSON path and write
-    exactly there: their change stands where the step changed nothing, and where both changed the
-    same path their value is kept (the step's summary lists those paths). Bounded: a writer that
-    keeps winning the race makes the step raise and be retried."""
+    exactly there, by the policy of tutopanda.store.rebase: their change stands where the step
+    changed nothing, and where both changed the same path their value is kept (the step's summary
+    lists those paths). Out of attempts, the step raises and is retried."""
     base = int(work.lecture["revision"])
-    sections, summary, merged_base = output.sections, dict(output.summary), None
-    onto = base
-    for _ in range(STEP_MERGE_ATTEMPTS):
+
+    async def apply(
+        sections: Mapping[str, Any], summary: Mapping[str, Any], onto: int, merged_base: int | None
+    ) -> Written[StepOutcome]:
         outcome = await workflows.apply_step(
             conn,
             work.run_id,
@@ -163,28 +166,48 @@ async def _apply_merging(
             merged_base=merged_base,
         )
         if not outcome.moved:
-            return outcome
+            return Written(outcome)
         latest = (await workflows.run_work(conn, work.run_id)).lecture
-        merged = three_way_merge(work.lecture, output.sections, latest)
-        sections, merged_base, onto = merged.sections, base, int(latest["revision"])
+        return Written(outcome, newer=Latest(int(latest["revision"]), latest))
+
+    async def write(merged: MergeResult, onto: int) -> Written[StepOutcome]:
         kept: list[JsonValue] = list(merged.pointers)
-        summary = {
-            **output.summary,
-            "mergedOnto": onto,
-            "keptConcurrentEdits": kept,
-        }
         logger.info(
             "run %s step %s: the lecture moved to revision %s; output merged (%s paths kept)",
             work.run_id,
             name,
             onto,
-            len(merged.conflicts),
+            len(kept),
         )
-    raise StepRaced(f"{name}: other writers kept changing its sections; retried")
+        summary = {**output.summary, "mergedOnto": onto, "keptConcurrentEdits": kept}
+        return await apply(merged.sections, summary, onto, base)
+
+    def exhausted(_: StepOutcome) -> StepOutcome:
+        raise StepRaced(f"{name}: other writers kept changing its sections; retried")
+
+    first = await apply(output.sections, output.summary, base, None)
+    if first.newer is None:
+        return first.answer
+    return await merge_until_written(
+        work.lecture,
+        output.sections,
+        first.newer,
+        write,
+        refused=first.answer,
+        on_conflicts=None,  # the person's value is kept and the path recorded: never a 409
+        exhausted=exhausted,
+    )
 
 
 class StepRaced(RuntimeError):
     """A step lost the race to other writers of its sections every time it merged."""
+
+
+async def _still_due(pool: Pool, run_id: str, step_index: int) -> bool:
+    """Does the run still wait for this step (a refusal that did not end the run: retry it)?"""
+    async with pool.connection() as conn:
+        work = await workflows.run_work(conn, run_id)
+    return work.status == "running" and work.current_step == step_index - 1
 
 
 def _has_output(work: RunWork, step_name: str) -> bool:

@@ -1,16 +1,42 @@
 -- The single writer of lecture content and the append-only history behind it.
 
+-- The answer of every write of lecture content: ONE definition, returned by app.lecture_write and
+-- passed on by api.lecture_save, api.lecture_save_merged and api.lecture_restore.
+CREATE TYPE api.lecture_save_result AS (
+    status text,  -- 'saved' | 'conflict'
+    revision integer,
+    updated_at timestamptz,
+    changed_sections text[],
+    lecture jsonb,  -- a conflict's latest snapshot
+    draft_id bigint,  -- the conflict draft kept (or resolved)
+    base jsonb  -- a conflict's base content, for a three-way merge
+);
+COMMENT ON TYPE api.lecture_save_result IS
+    'What a write of lecture content answers: saved (revision, changed sections) or conflict '
+    '(nothing written; the latest snapshot, the draft kept and, for a merge, the base content). '
+    'Python reads it as SaveResult (tutopanda/models/lecture.py).';
+
+-- app.write_attempts: THE limit of the retry policy in SQL (docs/merge.md): how many times
+-- app.lecture_write reads, decides and writes when other writers keep committing first.
+CREATE OR REPLACE FUNCTION app.write_attempts()
+RETURNS integer
+LANGUAGE sql
+IMMUTABLE
+AS 'SELECT 16';
+
 -- app.lecture_write: THE writer of lecture content (saves, restores, workflow steps): decides
 -- saved or conflict, and writes the changed sections as the next revision with its history row.
 -- Each thing once, without a lock: one read of the lecture (revision, chain head, section
 -- hashes) and one pass over the sent sections (which differ, by hash: text-exact), then an
 -- UPDATE that applies only if the lecture is still at the revision read — else it reads again
--- and decides again. Only the changed sections are hashed and written; history stores their
--- change (a keyframe of the whole content every 32 revisions). A write without a base revision
--- goes on any revision (workflow steps); without a user, the owner is not checked. A refused
--- save can be kept as a conflict draft (p_keep_draft) and can bring back the content of the
--- revision it was based on (p_base_content_of: what a three-way merge needs); a merged save
--- records its base (p_merged_base) and resolves the draft it came from (p_resolves_draft).
+-- and decides again, app.write_attempts() times at most (then PT409). Only the changed sections
+-- are hashed and written; history stores their change (a keyframe of the whole content every 32
+-- revisions). A write without a base revision goes on any revision (workflow steps), unless a
+-- sent section changed after p_unchanged_since (a step would undo that change: conflict);
+-- without a user, the owner is not checked. A refused save can be kept as a conflict draft
+-- (p_keep_draft) and can bring back the content of the revision it was based on
+-- (p_base_content_of: what a three-way merge needs); a merged save records its base
+-- (p_merged_base) and resolves the draft it came from (p_resolves_draft).
 -- PL/pgSQL all through, calling no SQL-language function: every plan is cached per session.
 CREATE OR REPLACE FUNCTION app.lecture_write(
     p_lecture_id integer,
@@ -27,14 +53,9 @@ CREATE OR REPLACE FUNCTION app.lecture_write(
     p_merged_base integer DEFAULT NULL,
     p_resolves_draft bigint DEFAULT NULL,
     p_resolution text DEFAULT NULL,
-    OUT status text,
-    OUT revision integer,
-    OUT updated_at timestamptz,
-    OUT changed_sections text[],
-    OUT lecture jsonb,
-    OUT draft_id bigint,
-    OUT base jsonb
+    p_unchanged_since integer DEFAULT NULL
 )
+RETURNS api.lecture_save_result
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -62,7 +83,7 @@ BEGIN
     IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
         PERFORM app.lecture_sections_refuse(p_sections, NULL, NULL, NULL);
     END IF;
-    LOOP
+    FOR v_attempt IN 1 .. app.write_attempts() LOOP
         SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
         INTO v FROM app.video_lectures AS l
         WHERE l.id = p_lecture_id
@@ -103,27 +124,17 @@ BEGIN
         -- Usually every sent section changed: then the changes are what was sent, not a copy.
         v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
                           ELSE p_sections - v_unchanged END;
-        IF p_base_revision <> v.revision AND NOT p_force THEN
-            -- The snapshot is read by a statement of its own, which may see a writer that
-            -- committed since the row was read above: its revision is the one to report.
-            SELECT 'conflict', l.revision, l.updated_at, '{}', app.lecture_snapshot(l)
-            INTO status, revision, updated_at, changed_sections, lecture
-            FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-            draft_id := CASE WHEN p_keep_draft
-                             THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
-                                                          revision, p_sections)
-                             ELSE p_resolves_draft END;
-            base := app.revision_content(p_lecture_id, p_base_content_of);
-            RETURN;
+        IF (p_base_revision <> v.revision AND NOT p_force)
+           OR (p_unchanged_since < v.revision  -- decided on the revision read, like the write
+               AND app.lecture_sections_changed(p_lecture_id, p_unchanged_since, v.revision,
+                                                v_changed || v_unchanged)) THEN
+            RETURN app.lecture_write_refused(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                                             p_keep_draft, p_base_content_of, p_resolves_draft);
         ELSIF cardinality(v_changed) = 0 THEN
-            status := 'saved';
-            revision := v.revision;
-            updated_at := v.updated_at;
-            changed_sections := '{}';
             IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
                 PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
             END IF;
-            RETURN;
+            RETURN ('saved', v.revision, v.updated_at, '{}', NULL, NULL, NULL)::api.lecture_save_result;
         END IF;
         v_next := v.revision + 1;
         v_at := clock_timestamp();
@@ -153,13 +164,57 @@ BEGIN
             IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
                 PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
             END IF;
-            status := 'saved';
-            revision := v_next;
-            updated_at := v_at;
-            changed_sections := v_changed;
-            RETURN;
+            RETURN ('saved', v_next, v_at, v_changed, NULL, NULL, NULL)::api.lecture_save_result;
         END IF;
     END LOOP;
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('lecture %s: other writers came first %s times in a row; nothing written',
+                         p_lecture_id, app.write_attempts()),
+        HINT = 'try again (the retry policy: docs/merge.md)';
+END
+$$;
+
+-- app.lecture_write_refused: what app.lecture_write answers when it refuses a write: conflict,
+-- with the latest snapshot, the draft kept of the refused sections (p_keep_draft; else the draft
+-- p_resolves_draft names) and the content of revision p_base_content_of (for a merge).
+CREATE OR REPLACE FUNCTION app.lecture_write_refused(
+    p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer,
+    p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint
+)
+RETURNS api.lecture_save_result
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_result api.lecture_save_result;
+BEGIN
+    -- The snapshot is read by a statement of its own, which may see a writer that committed
+    -- since app.lecture_write read the row: its revision is the one to report.
+    SELECT 'conflict', l.revision, l.updated_at, '{}', app.lecture_snapshot(l)
+    INTO v_result.status, v_result.revision, v_result.updated_at, v_result.changed_sections,
+         v_result.lecture
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    v_result.draft_id := CASE WHEN p_keep_draft
+                              THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
+                                                           v_result.revision, p_sections)
+                              ELSE p_resolves_draft END;
+    v_result.base := app.revision_content(p_lecture_id, p_base_content_of);
+    RETURN v_result;
+END
+$$;
+
+-- app.lecture_sections_changed: did a revision after p_after, up to p_until, change any of
+-- p_names? (A workflow step's write would undo that change.)
+CREATE OR REPLACE FUNCTION app.lecture_sections_changed(
+    p_lecture_id integer, p_after integer, p_until integer, p_names text[]
+)
+RETURNS boolean
+LANGUAGE plpgsql
+STABLE
+AS $$
+BEGIN
+    RETURN EXISTS (SELECT FROM app.lecture_revisions AS r
+                   WHERE r.lecture_id = p_lecture_id AND r.revision > p_after
+                     AND r.revision <= p_until AND r.changed_sections && p_names);
 END
 $$;
 

@@ -22,36 +22,21 @@ CREATE OR REPLACE FUNCTION api.lecture_save(
     p_base_revision integer,
     p_sections jsonb,
     p_merge boolean DEFAULT false,
-    p_force boolean DEFAULT false,
-    OUT status text,
-    OUT revision integer,
-    OUT updated_at timestamptz,
-    OUT changed_sections text[],
-    OUT lecture jsonb,
-    OUT draft_id bigint,
-    OUT base jsonb
+    p_force boolean DEFAULT false
 )
+RETURNS api.lecture_save_result
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v record;
 BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
-                           coalesce(p_force, false), p_user_id, 'app',
-                           p_keep_draft => NOT coalesce(p_force, false),
-                           p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
-    status := v.status;
-    revision := v.revision;
-    updated_at := v.updated_at;
-    changed_sections := v.changed_sections;
-    lecture := v.lecture;
-    draft_id := v.draft_id;
-    base := v.base;
+    RETURN app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                             coalesce(p_force, false), p_user_id, 'app',
+                             p_keep_draft => NOT coalesce(p_force, false),
+                             p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_save(text, integer, integer, jsonb, boolean, boolean) IS
@@ -68,37 +53,22 @@ CREATE OR REPLACE FUNCTION api.lecture_save_merged(
     p_onto_revision integer,
     p_sections jsonb,
     p_draft_id bigint,
-    p_resolution text DEFAULT 'merged',
-    OUT status text,
-    OUT revision integer,
-    OUT updated_at timestamptz,
-    OUT changed_sections text[],
-    OUT lecture jsonb,
-    OUT draft_id bigint,
-    OUT base jsonb
+    p_resolution text DEFAULT 'merged'
 )
+RETURNS api.lecture_save_result
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v record;
 BEGIN
     IF p_resolution NOT IN ('merged', 'applied') THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'resolution must be merged or applied';
     END IF;
     PERFORM app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
-    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
-                           'app', p_base_content_of => p_base_revision,
-                           p_merged_base => nullif(p_base_revision, p_onto_revision),
-                           p_resolves_draft => p_draft_id, p_resolution => p_resolution);
-    status := v.status;
-    revision := v.revision;
-    updated_at := v.updated_at;
-    changed_sections := v.changed_sections;
-    lecture := v.lecture;
-    draft_id := v.draft_id;
-    base := v.base;
+    RETURN app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
+                             'app', p_base_content_of => p_base_revision,
+                             p_merged_base => nullif(p_base_revision, p_onto_revision),
+                             p_resolves_draft => p_draft_id, p_resolution => p_resolution);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_save_merged(text, integer, integer, integer, jsonb, bigint, text) IS

@@ -72,9 +72,7 @@ CREATE OR REPLACE FUNCTION api.lecture_restore(
     p_base_revision integer,
     p_force boolean DEFAULT false
 )
-RETURNS TABLE (
-    status text, revision integer, updated_at timestamptz, changed_sections text[], lecture jsonb
-)
+RETURNS api.lecture_save_result
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -90,12 +88,11 @@ BEGIN
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT w.status, w.revision, w.updated_at, w.changed_sections, w.lecture
-    FROM app.lecture_write(
+    RETURN app.lecture_write(
         p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
         p_base_revision, coalesce(p_force, false), p_user_id, 'app',
-        p_restored_from => p_revision) AS w;
+        p_restored_from => p_revision);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_restore(text, integer, integer, integer, boolean) IS

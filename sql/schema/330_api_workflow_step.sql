@@ -140,8 +140,8 @@ $$;
 
 -- app.workflow_step_write: write a step's sections to the run's lecture; return the revision.
 -- An empty object writes nothing and returns the lecture's current revision. NULL when a writer
--- changed any of these sections after p_base_revision (the step would undo its change). The
--- write applies only to the revision checked: a save committing in between makes it check again.
+-- changed any of these sections after p_base_revision (the step would undo its change):
+-- app.lecture_write decides it on the revision it writes onto, and again if it loses a race.
 CREATE OR REPLACE FUNCTION app.workflow_step_write(
     p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer
 )
@@ -149,26 +149,14 @@ RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_current integer;
-    v_write record;
+    v_write api.lecture_save_result;
 BEGIN
-    LOOP
-        SELECT l.revision INTO v_current FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id;
-        IF p_sections IS NULL OR p_sections = '{}' THEN
-            RETURN v_current;
-        ELSIF p_base_revision IS NOT NULL AND v_current <> p_base_revision AND EXISTS (
-                SELECT FROM app.lecture_revisions AS r
-                WHERE r.lecture_id = p_run.lecture_id AND r.revision > p_base_revision
-                  AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections))) THEN
-            RETURN NULL;
-        END IF;
-        SELECT w.status, w.revision INTO v_write
-        FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, v_current, false,
-                               p_run.user_id, 'workflow', p_run.run_id,
-                               p_merged_base => p_merged_base) AS w;
-        IF v_write.status = 'saved' THEN
-            RETURN v_write.revision;
-        END IF;
-    END LOOP;
+    IF p_sections IS NULL OR p_sections = '{}' THEN
+        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
+    END IF;
+    v_write := app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL, false, p_run.user_id,
+                                 'workflow', p_run.run_id, p_merged_base => p_merged_base,
+                                 p_unchanged_since => p_base_revision);
+    RETURN CASE WHEN v_write.status = 'saved' THEN v_write.revision END;
 END
 $$;

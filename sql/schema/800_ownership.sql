@@ -13,12 +13,13 @@ BEGIN
         SELECT format(
             CASE c.relkind WHEN 'v' THEN 'ALTER VIEW %s OWNER TO tutopanda_owner'
                            WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %s OWNER TO tutopanda_owner'
+                           WHEN 'c' THEN 'ALTER TYPE %s OWNER TO tutopanda_owner'
                            ELSE 'ALTER TABLE %s OWNER TO tutopanda_owner' END,
             c.oid::regclass)
         FROM pg_catalog.pg_class AS c
         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
         WHERE n.nspname IN ('app', 'api', 'audit')
-          AND c.relkind IN ('r', 'p', 'v', 'm')
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
           AND c.relowner <> 'tutopanda_owner'::regrole
         UNION ALL
         SELECT format('ALTER ROUTINE %s OWNER TO tutopanda_owner', p.oid::regprocedure)

@@ -5,14 +5,17 @@ REVOKE ALL ON SCHEMA app, api, audit FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA app, audit FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA app FROM PUBLIC;
 REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA app, api, audit FROM PUBLIC;
+REVOKE USAGE ON TYPE api.lecture_save_result FROM PUBLIC;  -- a new type is PUBLIC's to use
 -- Functions created later (by hand, or by the owner) start without PUBLIC EXECUTE too.
 ALTER DEFAULT PRIVILEGES IN SCHEMA app, api, audit REVOKE EXECUTE ON ROUTINES FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE tutopanda_owner IN SCHEMA app, api, audit
     REVOKE EXECUTE ON ROUTINES FROM PUBLIC;
 
--- The runtime role (API and workers) calls the api functions and nothing else of ours.
+-- The runtime role (API and workers) calls the api functions and nothing else of ours, and uses
+-- the types they return.
 GRANT USAGE ON SCHEMA api TO tutopanda_runtime;
 GRANT EXECUTE ON ALL ROUTINES IN SCHEMA api TO tutopanda_runtime;
+GRANT USAGE ON TYPE api.lecture_save_result TO tutopanda_runtime;
 
 -- The queue: workers fetch and finish jobs, the API and the api functions defer them.
 GRANT USAGE ON SCHEMA procrastinate TO tutopanda_runtime, tutopanda_owner;

@@ -37,7 +37,7 @@ from tests.support.json_paths import ABSENT, changed, covered, flatten
 from tests.support.sql import test_query
 from tutopanda.jsonvalue import same_json
 from tutopanda.models.timeline import Timeline
-from tutopanda.store import lectures
+from tutopanda.store import lectures, rebase
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -250,7 +250,7 @@ async def compare_with_section_merge(
         print(
             f"  {kind:>15}: {count['stale']:4} stale; path-level {count['path-level']:4} "
             f"({count['after a race']} after a race, {count['out of retries']} out of "
-            f"{lectures.MERGE_ATTEMPTS} attempts); section-level {count['section-level']:4}"
+            f"{rebase.MERGE_ATTEMPTS} attempts); section-level {count['section-level']:4}"
         )
     print(f"  clip regenerations that read a stale timeline and were redone: {seen.stale_reads}")
     assert stricter == [], "a path-level merge refused what a section-level merge would save"

@@ -8,12 +8,9 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from tutopanda.db.execute import Connection, fetch_json, fetch_one
-from tutopanda.merge import three_way_merge
+from tutopanda.merge import MergeResult
 from tutopanda.models.lecture import SECTION_NAMES, LecturePatch, LectureSnapshot, SaveResult
-
-# A merge races the writers that commit between its read and its write; each lost race is
-# merged again onto the newer revision, this many times at most, then answered as a conflict.
-MERGE_ATTEMPTS = 8
+from tutopanda.store.rebase import Latest, Written, merge_until_written
 
 
 async def get_lecture(conn: Connection, user_id: str, lecture_id: int) -> LectureSnapshot:
@@ -72,37 +69,56 @@ async def merge_onto_latest(
     resolution: str = "merged",
 ) -> SaveResult:
     """Merge a refused change onto the latest revision and write it there, exactly there (the
-    database refuses it on any other); a writer that comes first meanwhile: merge again."""
-    for _ in range(MERGE_ATTEMPTS):
-        merged = three_way_merge(rebase.base, rebase.mine, rebase.latest)
-        if merged.conflicts:
-            pointers = [c.as_json() for c in merged.conflicts]
-            return conflict.model_copy(update={"conflicts": pointers})
+    database refuses it on any other), by the policy of tutopanda.store.rebase: a conflicting
+    path ends it in a conflict naming the paths; out of attempts, the last conflict stands."""
+
+    async def write(merged: MergeResult, onto: int) -> Written[SaveResult]:
         changes = merged.sections or {name: merged.document[name] for name in rebase.mine}
         params = {
             "user_id": user_id,
             "lecture_id": lecture_id,
             "base_revision": rebase.base_revision,
-            "onto_revision": rebase.latest_revision,
+            "onto_revision": onto,
             "sections": Jsonb(LecturePatch.model_validate(changes).sections()),
             "draft_id": rebase.draft_id,
             "resolution": resolution,
         }
         result = await fetch_one(conn, "lecture_save_merged", params, SaveResult)
         if result.status == "saved":
-            return result.model_copy(update={"merged_onto": rebase.latest_revision})
-        conflict = result
-        again = _rebase(result, rebase.base_revision, rebase.mine)
-        if again is None:
-            break
-        rebase = again
+            return Written(result.model_copy(update={"merged_onto": onto}))
+        return Written(result, newer=_met(result))
+
+    return await merge_until_written(
+        rebase.base,
+        rebase.mine,
+        Latest(rebase.latest_revision, rebase.latest),
+        write,
+        refused=conflict,
+        on_conflicts=_naming_the_paths,
+        exhausted=_as_refused,
+    )
+
+
+def _naming_the_paths(conflict: SaveResult, merged: MergeResult) -> SaveResult:
+    """An editor's save stops at a conflicting path: the conflict answers with the pointers."""
+    return conflict.model_copy(update={"conflicts": [c.as_json() for c in merged.conflicts]})
+
+
+def _as_refused(conflict: SaveResult) -> SaveResult:
+    """Out of attempts, an editor's save answers the last conflict (no paths: nothing clashed)."""
     return conflict
 
 
 def _rebase(result: SaveResult, base_revision: int, mine: dict[str, Any]) -> Rebase | None:
     """What a conflict brings back for a merge (None: not a conflict, or no base to merge on)."""
-    stored, base, draft_id = result.latest, result.base, result.draft_id
-    if result.status != "conflict" or stored is None or base is None or draft_id is None:
+    met, base, draft_id = _met(result), result.base, result.draft_id
+    if met is None or base is None or draft_id is None:
         return None
-    latest = {name: stored.get(name) for name in SECTION_NAMES}
-    return Rebase(base_revision, mine, base, latest, result.revision, draft_id)
+    return Rebase(base_revision, mine, base, dict(met.sections), met.revision, draft_id)
+
+
+def _met(result: SaveResult) -> Latest | None:
+    """The revision a conflict met, as stored (None: not a conflict, or without the base)."""
+    if result.status != "conflict" or result.latest is None or result.base is None:
+        return None
+    return Latest(result.revision, {name: result.latest.get(name) for name in SECTION_NAMES})
