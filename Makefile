@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets
+.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets section-sql
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ clean: ## Remove the virtualenv, caches and test artifacts (keeps .tutopanda dat
 
 json-schema: install ## Regenerate docs/lecture.schema.json from the models
 	$(BIN)/tutopanda schema > docs/lecture.schema.json
+
+section-sql: install ## Regenerate sql/schema/095_lecture_sections.sql from app.lecture_sections()
+	$(BIN)/python -m tools.section_sql
 
 docs-assets: install ## Re-fetch the pinned Scalar bundle of /schema with npm and verify it (SCALAR_VERSION=x.y.z re-pins)
 	$(BIN)/python -m tools.docs_assets $(if $(SCALAR_VERSION),--version $(SCALAR_VERSION))

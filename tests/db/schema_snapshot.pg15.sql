@@ -20,6 +20,20 @@ ALTER SCHEMA audit OWNER TO tutopanda_owner;
 
 COMMENT ON SCHEMA audit IS 'Read-only views for auditors (re-created from sql/ by every migrate).';
 
+CREATE TYPE api.lecture_save_result AS (
+	status text,
+	revision integer,
+	updated_at timestamp with time zone,
+	changed_sections text[],
+	lecture jsonb,
+	draft_id bigint,
+	base jsonb
+);
+
+ALTER TYPE api.lecture_save_result OWNER TO tutopanda_owner;
+
+COMMENT ON TYPE api.lecture_save_result IS 'What a write of lecture content answers: saved (revision, changed sections) or conflict (nothing written; the latest snapshot, the draft kept and, for a merge, the base content). Python reads it as SaveResult (tutopanda/models/lecture.py).';
+
 CREATE FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -238,7 +252,7 @@ ALTER FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_
 
 COMMENT ON FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) IS 'History of a lecture, newest first, p_limit rows older than p_before_revision (the smallest revision of the previous page). PT404 not found, PT422 bad limit.';
 
-CREATE FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean DEFAULT false) RETURNS TABLE(status text, revision integer, updated_at timestamp with time zone, changed_sections text[], lecture jsonb)
+CREATE FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, p_revision integer, p_base_revision integer, p_force boolean DEFAULT false) RETURNS api.lecture_save_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -253,12 +267,11 @@ BEGIN
     ELSIF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    RETURN QUERY SELECT w.status, w.revision, w.updated_at, w.changed_sections, w.lecture
-    FROM app.lecture_write(
+    RETURN app.lecture_write(
         p_lecture_id, p_user_id,
         (SELECT jsonb_object_agg(s.name, v_data -> s.name) FROM app.lecture_sections() AS s),
         p_base_revision, coalesce(p_force, false), p_user_id, 'app',
-        p_restored_from => p_revision) AS w;
+        p_restored_from => p_revision);
 END
 $$;
 
@@ -289,62 +302,44 @@ ALTER FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_
 
 COMMENT ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) IS 'One revision of a lecture with the full snapshot after that write. PT404: lecture or revision not found.';
 
-CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
+CREATE FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean DEFAULT false, p_force boolean DEFAULT false) RETURNS api.lecture_save_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v record;
 BEGIN
     IF p_base_revision IS NULL OR p_base_revision < 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'base revision must be 0 or more';
     END IF;
-    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
-                           coalesce(p_force, false), p_user_id, 'app',
-                           p_keep_draft => NOT coalesce(p_force, false),
-                           p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
-    status := v.status;
-    revision := v.revision;
-    updated_at := v.updated_at;
-    changed_sections := v.changed_sections;
-    lecture := v.lecture;
-    draft_id := v.draft_id;
-    base := v.base;
+    RETURN app.lecture_write(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                             coalesce(p_force, false), p_user_id, 'app',
+                             p_keep_draft => NOT coalesce(p_force, false),
+                             p_base_content_of => CASE WHEN p_merge THEN p_base_revision END);
 END
 $$;
 
-ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) IS 'Save sections on the revision the editor saw: saved (revision + 1), or conflict with the latest snapshot and nothing written but the refused sections, kept as a conflict draft (draft_id). p_merge: a conflict also returns the content of the base revision (base), for a three-way merge written with api.lecture_save_merged. p_force overwrites newer revisions (recorded as forced). PT404, PT422 invalid sections or base revision.';
+COMMENT ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) IS 'Save sections on the revision the editor saw: saved (revision + 1), or conflict with the latest snapshot and nothing written but the refused sections, kept as a conflict draft (draft_id). p_merge: a conflict also returns the content of the base revision (base), for a three-way merge written with api.lecture_save_merged. p_force overwrites newer revisions (recorded as forced). PT404, PT422 invalid sections or base revision.';
 
-CREATE FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text DEFAULT 'merged'::text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
+CREATE FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text DEFAULT 'merged'::text) RETURNS api.lecture_save_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v record;
 BEGIN
     IF p_resolution NOT IN ('merged', 'applied') THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'resolution must be merged or applied';
     END IF;
     PERFORM app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
-    v := app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
-                           'app', p_base_content_of => p_base_revision,
-                           p_merged_base => nullif(p_base_revision, p_onto_revision),
-                           p_resolves_draft => p_draft_id, p_resolution => p_resolution);
-    status := v.status;
-    revision := v.revision;
-    updated_at := v.updated_at;
-    changed_sections := v.changed_sections;
-    lecture := v.lecture;
-    draft_id := v.draft_id;
-    base := v.base;
+    RETURN app.lecture_write(p_lecture_id, p_user_id, p_sections, p_onto_revision, false, p_user_id,
+                             'app', p_base_content_of => p_base_revision,
+                             p_merged_base => nullif(p_base_revision, p_onto_revision),
+                             p_resolves_draft => p_draft_id, p_resolution => p_resolution);
 END
 $$;
 
-ALTER FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) IS 'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a conflict again (with the base content, for another merge) — never an overwrite. PT404.';
+COMMENT ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) IS 'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a conflict again (with the base content, for another merge) — never an overwrite. PT404.';
 
 CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, progress_seq integer, runs jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1173,11 +1168,23 @@ ALTER FUNCTION app.lecture_asset(p_content jsonb, p_section text, p_asset_id tex
 
 CREATE FUNCTION app.lecture_content(p_lecture app.video_lectures) RETURNS jsonb
     LANGUAGE sql STABLE
-    AS $$SELECT jsonb_build_object('title', p_lecture.title, 'summary', p_lecture.summary, 'script', p_lecture.script, 'images', p_lecture.images, 'videos', p_lecture.videos, 'narration', p_lecture.narration, 'music', p_lecture.music, 'effects', p_lecture.effects, 'timeline', p_lecture.timeline)$$;
+    AS $$
+    SELECT jsonb_build_object(
+        'title', p_lecture.title,
+        'summary', p_lecture.summary,
+        'script', p_lecture.script,
+        'images', p_lecture.images,
+        'videos', p_lecture.videos,
+        'narration', p_lecture.narration,
+        'music', p_lecture.music,
+        'effects', p_lecture.effects,
+        'timeline', p_lecture.timeline
+    );
+$$;
 
 ALTER FUNCTION app.lecture_content(p_lecture app.video_lectures) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_content(p_lecture app.video_lectures) IS 'The content of a lecture row as history stores it: one key per section, empty is null. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_content(p_lecture app.video_lectures) IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
 CREATE FUNCTION app.lecture_contents(p_lecture_id integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -1225,27 +1232,53 @@ ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_section_count() RETURNS integer
     LANGUAGE sql IMMUTABLE
-    AS $$SELECT 9$$;
+    AS $$
+    SELECT 9;
+$$;
 
 ALTER FUNCTION app.lecture_section_count() OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_section_count() IS 'How many sections a lecture has. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_section_count() IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
 CREATE FUNCTION app.lecture_section_slot(p_name text) RETURNS integer
     LANGUAGE sql IMMUTABLE
-    AS $$SELECT CASE p_name WHEN 'title' THEN 0 WHEN 'summary' THEN 1 WHEN 'script' THEN 2 WHEN 'images' THEN 3 WHEN 'videos' THEN 4 WHEN 'narration' THEN 5 WHEN 'music' THEN 6 WHEN 'effects' THEN 7 WHEN 'timeline' THEN 8 END$$;
+    AS $$
+    SELECT CASE p_name
+        WHEN 'title' THEN 0
+        WHEN 'summary' THEN 1
+        WHEN 'script' THEN 2
+        WHEN 'images' THEN 3
+        WHEN 'videos' THEN 4
+        WHEN 'narration' THEN 5
+        WHEN 'music' THEN 6
+        WHEN 'effects' THEN 7
+        WHEN 'timeline' THEN 8
+    END;
+$$;
 
 ALTER FUNCTION app.lecture_section_slot(p_name text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_section_slot(p_name text) IS 'The position of a section in app.lecture_sections(), from 0 (its digest''s place). GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_section_slot(p_name text) IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
 CREATE FUNCTION app.lecture_section_types(p_name text) RETURNS text[]
     LANGUAGE sql IMMUTABLE
-    AS $$SELECT CASE p_name WHEN 'title' THEN '{string}'::text[] WHEN 'summary' THEN '{string,"null"}'::text[] WHEN 'script' THEN '{object,"null"}'::text[] WHEN 'images' THEN '{array,"null"}'::text[] WHEN 'videos' THEN '{array,"null"}'::text[] WHEN 'narration' THEN '{array,"null"}'::text[] WHEN 'music' THEN '{array,"null"}'::text[] WHEN 'effects' THEN '{array,"null"}'::text[] WHEN 'timeline' THEN '{object,"null"}'::text[] END$$;
+    AS $$
+    SELECT CASE p_name
+        WHEN 'title' THEN ARRAY['string']
+        WHEN 'summary' THEN ARRAY['string', 'null']
+        WHEN 'script' THEN ARRAY['object', 'null']
+        WHEN 'images' THEN ARRAY['array', 'null']
+        WHEN 'videos' THEN ARRAY['array', 'null']
+        WHEN 'narration' THEN ARRAY['array', 'null']
+        WHEN 'music' THEN ARRAY['array', 'null']
+        WHEN 'effects' THEN ARRAY['array', 'null']
+        WHEN 'timeline' THEN ARRAY['object', 'null']
+    END;
+$$;
 
 ALTER FUNCTION app.lecture_section_types(p_name text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_section_types(p_name text) IS 'The JSON types a section accepts (NULL: no such section), for checks inside a save. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_section_types(p_name text) IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
 CREATE FUNCTION app.lecture_sections() RETURNS TABLE(name text, json_types text[])
     LANGUAGE sql IMMUTABLE
@@ -1263,19 +1296,41 @@ $$;
 
 ALTER FUNCTION app.lecture_sections() OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.lecture_sections_changed(p_lecture_id integer, p_after integer, p_until integer, p_names text[]) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN EXISTS (SELECT FROM app.lecture_revisions AS r
+                   WHERE r.lecture_id = p_lecture_id AND r.revision > p_after
+                     AND r.revision <= p_until AND r.changed_sections && p_names);
+END
+$$;
+
+ALTER FUNCTION app.lecture_sections_changed(p_lecture_id integer, p_after integer, p_until integer, p_names text[]) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
-        BEGIN
-            RETURN (SELECT jsonb_object_agg(n.name, coalesce(CASE n.name WHEN 'title' THEN to_jsonb(l.title) WHEN 'summary' THEN to_jsonb(l.summary) WHEN 'script' THEN to_jsonb(l.script) WHEN 'images' THEN to_jsonb(l.images) WHEN 'videos' THEN to_jsonb(l.videos) WHEN 'narration' THEN to_jsonb(l.narration) WHEN 'music' THEN to_jsonb(l.music) WHEN 'effects' THEN to_jsonb(l.effects) WHEN 'timeline' THEN to_jsonb(l.timeline) END, 'null'))
-                    FROM app.video_lectures AS l, unnest(p_names) AS n (name)
-                    WHERE l.id = p_lecture_id);
-        END
-        $$;
+BEGIN
+    RETURN (SELECT jsonb_object_agg(n.name, coalesce(CASE n.name
+            WHEN 'title' THEN to_jsonb(l.title)
+            WHEN 'summary' THEN to_jsonb(l.summary)
+            WHEN 'script' THEN to_jsonb(l.script)
+            WHEN 'images' THEN to_jsonb(l.images)
+            WHEN 'videos' THEN to_jsonb(l.videos)
+            WHEN 'narration' THEN to_jsonb(l.narration)
+            WHEN 'music' THEN to_jsonb(l.music)
+            WHEN 'effects' THEN to_jsonb(l.effects)
+            WHEN 'timeline' THEN to_jsonb(l.timeline)
+        END, 'null'))
+        FROM app.video_lectures AS l, unnest(p_names) AS n (name)
+        WHERE l.id = p_lecture_id);
+END
+$$;
 
 ALTER FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) IS 'Some sections of a lecture as a JSON object, reading (and detoasting) only their columns. GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
 CREATE FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) RETURNS void
     LANGUAGE plpgsql
@@ -1310,20 +1365,38 @@ ALTER FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) OWNER TO tutop
 CREATE FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
-        BEGIN
-            UPDATE app.video_lectures AS l SET title = CASE WHEN p_changes ? 'title' THEN p_changes ->> 'title' ELSE l.title END, summary = CASE WHEN p_changes ? 'summary' THEN p_changes ->> 'summary' ELSE l.summary END, script = CASE WHEN p_changes ? 'script' THEN nullif(p_changes -> 'script', 'null') ELSE l.script END, images = CASE WHEN p_changes ? 'images' THEN nullif(p_changes -> 'images', 'null') ELSE l.images END, videos = CASE WHEN p_changes ? 'videos' THEN nullif(p_changes -> 'videos', 'null') ELSE l.videos END, narration = CASE WHEN p_changes ? 'narration' THEN nullif(p_changes -> 'narration', 'null') ELSE l.narration END, music = CASE WHEN p_changes ? 'music' THEN nullif(p_changes -> 'music', 'null') ELSE l.music END, effects = CASE WHEN p_changes ? 'effects' THEN nullif(p_changes -> 'effects', 'null') ELSE l.effects END, timeline = CASE WHEN p_changes ? 'timeline' THEN nullif(p_changes -> 'timeline', 'null') ELSE l.timeline END, revision = p_revision,
-                updated_at = p_updated_at, section_digests = p_section_digests,
-                history_hash = p_history_hash, keyframe_revision = p_keyframe_revision
-            WHERE l.id = p_lecture_id AND l.revision = p_revision - 1;
-            RETURN FOUND;
-        END
-        $$;
+BEGIN
+    UPDATE app.video_lectures AS l SET
+        title = CASE WHEN p_changes ? 'title' THEN p_changes ->> 'title'
+            ELSE l.title END,
+        summary = CASE WHEN p_changes ? 'summary' THEN p_changes ->> 'summary'
+            ELSE l.summary END,
+        script = CASE WHEN p_changes ? 'script' THEN nullif(p_changes -> 'script', 'null')
+            ELSE l.script END,
+        images = CASE WHEN p_changes ? 'images' THEN nullif(p_changes -> 'images', 'null')
+            ELSE l.images END,
+        videos = CASE WHEN p_changes ? 'videos' THEN nullif(p_changes -> 'videos', 'null')
+            ELSE l.videos END,
+        narration = CASE WHEN p_changes ? 'narration' THEN nullif(p_changes -> 'narration', 'null')
+            ELSE l.narration END,
+        music = CASE WHEN p_changes ? 'music' THEN nullif(p_changes -> 'music', 'null')
+            ELSE l.music END,
+        effects = CASE WHEN p_changes ? 'effects' THEN nullif(p_changes -> 'effects', 'null')
+            ELSE l.effects END,
+        timeline = CASE WHEN p_changes ? 'timeline' THEN nullif(p_changes -> 'timeline', 'null')
+            ELSE l.timeline END,
+        revision = p_revision, updated_at = p_updated_at, section_digests = p_section_digests,
+        history_hash = p_history_hash, keyframe_revision = p_keyframe_revision
+    WHERE l.id = p_lecture_id AND l.revision = p_revision - 1;
+    RETURN FOUND;
+END
+$$;
 
 ALTER FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) IS 'Write the changed sections of a lecture as revision p_revision, with its chain head, if it is still at revision p_revision - 1 (true) — else nothing (false: another writer came first). GENERATED from app.lecture_sections() by sql/schema/100_lecture_helpers.sql.';
+COMMENT ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) IS 'GENERATED from app.lecture_sections() (sql/schema/095_lecture_sections.sql).';
 
-CREATE FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_restored_from integer DEFAULT NULL::integer, p_keep_draft boolean DEFAULT false, p_base_content_of integer DEFAULT NULL::integer, p_merged_base integer DEFAULT NULL::integer, p_resolves_draft bigint DEFAULT NULL::bigint, p_resolution text DEFAULT NULL::text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) RETURNS record
+CREATE FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text DEFAULT NULL::text, p_restored_from integer DEFAULT NULL::integer, p_keep_draft boolean DEFAULT false, p_base_content_of integer DEFAULT NULL::integer, p_merged_base integer DEFAULT NULL::integer, p_resolves_draft bigint DEFAULT NULL::bigint, p_resolution text DEFAULT NULL::text, p_unchanged_since integer DEFAULT NULL::integer) RETURNS api.lecture_save_result
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1351,7 +1424,7 @@ BEGIN
     IF p_sections IS NULL OR jsonb_typeof(p_sections) <> 'object' OR p_sections = '{}' THEN
         PERFORM app.lecture_sections_refuse(p_sections, NULL, NULL, NULL);
     END IF;
-    LOOP
+    FOR v_attempt IN 1 .. app.write_attempts() LOOP
         SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
         INTO v FROM app.video_lectures AS l
         WHERE l.id = p_lecture_id
@@ -1392,27 +1465,17 @@ BEGIN
         -- Usually every sent section changed: then the changes are what was sent, not a copy.
         v_changes := CASE WHEN cardinality(v_unchanged) = 0 THEN p_sections
                           ELSE p_sections - v_unchanged END;
-        IF p_base_revision <> v.revision AND NOT p_force THEN
-            -- The snapshot is read by a statement of its own, which may see a writer that
-            -- committed since the row was read above: its revision is the one to report.
-            SELECT 'conflict', l.revision, l.updated_at, '{}', app.lecture_snapshot(l)
-            INTO status, revision, updated_at, changed_sections, lecture
-            FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
-            draft_id := CASE WHEN p_keep_draft
-                             THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
-                                                          revision, p_sections)
-                             ELSE p_resolves_draft END;
-            base := app.revision_content(p_lecture_id, p_base_content_of);
-            RETURN;
+        IF (p_base_revision <> v.revision AND NOT p_force)
+           OR (p_unchanged_since < v.revision  -- decided on the revision read, like the write
+               AND app.lecture_sections_changed(p_lecture_id, p_unchanged_since, v.revision,
+                                                v_changed || v_unchanged)) THEN
+            RETURN app.lecture_write_refused(p_lecture_id, p_user_id, p_sections, p_base_revision,
+                                             p_keep_draft, p_base_content_of, p_resolves_draft);
         ELSIF cardinality(v_changed) = 0 THEN
-            status := 'saved';
-            revision := v.revision;
-            updated_at := v.updated_at;
-            changed_sections := '{}';
             IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
                 PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v.revision);
             END IF;
-            RETURN;
+            RETURN ('saved', v.revision, v.updated_at, '{}', NULL, NULL, NULL)::api.lecture_save_result;
         END IF;
         v_next := v.revision + 1;
         v_at := clock_timestamp();
@@ -1442,17 +1505,40 @@ BEGIN
             IF p_resolves_draft IS NOT NULL THEN  -- most saves resolve none: no call
                 PERFORM app.conflict_draft_resolve(p_resolves_draft, p_resolution, v_next);
             END IF;
-            status := 'saved';
-            revision := v_next;
-            updated_at := v_at;
-            changed_sections := v_changed;
-            RETURN;
+            RETURN ('saved', v_next, v_at, v_changed, NULL, NULL, NULL)::api.lecture_save_result;
         END IF;
     END LOOP;
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('lecture %s: other writers came first %s times in a row; nothing written',
+                         p_lecture_id, app.write_attempts()),
+        HINT = 'try again (the retry policy: docs/merge.md)';
 END
 $$;
 
-ALTER FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, p_unchanged_since integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) RETURNS api.lecture_save_result
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_result api.lecture_save_result;
+BEGIN
+    -- The snapshot is read by a statement of its own, which may see a writer that committed
+    -- since app.lecture_write read the row: its revision is the one to report.
+    SELECT 'conflict', l.revision, l.updated_at, '{}', app.lecture_snapshot(l)
+    INTO v_result.status, v_result.revision, v_result.updated_at, v_result.changed_sections,
+         v_result.lecture
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    v_result.draft_id := CASE WHEN p_keep_draft
+                              THEN app.conflict_draft_keep(p_lecture_id, p_user_id, p_base_revision,
+                                                           v_result.revision, p_sections)
+                              ELSE p_resolves_draft END;
+    v_result.base := app.revision_content(p_lecture_id, p_base_content_of);
+    RETURN v_result;
+END
+$$;
+
+ALTER FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.owns_project(p_user_id text, p_project_id integer) RETURNS boolean
     LANGUAGE plpgsql STABLE
@@ -1760,31 +1846,25 @@ CREATE FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections json
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    v_current integer;
-    v_write record;
+    v_write api.lecture_save_result;
 BEGIN
-    LOOP
-        SELECT l.revision INTO v_current FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id;
-        IF p_sections IS NULL OR p_sections = '{}' THEN
-            RETURN v_current;
-        ELSIF p_base_revision IS NOT NULL AND v_current <> p_base_revision AND EXISTS (
-                SELECT FROM app.lecture_revisions AS r
-                WHERE r.lecture_id = p_run.lecture_id AND r.revision > p_base_revision
-                  AND r.changed_sections && ARRAY(SELECT jsonb_object_keys(p_sections))) THEN
-            RETURN NULL;
-        END IF;
-        SELECT w.status, w.revision INTO v_write
-        FROM app.lecture_write(p_run.lecture_id, NULL, p_sections, v_current, false,
-                               p_run.user_id, 'workflow', p_run.run_id,
-                               p_merged_base => p_merged_base) AS w;
-        IF v_write.status = 'saved' THEN
-            RETURN v_write.revision;
-        END IF;
-    END LOOP;
+    IF p_sections IS NULL OR p_sections = '{}' THEN
+        RETURN (SELECT l.revision FROM app.video_lectures AS l WHERE l.id = p_run.lecture_id);
+    END IF;
+    v_write := app.lecture_write(p_run.lecture_id, NULL, p_sections, NULL, false, p_run.user_id,
+                                 'workflow', p_run.run_id, p_merged_base => p_merged_base,
+                                 p_unchanged_since => p_base_revision);
+    RETURN CASE WHEN v_write.status = 'saved' THEN v_write.revision END;
 END
 $$;
 
 ALTER FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.write_attempts() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    AS $$SELECT 16$$;
+
+ALTER FUNCTION app.write_attempts() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION audit.history_walk(p_lecture_id integer) RETURNS TABLE(revision integer, hash bytea, content_intact boolean, link_intact boolean, sequence_intact boolean)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -2395,6 +2475,9 @@ GRANT USAGE ON SCHEMA api TO tutopanda_runtime;
 
 GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
 
+REVOKE ALL ON TYPE api.lecture_save_result FROM PUBLIC;
+GRANT ALL ON TYPE api.lecture_save_result TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) TO tutopanda_runtime;
 
@@ -2431,11 +2514,11 @@ GRANT ALL ON FUNCTION api.lecture_restore(p_user_id text, p_lecture_id integer, 
 REVOKE ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p_revision integer) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_save(p_user_id text, p_lecture_id integer, p_base_revision integer, p_sections jsonb, p_merge boolean, p_force boolean) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
@@ -2530,6 +2613,8 @@ REVOKE ALL ON FUNCTION app.lecture_section_types(p_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.lecture_sections_changed(p_lecture_id integer, p_after integer, p_until integer, p_names text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.lecture_sections_of(p_lecture_id integer, p_names text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_sections_refuse(p_sections jsonb, p_key text, p_type text, p_expected text[]) FROM PUBLIC;
@@ -2538,7 +2623,9 @@ REVOKE ALL ON FUNCTION app.lecture_snapshot(p_lecture app.video_lectures) FROM P
 
 REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, p_revision integer, p_updated_at timestamp with time zone, p_section_digests bytea, p_history_hash bytea, p_keyframe_revision integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, OUT status text, OUT revision integer, OUT updated_at timestamp with time zone, OUT changed_sections text[], OUT lecture jsonb, OUT draft_id bigint, OUT base jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, p_unchanged_since integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
 
@@ -2573,6 +2660,8 @@ REVOKE ALL ON FUNCTION app.workflow_step_check(p_run app.workflow_runs, p_step_i
 REVOKE ALL ON FUNCTION app.workflow_step_task(OUT task_name text, OUT queue_name text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_step_write(p_run app.workflow_runs, p_sections jsonb, p_base_revision integer, p_merged_base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.write_attempts() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION audit.history_walk(p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.history_walk(p_lecture_id integer) TO tutopanda_auditor;
