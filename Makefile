@@ -45,8 +45,11 @@ format: install ## Format the code (ruff)
 typecheck: install ## Type-check code and tests (mypy --strict)
 	$(BIN)/python -m tools.typecheck
 
-test: install ## Run the tests on a real PostgreSQL (see README, "Tests")
-	$(BIN)/pytest
+# Processes the suite runs in: most tests wait on servers, workers and PostgreSQL, so twice the
+# core count keeps two cores busy. TEST_PROCESSES=0 runs it in this process alone.
+TEST_PROCESSES ?= 4
+test: install ## Run the tests on a real PostgreSQL (see README, "Tests"; TEST_PROCESSES=N)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 check: lint typecheck test ## Everything CI runs
 
