@@ -175,3 +175,17 @@ WHERE app.workflow_run_active(s.status);
 -- The revision and output summary of each step of a run, in order.
 SELECT revision, output_summary FROM app.workflow_steps
 WHERE run_id = %(run_id)s ORDER BY step_index;
+
+-- sql_object_names --
+-- Every function, table, view, sequence and type of our schemas, as schema.name.
+SELECT n.nspname || '.' || p.proname FROM pg_catalog.pg_proc AS p
+JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+WHERE n.nspname IN ('api', 'app', 'audit', 'procrastinate')
+UNION
+SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class AS c
+JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname IN ('api', 'app', 'audit', 'procrastinate')
+UNION
+SELECT n.nspname || '.' || t.typname FROM pg_catalog.pg_type AS t
+JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
+WHERE n.nspname IN ('api', 'app', 'audit', 'procrastinate');
