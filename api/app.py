@@ -24,6 +24,7 @@ from tutopanda.api.controllers.workflows import (
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin
 from tutopanda.api.editor_page import editor_router
+from tutopanda.api.idempotency import document_idempotency_keys, idempotency_middleware
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas, answer_options
 from tutopanda.api.params import REQUEST_DEPENDENCIES
@@ -89,6 +90,8 @@ def create_app(
         ],
         state=State({"settings": settings}),
         on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
+        middleware=[idempotency_middleware],  # after the request id and the caller are known
+        on_startup=[document_idempotency_keys],
         exception_handlers={Exception: problem_response},
         plugins=[
             StrictBodies(),

@@ -21,8 +21,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import psycopg
-from litestar import Litestar
-from litestar.datastructures import State
+from litestar import Litestar, Request
 from litestar.di import NamedDependency
 from psycopg import AsyncConnection
 from psycopg.pq import ConnStatus
@@ -38,6 +37,8 @@ Pool = AsyncConnectionPool[Connection]
 
 # The request's connection, in autocommit (see Database).
 Db = NamedDependency[Connection]
+# Scope state: the connection of a write's transaction with its idempotency key (api/idempotency).
+SHARED_CONNECTION = "idempotent_connection"
 
 
 def went_away(conn: Connection) -> bool:
@@ -199,8 +200,13 @@ def database_lifespan(database: Database) -> Any:
     return lifespan
 
 
-async def provide_connection(state: State) -> AsyncGenerator[Connection, None]:
-    """The request's connection (autocommit: each call commits on its own)."""
-    database: Database = state.database
+async def provide_connection(request: Request[Any, Any, Any]) -> AsyncGenerator[Connection, None]:
+    """The request's connection (autocommit: each call commits on its own), or, for a write sent
+    with an Idempotency-Key, the connection of its transaction (api/idempotency.py)."""
+    shared: Connection | None = request.scope.get("state", {}).get(SHARED_CONNECTION)
+    if shared is not None:
+        yield shared
+        return
+    database: Database = request.app.state.database
     async with database.connection() as conn:
         yield conn

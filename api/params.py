@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 
@@ -96,7 +95,7 @@ _request_connection = asynccontextmanager(provide_connection)
 
 
 async def provide_db(
-    state: State,
+    request: Request[Any, Any, Any],
     user: UserId,  # noqa: ARG001 (a dependency on the caller: see below)
 ) -> AsyncGenerator[Connection, None]:
     """The request's connection, checked out once the caller and the ids are known to be valid.
@@ -105,7 +104,7 @@ async def provide_db(
     checkout would race it and leave its connection to the garbage collector. Depending on
     `user` puts this one in a later batch than `user`, `lecture` and `run`.
     """
-    async with _request_connection(state) as conn:
+    async with _request_connection(request) as conn:
         yield conn
 
 

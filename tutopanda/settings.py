@@ -44,6 +44,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "step_retries": "TUTOPANDA_STEP_RETRIES",
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
     "review_timeout_seconds": "TUTOPANDA_REVIEW_TIMEOUT_SECONDS",
+    "idempotency_key_hours": "TUTOPANDA_IDEMPOTENCY_KEY_HOURS",
     "event_poll_ms": "TUTOPANDA_EVENT_POLL_MS",
     "stream_heartbeat_seconds": "TUTOPANDA_STREAM_HEARTBEAT_SECONDS",
     "stream_queue_events": "TUTOPANDA_STREAM_QUEUE_EVENTS",
@@ -94,6 +95,8 @@ class Settings(BaseModel):
     step_retry_base_seconds: Annotated[int, Field(ge=0, le=60)] = 2
     # How long a regenerated asset waits for its accept or reject (the original's 30 minutes).
     review_timeout_seconds: Annotated[int, Field(ge=1, le=7 * 86400)] = 1800
+    # How long a write's answer is kept for its Idempotency-Key (then pruned): 1 hour to 30 days.
+    idempotency_key_hours: Annotated[float, Field(ge=1, le=30 * 24)] = 24.0
     event_poll_ms: Annotated[float, Field(ge=1, le=10_000)] = 5.0
     stream_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
     stream_queue_events: Annotated[int, Field(ge=10, le=1_000_000)] = 1000

@@ -55,7 +55,7 @@ class DraftController(Controller):
         "/{draft_id:int}",
         status_code=204,
         summary="Discard a conflict draft",
-        responses=problems(401, 404, 503),
+        responses=problems(401, 404, 409, 422, 503),
     )
     async def discard(self, db: Db, user: UserId, lecture: LectureId, draft: DraftId) -> None:
         """Discard the draft (kept for auditors, marked discarded, until pruned)."""

@@ -31,7 +31,7 @@ class ProjectController(Controller):
         "/",
         status_code=201,
         summary="Create a lecture from a prompt",
-        responses=problems(401, 413, 422, 503),
+        responses=problems(401, 409, 413, 422, 503),
     )
     async def create(
         self, db: Db, user: UserId, data: JSONBody[ProjectCreate]

@@ -79,7 +79,7 @@ class WorkflowRunController(Controller):
         "/cancel",
         status_code=200,
         summary="Cancel a run",
-        responses=problems(401, 404, 409, 503),
+        responses=problems(401, 404, 409, 422, 503),
     )
     async def cancel(self, db: Db, user: UserId, run: RunId) -> RunStatusResponse:
         """Stop at the next step boundary; nothing more is written. 409 when already finished."""
@@ -90,7 +90,7 @@ class WorkflowRunController(Controller):
         "/resume",
         status_code=202,
         summary="Resume a failed or cancelled run",
-        responses=problems(401, 404, 409, 503),
+        responses=problems(401, 404, 409, 422, 503),
     )
     async def resume(self, db: Db, user: UserId, run: RunId) -> Response[RunStatusResponse]:
         """Continue from the first incomplete step: completed steps and their revisions stand.
@@ -125,7 +125,7 @@ class WorkflowRunController(Controller):
         "/reject",
         status_code=200,
         summary="Reject a regenerated asset",
-        responses=problems(401, 404, 409, 503),
+        responses=problems(401, 404, 409, 422, 503),
     )
     async def reject(self, db: Db, user: UserId, run: RunId) -> RunStatusResponse:
         """Discard the proposal (kept on the run for the record); the lecture is unchanged."""

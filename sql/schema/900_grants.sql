@@ -96,8 +96,11 @@ BEGIN
         pg_catalog.pg_advisory_unlock_shared(integer, integer),
         pg_catalog.pg_advisory_unlock_all()
         FROM PUBLIC;
-    -- The owner (SECURITY DEFINER functions): the migrate lock, and the event publisher's
-    -- election (api.events_publisher_claim).
+    -- The owner (SECURITY DEFINER functions): the migrate lock, the event publisher's election
+    -- (api.events_publisher_claim) and a request's hold on its idempotency key
+    -- (api.idempotency_claim).
+    GRANT EXECUTE ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer)
+        TO tutopanda_owner;
     GRANT EXECUTE ON FUNCTION
         pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_unlock(bigint),
         pg_catalog.pg_try_advisory_lock(bigint)

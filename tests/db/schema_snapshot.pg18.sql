@@ -134,6 +134,77 @@ ALTER FUNCTION api.events_publisher_claim() OWNER TO tutopanda_owner;
 
 COMMENT ON FUNCTION api.events_publisher_claim() IS 'Become this database''s event publisher for the life of the session (true) unless another session is (false). Call on a direct connection: the lock belongs to the session.';
 
+CREATE FUNCTION api.idempotency_claim(p_user_id text, p_key text, p_fingerprint bytea) RETURNS TABLE(status integer, headers jsonb, body bytea)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_key IS NULL OR length(p_key) NOT BETWEEN 1 AND 255 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'Idempotency-Key must be 1 to 255 characters';
+    END IF;
+    -- Held until this transaction ends: the same key sent again meanwhile is told so at once.
+    IF NOT pg_try_advisory_xact_lock(hashtext('tutopanda:idempotency'),
+                                     hashtext(p_user_id || E'\n' || p_key)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT409',
+            MESSAGE = 'a request with this Idempotency-Key is still in progress',
+            HINT = 'retry once it has been answered';
+    END IF;
+    RETURN QUERY
+        SELECT k.status, k.headers, k.body FROM app.idempotency_keys AS k
+        WHERE k.user_id = p_user_id AND k.key = p_key AND k.expires_at > now()
+          AND k.fingerprint = p_fingerprint;
+    IF NOT FOUND AND EXISTS (
+            SELECT FROM app.idempotency_keys AS k
+            WHERE k.user_id = p_user_id AND k.key = p_key AND k.expires_at > now()) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = 'this Idempotency-Key was used for another request',
+            HINT = 'send a new key with a new request';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION api.idempotency_claim(p_user_id text, p_key text, p_fingerprint bytea) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.idempotency_claim(p_user_id text, p_key text, p_fingerprint bytea) IS 'Start a write sent with an idempotency key, inside its transaction: the answer kept for the same key and request (replay it, do nothing else), or no row (do the write, then api.idempotency_record). PT409 while another request with the key runs; PT422 when the key was used for another request (fingerprint).';
+
+CREATE FUNCTION api.idempotency_prune() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH gone AS (
+        DELETE FROM app.idempotency_keys AS k WHERE k.expires_at <= now() RETURNING 1
+    )
+    SELECT count(*)::integer FROM gone;
+$$;
+
+ALTER FUNCTION api.idempotency_prune() OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.idempotency_prune() IS 'Delete the idempotency keys that have expired (workers call it periodically); how many.';
+
+CREATE FUNCTION api.idempotency_record(p_user_id text, p_key text, p_fingerprint bytea, p_status integer, p_headers jsonb, p_body bytea, p_ttl_seconds integer) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF txid_current_if_assigned() IS NULL THEN
+        RETURN false;  -- the request wrote nothing: nothing to protect, it may simply run again
+    END IF;
+    INSERT INTO app.idempotency_keys AS k
+        (user_id, key, fingerprint, status, headers, body, expires_at)
+    VALUES (p_user_id, p_key, p_fingerprint, p_status, coalesce(p_headers, '{}'), p_body,
+            now() + make_interval(secs => greatest(p_ttl_seconds, 1)))
+    ON CONFLICT (user_id, key) DO UPDATE  -- only an expired key is still there to replace
+        SET fingerprint = excluded.fingerprint, status = excluded.status,
+            headers = excluded.headers, body = excluded.body, created_at = excluded.created_at,
+            expires_at = excluded.expires_at;
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION api.idempotency_record(p_user_id text, p_key text, p_fingerprint bytea, p_status integer, p_headers jsonb, p_body bytea, p_ttl_seconds integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.idempotency_record(p_user_id text, p_key text, p_fingerprint bytea, p_status integer, p_headers jsonb, p_body bytea, p_ttl_seconds integer) IS 'Keep the answer of a write made with an idempotency key, in the write''s transaction, for p_ttl_seconds; false (nothing kept) when the transaction wrote nothing.';
+
 CREATE FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1975,6 +2046,21 @@ ALTER TABLE app.event_publisher OWNER TO tutopanda_owner;
 
 COMMENT ON TABLE app.event_publisher IS 'One row: the horizon below which every committed event has been announced on tutopanda_events.';
 
+CREATE TABLE app.idempotency_keys (
+    user_id text NOT NULL,
+    key text NOT NULL,
+    fingerprint bytea NOT NULL,
+    status integer NOT NULL,
+    headers jsonb NOT NULL,
+    body bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT idempotency_keys_key_check CHECK (((length(key) >= 1) AND (length(key) <= 255))),
+    CONSTRAINT idempotency_keys_status_check CHECK (((status >= 100) AND (status <= 599)))
+);
+
+ALTER TABLE app.idempotency_keys OWNER TO tutopanda_owner;
+
 CREATE TABLE app.installed_components (
     name text NOT NULL,
     version text NOT NULL,
@@ -2376,6 +2462,9 @@ ALTER TABLE ONLY app.conflict_drafts
 ALTER TABLE ONLY app.event_publisher
     ADD CONSTRAINT event_publisher_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.idempotency_keys
+    ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (user_id, key);
+
 ALTER TABLE ONLY app.installed_components
     ADD CONSTRAINT installed_components_pkey PRIMARY KEY (name);
 
@@ -2409,6 +2498,8 @@ ALTER TABLE ONLY app.workflow_steps
 CREATE INDEX conflict_drafts_lecture_fk_idx ON app.conflict_drafts USING btree (lecture_id);
 
 CREATE INDEX conflict_drafts_lecture_id_idx ON app.conflict_drafts USING btree (lecture_id, user_id) WHERE (resolved_at IS NULL);
+
+CREATE INDEX idempotency_keys_expiry ON app.idempotency_keys USING btree (expires_at);
 
 CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (run_id);
 
@@ -2489,6 +2580,15 @@ GRANT ALL ON FUNCTION api.events_publish() TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.events_publisher_claim() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.events_publisher_claim() TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.idempotency_claim(p_user_id text, p_key text, p_fingerprint bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.idempotency_claim(p_user_id text, p_key text, p_fingerprint bytea) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.idempotency_prune() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.idempotency_prune() TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.idempotency_record(p_user_id text, p_key text, p_fingerprint bytea, p_status integer, p_headers jsonb, p_body bytea, p_ttl_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.idempotency_record(p_user_id text, p_key text, p_fingerprint bytea, p_status integer, p_headers jsonb, p_body bytea, p_ttl_seconds integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) TO tutopanda_runtime;
