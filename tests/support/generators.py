@@ -89,3 +89,12 @@ class HangsOnce:
             marker.write_text(f"{os.getpid()}\n", "utf-8")
             await asyncio.sleep(3600)
         return await generate_narration(step)
+
+
+class Paced:
+    """A provider that takes time: each step waits TUTOPANDA_TEST_STEP_SECONDS, then makes the
+    default output (so a run is still going when the test acts)."""
+
+    async def __call__(self, step: StepInput) -> StepOutput:
+        await asyncio.sleep(float(os.environ["TUTOPANDA_TEST_STEP_SECONDS"]))
+        return await DEFAULT_GENERATORS[step.step_name](step)

@@ -56,16 +56,27 @@ class OwnServer:
         )
 
     def _pg_ctl(self, *args: str) -> None:
-        user = self.data_dir.owner() if os.geteuid() == 0 else None
-        command = [str(embedded.bin_dir() / "pg_ctl"), "-D", str(self.data_dir), "-w", *args]
-        done = subprocess.run(
-            command, user=user, capture_output=True, text=True, timeout=60, check=False
-        )
-        assert done.returncode == 0, f"pg_ctl {args[-1]}: {done.stdout}{done.stderr}"
+        pg_ctl(self.data_dir, *args)
 
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+def run_as_owner(folder: Path, program: str, *args: str) -> None:
+    """Run one of the wheel's programs (`pg_ctl`, `pg_basebackup`, …) as the user owning
+    `folder`: as root, the server's user (PostgreSQL refuses root); its last argument names it."""
+    user = folder.owner() if os.geteuid() == 0 else None
+    command = [str(embedded.bin_dir() / program), *args]
+    done = subprocess.run(
+        command, user=user, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, f"{program} {args[-1]}: {done.stdout}{done.stderr}"
+
+
+def pg_ctl(data_dir: Path, *args: str) -> None:
+    """`pg_ctl -D data_dir -w ARGS` as the server's user; fails the test when it fails."""
+    run_as_owner(data_dir, "pg_ctl", "-D", str(data_dir), "-w", *args)
 
 
 @contextlib.contextmanager
