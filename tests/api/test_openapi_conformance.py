@@ -78,7 +78,11 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         timeout=300,
         check=False,
         cwd=tmp_path,
-        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        env={
+            **os.environ,
+            "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        },
     )
     report = "\n".join(line[:300] for line in (result.stdout + result.stderr).splitlines())
     assert result.returncode == 0, report[-30000:]
