@@ -18,7 +18,7 @@ _WELL_FORMED = re.compile(r"^[!#-~]{1,255}$")
 
 
 @schemathesis.hook
-def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:  # noqa: ARG001
+def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """A well-formed Idempotency-Key of a positive case becomes one of its own for this call.
 
     Negative cases are left exactly as drawn: editing one makes schemathesis re-derive what it
