@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -17,6 +16,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from tutopanda.db.urls import conninfo_problem
 
 # Setting name -> environment variable. The one table a reader needs to configure the service.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
@@ -51,8 +52,6 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "migrate_lock_timeout_seconds": "TUTOPANDA_MIGRATE_LOCK_TIMEOUT",
     "audit_key": "TUTOPANDA_AUDIT_KEY",
 }
-
-POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
 
 
 class SettingsError(ValueError):
@@ -108,11 +107,9 @@ class Settings(BaseModel):
     def _database_url_is_postgres(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        parts = urlsplit(value)
-        if parts.scheme not in POSTGRES_URL_SCHEMES:
-            raise ValueError("must be a URL starting with postgresql://")
+        problem = conninfo_problem(value)  # libpq's own parser: several hosts, key=value
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("jwt_secret", "audit_key")

@@ -20,6 +20,18 @@ def test_database_url_is_accepted() -> None:
     assert not settings.uses_embedded_database
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u@a:5432,b:5433/tp?target_session_attrs=read-write",
+        "postgres://u@/tp?host=/run/postgresql,10.0.0.2&port=5432,5432",
+        "host=a,b port=5432 user=u dbname=tp target_session_attrs=primary",
+    ],
+)
+def test_every_form_libpq_takes_is_accepted(url: str) -> None:
+    assert load_settings({"DATABASE_URL": url, "TUTOPANDA_DIRECT_DATABASE_URL": url}).database_url
+
+
 def test_empty_variables_mean_unset() -> None:
     assert load_settings({"DATABASE_URL": "", "TUTOPANDA_PORT": ""}).port == 8000
 
@@ -29,6 +41,10 @@ def test_empty_variables_mean_unset() -> None:
     [
         ("DATABASE_URL", "mysql://u@h/db"),
         ("DATABASE_URL", "postgresql://u@h/db\x00"),
+        ("DATABASE_URL", "postgresql+psycopg://u@h/db"),
+        ("DATABASE_URL", "postgresql://u@a:5432,b:port/db"),
+        ("DATABASE_URL", "host=a,b,c port=1,2"),
+        ("TUTOPANDA_DIRECT_DATABASE_URL", "postgresql://u@h/db?target_session_attrs=writable"),
         ("TUTOPANDA_PORT", "eighty"),
         ("TUTOPANDA_PORT", "70000"),
         ("TUTOPANDA_JWT_SECRET", "short"),

@@ -51,6 +51,18 @@ def register(commands: Any) -> None:
     prune.set_defaults(handler=_prune_drafts)
 
 
+def _answering(url: str, settings: Settings) -> str:
+    """Which server of `url` answered (the first of its hosts libpq could use), and its role."""
+    timeout = max(1, round(settings.connect_timeout_seconds))
+    with psycopg.connect(url, autocommit=True, connect_timeout=timeout) as conn:
+        standby = conn.info.parameter_status("in_hot_standby") == "on"
+        version = conn.info.parameter_status("server_version") or "?"
+        return (
+            f"PostgreSQL {version} answering at {conn.info.host}:{conn.info.port} "
+            f"({'a standby' if standby else 'the primary'})"
+        )
+
+
 def _timestamp(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
@@ -119,8 +131,8 @@ def _stop(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _status(settings: Settings, _args: argparse.Namespace) -> int:
-    if not settings.uses_embedded_database:
-        print("database: DATABASE_URL")
+    if settings.database_url is not None:
+        print(f"database: DATABASE_URL, {_answering(settings.database_url, settings)}")
         return 0
     state = "running" if embedded.is_running(settings.embedded_data_dir) else "stopped"
     print(f"database: embedded PostgreSQL in {settings.embedded_data_dir} ({state})")

