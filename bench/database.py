@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -21,7 +20,7 @@ from tutopanda.db import embedded
 from tutopanda.db.connection import OWNER_ROLE, RUNTIME_ROLE, role_conninfo
 from tutopanda.db.migrate import migrate
 from tutopanda.db.queries import load_queries, query
-from tutopanda.db.urls import postgres_url
+from tutopanda.db.urls import with_dbname
 
 BENCH_DIR = Path(__file__).resolve().parent
 QUERIES = load_queries(BENCH_DIR / "sql" / "queries")
@@ -175,13 +174,13 @@ def _server_url() -> tuple[str, str, bool]:
 
 def _janitor(server_url: str, dbname: str) -> DatabaseJanitor:
     params = conninfo_to_dict(server_url)
-    return DatabaseJanitor(
+    return DatabaseJanitor(  # host and port as libpq has them: lists of several hosts too
         user=str(params.get("user") or "postgres"),
         host=str(params.get("host") or "127.0.0.1"),
-        port=int(str(params.get("port") or 5432)),
+        port=str(params.get("port") or 5432),
         password=str(params["password"]) if params.get("password") else None,
         dbname=dbname,
-        maintenance_dbname=unquote(urlsplit(server_url).path.lstrip("/")) or "postgres",
+        maintenance_dbname=str(params.get("dbname") or "postgres"),
     )
 
 
@@ -194,14 +193,7 @@ def bench_database() -> Iterator[BenchDatabase]:
     janitor = _janitor(server_url, name)
     try:
         with janitor:
-            params = conninfo_to_dict(server_url)
-            url = postgres_url(
-                host=str(params.get("host") or "127.0.0.1"),
-                port=int(str(params.get("port") or 5432)),
-                user=str(params.get("user") or "postgres"),
-                password=str(params["password"]) if params.get("password") else None,
-                dbname=name,
-            )
+            url = with_dbname(server_url, name)
             migrate(url)
             with psycopg.connect(url, autocommit=True) as conn:
                 for path in sorted((BENCH_DIR / "sql" / "schema").glob("*.sql")):

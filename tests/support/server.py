@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -43,14 +42,17 @@ class TestServer:
 
 
 def _from_url(url: str, origin: str) -> TestServer:
+    """The server of `url` (any form libpq takes, naming one server: tests make databases on it)."""
     params = conninfo_to_dict(url)
-    parts = urlsplit(url)
+    host, port = str(params.get("host") or "127.0.0.1"), str(params.get("port") or 5432)
+    if "," in host or "," in port:
+        raise ValueError(f"{TEST_URL_VARIABLE} must name one server, not several hosts")
     return TestServer(
-        host=str(params.get("host") or "127.0.0.1"),
-        port=int(str(params.get("port") or 5432)),
+        host=host,
+        port=int(port),
         user=str(params.get("user") or "postgres"),
         password=str(params["password"]) if params.get("password") else None,
-        maintenance_dbname=unquote(parts.path.lstrip("/")) or "postgres",
+        maintenance_dbname=str(params.get("dbname") or "postgres"),
         origin=origin,
     )
 
