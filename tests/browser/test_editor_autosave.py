@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import BrowserServer, Screenshot
 from tests.browser.editor_support import (
@@ -84,3 +84,38 @@ def test_a_failed_save_shows_the_error_and_retry_saves_the_script_edit(
         assert segments[1]["narration"] == "Stones, sand and gravel, laid in layers."
         assert revisions(client, lecture_id)[0]["changedSections"] == ["script"]
         expect(page.get_by_role("button", name="Retry save")).to_be_hidden()
+
+
+def test_a_save_whose_answer_was_lost_is_sent_again_with_its_key(
+    browser_page: Page, browser_server: BrowserServer
+) -> None:
+    """The save reached the server but its answer never came back: the page sends the same
+    request with the same Idempotency-Key and gets the first answer — one revision, no conflict
+    with its own save, no draft."""
+    page = browser_page
+    keys: list[str] = []
+
+    def lose_the_answer(route: Route) -> None:
+        if route.request.method != "PATCH":
+            route.continue_()
+            return
+        keys.append(route.request.headers["idempotency-key"])
+        route.fetch()  # the server saves...
+        route.abort("connectionreset")  # ...and the answer is lost on the way back
+
+    with api(browser_server) as client:
+        lecture_id = generated_lecture(client)
+        revision = lecture(client, lecture_id)["revision"]
+        open_lecture(page, browser_server, lecture_id)
+        page.route("**/lectures/*", lose_the_answer)
+        page.get_by_label("Segment 2 narration").fill("Saved once, answered twice.")
+        expect(save_status(page)).to_have_attribute("data-status", "error")
+        assert lecture(client, lecture_id)["revision"] == revision + 1  # it did go through
+
+        page.unroute("**/lectures/*")
+        with page.expect_request(lambda r: r.method == "PATCH") as resent:
+            page.get_by_role("button", name="Retry save").click()
+        expect(save_status(page)).to_have_attribute("data-status", "saved")
+        assert resent.value.headers["idempotency-key"] == keys[0]
+        assert lecture(client, lecture_id)["revision"] == revision + 1
+        assert client.get(f"/lectures/{lecture_id}/drafts").json() == []

@@ -35,6 +35,7 @@ class Save:
     body: bytes
     started: float
     ended: float = 0.0
+    key: str = ""  # its Idempotency-Key
 
 
 @dataclass
@@ -44,13 +45,14 @@ class SlowSaves(httpx.AsyncBaseTransport):
 
     delay: float = 0.0
     fail: int = 0  # how many of the next saves never reach the server (a dropped connection)
+    lose: int = 0  # how many of the next saves reach the server but lose their answer
     saves: list[Save] = field(default_factory=list)
     inner: httpx.AsyncHTTPTransport = field(default_factory=httpx.AsyncHTTPTransport)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "PATCH":
             return await self.inner.handle_async_request(request)
-        save = Save(request.content, time.monotonic())
+        save = Save(request.content, time.monotonic(), key=request.headers["idempotency-key"])
         self.saves.append(save)
         await asyncio.sleep(self.delay)
         if self.fail > 0:
@@ -58,9 +60,14 @@ class SlowSaves(httpx.AsyncBaseTransport):
             save.ended = time.monotonic()
             raise httpx.ConnectError("the connection dropped", request=request)
         try:
-            return await self.inner.handle_async_request(request)
+            response = await self.inner.handle_async_request(request)
         finally:
             save.ended = time.monotonic()
+        if self.lose > 0:
+            self.lose -= 1
+            await response.aread()  # the server answered; the answer never arrives
+            raise httpx.ReadError("the connection dropped before the answer", request=request)
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -152,6 +152,29 @@ async def test_a_dropped_save_is_sent_again(
     assert (await client.get_lecture(lecture.id)).summary == "Survives a dropped connection"
 
 
+async def test_a_save_whose_answer_was_lost_is_answered_not_made_twice(
+    slow: tuple[AsyncTutopandaClient, SlowSaves], lecture: LectureSnapshot
+) -> None:
+    """The save went through but its answer was lost: the session sends the same request with
+    the same Idempotency-Key and gets the first answer (not a conflict with its own revision);
+    what was typed meanwhile is saved after it."""
+    client, wire = slow
+    wire.lose = 1
+    async with EditorSession(client, lecture.id, debounce=DEBOUNCE, retry_seconds=0.3) as session:
+        session.edit("summary", "Saved once")
+        failed = await until(session, lambda s: s.status == "error")
+        assert isinstance(failed.error, TransportError)
+        session.edit("title", "Typed while offline")
+        await until(session, lambda s: s.status == "saved" and not s.dirty)
+    first, again, after = wire.saves
+    assert (again.key, again.body) == (first.key, first.body)
+    assert after.key != first.key
+    assert await revisions_after(client, lecture) == [lecture.revision + 1, lecture.revision + 2]
+    assert await client.list_drafts(lecture.id) == []
+    saved = await client.get_lecture(lecture.id)
+    assert (saved.summary, saved.title) == ("Saved once", "Typed while offline")
+
+
 async def test_edits_a_lecture_cannot_hold_are_refused_at_once(
     aclient: AsyncTutopandaClient, lecture: LectureSnapshot
 ) -> None:

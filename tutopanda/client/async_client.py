@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -83,8 +84,11 @@ class AsyncTutopandaClient:
     ) -> None:
         await self.aclose()
 
-    async def send(self, call: Call[T]) -> T:
-        """Send one call; its answer, or the typed exception of the problem."""
+    async def send(self, call: Call[T], *, key: str | None = None) -> T:
+        """Send one call; its answer, or the typed exception of the problem. A write goes with
+        `key` as its Idempotency-Key when given (to send one write again), else the call's own."""
+        if key is not None:
+            call = replace(call, key=key)
         try:
             response = await self._http.send(call.request(self._http, self.token))
         except httpx.TransportError as error:
@@ -108,10 +112,15 @@ class AsyncTutopandaClient:
         return await self.send(routes.list_projects())
 
     async def create_project(
-        self, prompt: str, *, name: str | None = None, settings: Any = None
+        self,
+        prompt: str,
+        *,
+        name: str | None = None,
+        settings: Any = None,
+        idempotency_key: str | None = None,
     ) -> CreatedProject:
         """A project, its lecture and its queued generation run, from a prompt."""
-        return await self.send(routes.create_project(prompt, name, settings))
+        return await self.send(routes.create_project(prompt, name, settings), key=idempotency_key)
 
     async def get_project(self, project_id: int) -> ProjectDetail:
         """Name and generation settings at their settings revision."""
@@ -124,9 +133,12 @@ class AsyncTutopandaClient:
         base_revision: int,
         name: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> ProjectDetail:
         """Rename and/or merge settings groups in, on the settings revision last read."""
-        return await self.send(routes.update_project(project_id, base_revision, name, settings))
+        return await self.send(
+            routes.update_project(project_id, base_revision, name, settings), key=idempotency_key
+        )
 
     # lectures
     async def get_lecture(self, lecture_id: int) -> LectureSnapshot:
@@ -147,10 +159,12 @@ class AsyncTutopandaClient:
         base_revision: int,
         merge: bool = False,
         force: bool = False,
+        idempotency_key: str | None = None,
     ) -> SaveResponse:
         """Save some sections on a base revision (`RevisionConflict` when it lost the race)."""
         return await self.send(
-            routes.save_lecture(lecture_id, payload, base_revision, merge, force)
+            routes.save_lecture(lecture_id, payload, base_revision, merge, force),
+            key=idempotency_key,
         )
 
     # history
@@ -169,10 +183,18 @@ class AsyncTutopandaClient:
         return await self.send(routes.diff(lecture_id, from_revision, to_revision))
 
     async def restore_revision(
-        self, lecture_id: int, revision: int, *, base_revision: int, force: bool = False
+        self,
+        lecture_id: int,
+        revision: int,
+        *,
+        base_revision: int,
+        force: bool = False,
+        idempotency_key: str | None = None,
     ) -> SaveResponse:
         """Make an old revision current again, as a new revision."""
-        return await self.send(routes.restore_revision(lecture_id, revision, base_revision, force))
+        return await self.send(
+            routes.restore_revision(lecture_id, revision, base_revision, force), key=idempotency_key
+        )
 
     # drafts
     async def list_drafts(self, lecture_id: int) -> list[ConflictDraft]:
@@ -183,13 +205,17 @@ class AsyncTutopandaClient:
         """One draft with the content of the revision it was made on."""
         return await self.send(routes.get_draft(lecture_id, draft_id))
 
-    async def apply_draft(self, lecture_id: int, draft_id: int) -> SaveResponse:
+    async def apply_draft(
+        self, lecture_id: int, draft_id: int, *, idempotency_key: str | None = None
+    ) -> SaveResponse:
         """Merge a draft onto the latest revision (`RevisionConflict` naming the paths)."""
-        return await self.send(routes.apply_draft(lecture_id, draft_id))
+        return await self.send(routes.apply_draft(lecture_id, draft_id), key=idempotency_key)
 
-    async def delete_draft(self, lecture_id: int, draft_id: int) -> None:
+    async def delete_draft(
+        self, lecture_id: int, draft_id: int, *, idempotency_key: str | None = None
+    ) -> None:
         """Discard a draft."""
-        await self.send(routes.delete_draft(lecture_id, draft_id))
+        await self.send(routes.delete_draft(lecture_id, draft_id), key=idempotency_key)
 
     # workflows
     async def start_workflow(
@@ -200,37 +226,55 @@ class AsyncTutopandaClient:
         from_step: int = 1,
         force: bool = False,
         original_run_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> RunStatusResponse:
         """Queue a run of `kind` from a step (`Conflict` while another run is active)."""
         return await self.send(
-            routes.start_workflow(lecture_id, kind, from_step, force, original_run_id)
+            routes.start_workflow(lecture_id, kind, from_step, force, original_run_id),
+            key=idempotency_key,
         )
 
     async def get_run(self, run_id: str) -> WorkflowRun:
         """A run: status, step n of N, completed steps, a regeneration's proposal."""
         return await self.send(routes.get_run(run_id))
 
-    async def cancel_run(self, run_id: str) -> RunStatusResponse:
+    async def cancel_run(
+        self, run_id: str, *, idempotency_key: str | None = None
+    ) -> RunStatusResponse:
         """Stop a run at its next step boundary."""
-        return await self.send(routes.cancel_run(run_id))
+        return await self.send(routes.cancel_run(run_id), key=idempotency_key)
 
-    async def resume_run(self, run_id: str) -> RunStatusResponse:
+    async def resume_run(
+        self, run_id: str, *, idempotency_key: str | None = None
+    ) -> RunStatusResponse:
         """Continue a failed or cancelled run from its first incomplete step."""
-        return await self.send(routes.resume_run(run_id))
+        return await self.send(routes.resume_run(run_id), key=idempotency_key)
 
-    async def accept_run(self, run_id: str, *, force: bool = False) -> AcceptResponse:
+    async def accept_run(
+        self, run_id: str, *, force: bool = False, idempotency_key: str | None = None
+    ) -> AcceptResponse:
         """Apply a regeneration's proposal as a revision."""
-        return await self.send(routes.accept_run(run_id, force))
+        return await self.send(routes.accept_run(run_id, force), key=idempotency_key)
 
-    async def reject_run(self, run_id: str) -> RunStatusResponse:
+    async def reject_run(
+        self, run_id: str, *, idempotency_key: str | None = None
+    ) -> RunStatusResponse:
         """Discard a regeneration's proposal."""
-        return await self.send(routes.reject_run(run_id))
+        return await self.send(routes.reject_run(run_id), key=idempotency_key)
 
     async def regenerate_asset(
-        self, lecture_id: int, kind: AssetKind, asset_id: str, *, prompt: str | None = None
+        self,
+        lecture_id: int,
+        kind: AssetKind,
+        asset_id: str,
+        *,
+        prompt: str | None = None,
+        idempotency_key: str | None = None,
     ) -> RunStatusResponse:
         """Make one asset again as a proposal to accept or reject."""
-        return await self.send(routes.regenerate_asset(lecture_id, kind, asset_id, prompt))
+        return await self.send(
+            routes.regenerate_asset(lecture_id, kind, asset_id, prompt), key=idempotency_key
+        )
 
     # events
     def events(

@@ -5,6 +5,7 @@ The sync and the async client send the same calls, so the two cannot drift apart
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -35,9 +36,21 @@ T = TypeVar("T")
 _NO_BODY = object()
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def new_idempotency_key() -> str:
+    """A key for one logical write (a random UUID): sent again with it, the write is not redone."""
+    return str(uuid.uuid4())
+
+
 @dataclass(frozen=True)
 class Call(Generic[T]):
-    """One request and the reader of its success answer (`ok` statuses)."""
+    """One request and the reader of its success answer (`ok` statuses).
+
+    A write carries an `Idempotency-Key` (`key`, fresh for each call unless given): the same
+    call sent again is answered as the first time, and nothing is done twice.
+    """
 
     method: str
     path: str
@@ -46,10 +59,13 @@ class Call(Generic[T]):
     params: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     ok: tuple[int, ...] = (200,)
+    key: str = field(default_factory=new_idempotency_key)
 
     def request(self, http: httpx.Client | httpx.AsyncClient, token: str) -> httpx.Request:
-        """The httpx request, with the bearer token."""
+        """The httpx request, with the bearer token (and a write's idempotency key)."""
         headers = {"Authorization": f"Bearer {token}", **self.headers}
+        if self.method in WRITE_METHODS:
+            headers["Idempotency-Key"] = self.key
         if self.body is _NO_BODY:
             return http.build_request(self.method, self.path, params=self.params, headers=headers)
         return http.build_request(

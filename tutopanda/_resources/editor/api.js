@@ -20,10 +20,21 @@ async function body(response) {
   }
 }
 
-/** The API as functions, one per route the editor uses. */
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A key for one logical write: sent again with it, the write is answered, not redone. */
+export function newIdempotencyKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The API as functions, one per route the editor uses. Every write carries an
+ * Idempotency-Key: `key` when given (to send one write again), else a fresh one. */
 export function createApi(token) {
-  async function call(method, path, payload) {
+  async function call(method, path, payload, key) {
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    if (WRITES.has(method)) headers['Idempotency-Key'] = key || newIdempotencyKey();
     const init = { method, headers, cache: 'no-store' };
     if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -44,9 +55,10 @@ export function createApi(token) {
     listProjects: () => call('GET', '/projects'),
     createProject: (prompt) => call('POST', '/projects', { prompt }),
     getLecture: (id) => call('GET', lecture(id)),
-    /** Auto-save: the dirty sections on a base revision, merged per JSON path when stale. */
-    save: (id, payload, baseRevision) =>
-      call('PATCH', lecture(id), { payload, baseRevision, merge: true }),
+    /** Auto-save: the dirty sections on a base revision, merged per JSON path when stale;
+     * `key` names this save (the same key when it is sent again after a lost answer). */
+    save: (id, payload, baseRevision, key) =>
+      call('PATCH', lecture(id), { payload, baseRevision, merge: true }, key),
     history: (id) => call('GET', `${lecture(id)}/history?limit=50`),
     diff: (id, from, to) => call('GET', `${lecture(id)}/diff?from=${from}&to=${to}`),
     restore: (id, revision, baseRevision) =>

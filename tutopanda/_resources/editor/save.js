@@ -2,7 +2,10 @@
 // the dirty sections, on the base revision, with merge: true (the server merges per JSON path).
 // Status: idle | saving | saved | conflict | error. Also decides what to do with other writers'
 // revisions (lecture.revised events): pull them when clean, else let the next save merge.
+// A save whose answer never came (network error, 503) may have gone through: it is sent again
+// exactly, with the same Idempotency-Key, before anything typed since.
 
+import { newIdempotencyKey } from './api.js';
 import { rebaseDraft } from './rebase.js';
 
 export const DEFAULT_DEBOUNCE_MS = 2500;
@@ -18,6 +21,7 @@ export class SaveController extends EventTarget {
     this.conflict = null; // {draftId, conflicts, latest} while the user decides
     this.ownRevisions = new Set(); // revisions this page wrote
     this.remote = []; // other writers' lecture.revised events not yet shown
+    this.unanswered = null; // {sent, key}: a save whose answer was lost, to send again as it was
     this.onEdited = () => this.schedule();
     store.addEventListener('edited', this.onEdited);
   }
@@ -47,12 +51,13 @@ export class SaveController extends EventTarget {
   /** Save now (the timer, or a caller that cannot wait). */
   async flush() {
     const { store, api } = this;
-    if (this.inFlight || this.conflict || !store.isDirty) return;
+    if (this.inFlight || this.conflict || !(store.isDirty || this.unanswered)) return;
     this.inFlight = true;
     this.setStatus('saving');
-    const sent = store.pending();
+    const { sent, key } = this.unanswered || { sent: store.pending(), key: newIdempotencyKey() };
+    this.unanswered = null;
     try {
-      const result = await api.save(this.lectureId, sent.payload, sent.baseRevision);
+      const result = await api.save(this.lectureId, sent.payload, sent.baseRevision, key);
       this.ownRevisions.add(result.revision);
       if (result.mergedOnto != null) {
         await this.pullMerged(sent, result.mergedOnto);
@@ -71,6 +76,7 @@ export class SaveController extends EventTarget {
         this.setStatus('conflict', error.message);
         this.dispatchEvent(new CustomEvent('conflict', { detail: this.conflict }));
       } else {
+        if (error.status === 0 || error.status === 503) this.unanswered = { sent, key };
         this.setStatus('error', error.message);
       }
     } finally {

@@ -19,7 +19,7 @@ from pydantic import JsonValue
 from tutopanda.client.async_client import AsyncTutopandaClient
 from tutopanda.client.editor import refusals
 from tutopanda.client.editor.buffer import EditBuffer
-from tutopanda.client.editor.state import SessionState
+from tutopanda.client.editor.state import SaveAttempt, SessionState
 from tutopanda.client.editor.status import (
     ConflictPolicy,
     ConflictReport,
@@ -248,7 +248,7 @@ class EditorSession:
         state = self.state
         try:
             while True:
-                if self._due and state.buffer.pending:
+                if self._due and (state.buffer.pending or state.unanswered is not None):
                     self._due = False
                     await self._save_dirty()
                 elif state.wants_pull():
@@ -264,13 +264,17 @@ class EditorSession:
     async def _save_dirty(self) -> None:
         async with self._save_lock:
             state = self.state
-            sections = state.buffer.take()
-            base = state.buffer.base_revision
-            merge = self.policy == "merge" and state.server_revision > base
+            resent = state.unanswered
+            attempt = resent or self._new_attempt()
+            state.unanswered, state.error = None, None
             self._publish()
             try:
                 result = await self.client.save_lecture(
-                    self.lecture_id, sections, base_revision=base, merge=merge
+                    self.lecture_id,
+                    attempt.sections,
+                    base_revision=attempt.base_revision,
+                    merge=attempt.merge,
+                    idempotency_key=attempt.key,
                 )
             except RevisionConflict as refusal:
                 await refusals.settle(
@@ -279,17 +283,27 @@ class EditorSession:
                     state,
                     policy=self.policy,
                     refusal=refusal,
-                    sections=sections,
+                    sections=attempt.sections,
                 )
+            except (TransportError, ServiceUnavailable) as error:  # no answer: maybe saved
+                state.lost(attempt, error)
+                self._retry_later(error)
             except ClientError as error:
                 state.failed(error)
-                self._retry_later(error)
             else:
                 state.record(result, on_base=result.merged_onto is None)
+                self._due = self._due or (resent is not None and bool(state.buffer.pending))
             self._publish()
 
-    def _retry_later(self, error: ClientError) -> None:
-        if self.retry_seconds is None or not isinstance(error, TransportError | ServiceUnavailable):
+    def _new_attempt(self) -> SaveAttempt:
+        """The dirty sections, on the base revision, merged when the server is ahead."""
+        state = self.state
+        base = state.buffer.base_revision
+        merge = self.policy == "merge" and state.server_revision > base
+        return SaveAttempt(state.buffer.take(), base, merge)
+
+    def _retry_later(self, error: TransportError | ServiceUnavailable) -> None:
+        if self.retry_seconds is None:
             return
         delay = self.retry_seconds
         if isinstance(error, ServiceUnavailable) and error.retry_after is not None:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pydantic import JsonValue
 
 from tutopanda.client.editor.buffer import EditBuffer
 from tutopanda.client.editor.status import ConflictReport, SaveStatus, SessionStatus
 from tutopanda.client.models import SaveResponse
+from tutopanda.client.routes import new_idempotency_key
+
+
+@dataclass(frozen=True)
+class SaveAttempt:
+    """One save as sent. When its answer is lost (no connection, 503) it is sent again exactly,
+    with the same Idempotency-Key: a save that did go through is answered, not made twice."""
+
+    sections: dict[str, JsonValue]
+    base_revision: int
+    merge: bool
+    key: str = field(default_factory=new_idempotency_key)
 
 
 @dataclass
@@ -20,6 +34,7 @@ class SessionState:
     error: Exception | None = None
     saved_once: bool = False
     pull_failed: bool = False  # until the next event: a failed pull is not retried in a loop
+    unanswered: SaveAttempt | None = None  # a save whose answer was lost, to send again
 
     def heard_of(self, revision: int) -> bool:
         """Note a revision the server has; True when it is newer than any known."""
@@ -44,6 +59,12 @@ class SessionState:
         self.buffer.failed()
         self.error = error
 
+    def lost(self, attempt: SaveAttempt, error: Exception) -> None:
+        """A save got no answer: it may have happened. Its sections stay in flight, and the
+        same request is sent again (newer edits wait for the save after it)."""
+        self.unanswered = attempt
+        self.error = error
+
     def wants_pull(self) -> bool:
         """Whether the server has a newer snapshot to take (only while nothing is dirty)."""
         buffer = self.buffer
@@ -53,7 +74,9 @@ class SessionState:
     def status(self) -> SessionStatus:
         buffer = self.buffer
         state: SaveStatus = "idle"
-        if buffer.inflight:
+        if self.unanswered is not None:
+            state = "error"  # waiting to send its save again
+        elif buffer.inflight:
             state = "saving"
         elif self.conflict is not None:
             state = "conflict"
