@@ -28,6 +28,7 @@ from psycopg.pq import ConnStatus
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from tutopanda.db.connection import api_conninfo
+from tutopanda.db.deadline import deadline
 from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings
 
@@ -90,10 +91,12 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A live connection for one request; 503 (`Unavailable`) at once while away."""
+        """A live connection for one request; 503 (`Unavailable`) at once while away. Its
+        statements must end within TUTOPANDA_REQUEST_DEADLINE_SECONDS (tutopanda.db.deadline)."""
         pool, conn = await self._checkout()
         try:
-            yield conn
+            async with deadline(conn, self._settings.request_deadline_seconds):
+                yield conn
         except Exception:
             if conn.broken:  # lost mid-request: 503, no retry (a write may have committed)
                 self._diagnose_soon(purge=True)

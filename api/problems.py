@@ -25,6 +25,7 @@ from tutopanda.models.wire import FieldError, MergeConflict, Problem
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("tutopanda.api")
 
+# A subclass answers as its base: DeadlineExceeded and CommitUnconfirmed are Unavailable (503).
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
@@ -117,7 +118,7 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
     if (errors := _invalid_fields(exc)) is not None:
         return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
     if isinstance(exc, DomainError):
-        status = _DOMAIN_STATUS.get(type(exc), 500)
+        status = next((s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 500)
         detail = exc.message if exc.hint is None else f"{exc.message} ({exc.hint})"
         headers = {"Retry-After": "5"} if status == 503 else {}
         return _Answer(status, exc.code, detail, headers=headers)
@@ -211,12 +212,27 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
     )
 
 
+# What a 503 says on every route that lists it.
+_UNAVAILABLE = (
+    "Service Unavailable (application/problem+json, with `Retry-After`: seconds to wait before "
+    "retrying): the database is away (`database_unavailable`); or the request's database work "
+    "outlasted its deadline, TUTOPANDA_REQUEST_DEADLINE_SECONDS (15 s by default), and was "
+    "cancelled, writing nothing (`deadline_exceeded`); or a write committed but no synchronous "
+    "standby confirmed it within the deadline, so a failover may still lose it "
+    "(`commit_unconfirmed`: read it back before writing again)"
+)
+
+
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI documentation of the problems a route can answer with (400 on every route)."""
     return {
         status: ResponseSpec(
             data_container=Problem,
-            description=f"{HTTPStatus(status).phrase} (application/problem+json)",
+            description=(
+                _UNAVAILABLE
+                if status == 503
+                else f"{HTTPStatus(status).phrase} (application/problem+json)"
+            ),
             media_type=PROBLEM_MEDIA_TYPE,
             generate_examples=False,
         )

@@ -39,3 +39,16 @@ class Unavailable(DomainError):
     """The database cannot be reached right now; retrying later may work."""
 
     code = "database_unavailable"
+
+
+class DeadlineExceeded(Unavailable):
+    """The database work outlasted its deadline and was cancelled; retrying later may work."""
+
+    code = "deadline_exceeded"
+
+
+class CommitUnconfirmed(Unavailable):
+    """A write committed on the primary, but no synchronous standby confirmed it before the
+    deadline: it is visible now, and lost if the primary fails before a standby has it."""
+
+    code = "commit_unconfirmed"

@@ -34,6 +34,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
     "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
     "db_probe_seconds": "TUTOPANDA_DB_PROBE_SECONDS",
+    "request_deadline_seconds": "TUTOPANDA_REQUEST_DEADLINE_SECONDS",
     "worker_concurrency": "TUTOPANDA_WORKER_CONCURRENCY",
     "speaking_rate_wpm": "TUTOPANDA_SPEAKING_RATE_WPM",
     "generator_providers": "TUTOPANDA_GENERATORS",
@@ -82,6 +83,9 @@ class Settings(BaseModel):
     pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
     db_probe_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
+    # The database work of one API request (or one database phase of a workflow step) must end
+    # within this: then its statement is cancelled in the server and the request answers 503.
+    request_deadline_seconds: Annotated[float, Field(gt=0, le=600)] = 15.0
     worker_concurrency: Annotated[int, Field(ge=1, le=100)] = 4
     speaking_rate_wpm: Annotated[float, Field(gt=10, le=1000)] = 150.0
     generator_providers: str = ""

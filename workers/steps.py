@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -12,6 +13,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 from pydantic import JsonValue, ValidationError
 
+from tutopanda.db.deadline import deadline
 from tutopanda.errors import Conflict, NotFound
 from tutopanda.merge import MergeResult
 from tutopanda.models.lecture import LecturePatch
@@ -37,7 +39,8 @@ class StepRunner:
     async def run(self, pool: Pool, run_id: str, step_index: int, *, attempt: int) -> str:
         """Do the step; returns what happened (for the log). Raises to have it retried."""
         started_at = datetime.now(UTC)
-        async with pool.connection() as conn:
+        seconds = self.settings.request_deadline_seconds
+        async with _connection(pool, seconds) as conn:
             try:
                 status = await workflows.start_run(conn, run_id)
             except NotFound:
@@ -61,7 +64,7 @@ class StepRunner:
                 )
             raise
         try:
-            async with pool.connection() as conn:
+            async with _connection(pool, seconds) as conn:
                 if output.proposal is not None:
                     outcome = await workflows.propose_step(
                         conn,
@@ -85,7 +88,7 @@ class StepRunner:
                         started_at=started_at,
                     )
         except Conflict as error:
-            if await _still_due(pool, run_id, step_index):
+            if await _still_due(pool, seconds, run_id, step_index):
                 raise  # the database lost every race it may retry (app.write_attempts())
             return f"stopped: {error.message}; nothing written"
         return f"{name} applied at revision {outcome.revision} ({outcome.run_status})"
@@ -100,7 +103,9 @@ class StepRunner:
         generator = self.generators.get(name)
         if generator is None:
             raise StepFailed(f"no generator for step {name!r}")
-        report = _ProgressReports(pool, work.run_id, step_index, name)
+        report = _ProgressReports(
+            pool, self.settings.request_deadline_seconds, work.run_id, step_index, name
+        )
         if not kind.rebuilds and work.context.get("force") is not True and _has_output(work, name):
             await report(f"{name.replace('_', ' ').capitalize()} already done; skipped", 1.0)
             return name, StepOutput(sections={}, summary={"skipped": "output exists"})
@@ -127,7 +132,7 @@ class StepRunner:
         return name, StepOutput(sections=sections, summary=output.summary, proposal=proposal)
 
     async def _fail(self, pool: Pool, run_id: str, error: str) -> str:
-        async with pool.connection() as conn:
+        async with _connection(pool, self.settings.request_deadline_seconds) as conn:
             status = await workflows.fail_run(conn, run_id, error)
         logger.warning("run %s %s: %s", run_id, status, error)
         return f"run {status}: {error}"
@@ -203,9 +208,18 @@ class StepRaced(RuntimeError):
     """A step lost the race to other writers of its sections every time it merged."""
 
 
-async def _still_due(pool: Pool, run_id: str, step_index: int) -> bool:
+@contextlib.asynccontextmanager
+async def _connection(pool: Pool, seconds: float) -> AsyncIterator[AsyncConnection[Any]]:
+    """A connection whose statements must end within `seconds` (each database phase of a step
+    gets TUTOPANDA_REQUEST_DEADLINE_SECONDS, like a request): a write held longer fails and the
+    step is retried, which is safe (a step is written once)."""
+    async with pool.connection() as conn, deadline(conn, seconds):
+        yield conn
+
+
+async def _still_due(pool: Pool, seconds: float, run_id: str, step_index: int) -> bool:
     """Does the run still wait for this step (a refusal that did not end the run: retry it)?"""
-    async with pool.connection() as conn:
+    async with _connection(pool, seconds) as conn:
         work = await workflows.run_work(conn, run_id)
     return work.status == "running" and work.current_step == step_index - 1
 
@@ -230,12 +244,13 @@ class _ProgressReports:
     """A step's progress callback: each report is kept as a run event (workflow.progress)."""
 
     pool: Pool
+    deadline_seconds: float
     run_id: str
     step_index: int
     step_name: str
 
     async def __call__(self, message: str, fraction: float | None) -> None:
-        async with self.pool.connection() as conn:
+        async with _connection(self.pool, self.deadline_seconds) as conn:
             await workflows.report_progress(
                 conn,
                 self.run_id,

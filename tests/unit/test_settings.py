@@ -45,6 +45,7 @@ def test_empty_variables_mean_unset() -> None:
         ("DATABASE_URL", "postgresql://u@a:5432,b:port/db"),
         ("DATABASE_URL", "host=a,b,c port=1,2"),
         ("TUTOPANDA_DIRECT_DATABASE_URL", "postgresql://u@h/db?target_session_attrs=writable"),
+        ("TUTOPANDA_REQUEST_DEADLINE_SECONDS", "0"),
         ("TUTOPANDA_PORT", "eighty"),
         ("TUTOPANDA_PORT", "70000"),
         ("TUTOPANDA_JWT_SECRET", "short"),

@@ -6,8 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
+from psycopg.errors import Diagnostic
 
-from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
+from tutopanda.errors import (
+    CommitUnconfirmed,
+    Conflict,
+    DeadlineExceeded,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
 
 # Our own codes, raised by the api.* functions, then the server's codes that bad input can cause.
 SQLSTATE_ERRORS: dict[str, type[DomainError]] = {
@@ -20,7 +29,7 @@ SQLSTATE_ERRORS: dict[str, type[DomainError]] = {
     "22003": InvalidInput,  # numeric value out of range
     "54000": InvalidInput,  # program limit exceeded (a value too large to store)
     "54001": InvalidInput,  # statement too complex (nesting too deep)
-    "57014": Unavailable,  # query cancelled (statement timeout)
+    "57014": DeadlineExceeded,  # query cancelled: a deadline (tutopanda.db.deadline) or a timeout
     "57P01": Unavailable,  # admin shutdown
     "57P03": Unavailable,  # cannot connect now (starting up)
     "53300": Unavailable,  # too many connections
@@ -38,6 +47,47 @@ def domain_error(error: psycopg.Error) -> DomainError | None:
     diag = error.diag
     message = diag.message_primary or str(error).strip().splitlines()[0]
     return kind(message, detail=diag.message_detail, hint=diag.message_hint)
+
+
+# The WARNING a statement succeeds with when a cancel ended its wait for a synchronous standby
+# (syncrep.c: "canceling wait for synchronous replication"; the commit stays, on this server only).
+UNCONFIRMED_COMMIT_WARNING = "01000"
+
+
+def deadline_exceeded(
+    seconds: float, *, sent: bool = True, answered: bool = True
+) -> DeadlineExceeded:
+    """A statement cancelled by its deadline (tutopanda.db.deadline), or never sent after it."""
+    if not sent:
+        return DeadlineExceeded(
+            f"the database work passed its deadline ({seconds:g} s); the rest was not sent"
+        )
+    if not answered:
+        return DeadlineExceeded(
+            f"the database did not finish within the deadline ({seconds:g} s) nor answer its "
+            "cancel: whether the last statement took effect is unknown; read before writing again"
+        )
+    return DeadlineExceeded(
+        f"the database did not finish within the deadline ({seconds:g} s): the statement was "
+        "cancelled and wrote nothing"
+    )
+
+
+def is_unconfirmed_commit(diag: Diagnostic) -> bool:
+    """Is this notice the warning of a cancelled wait for a synchronous standby? (Read it in the
+    notice handler: a Diagnostic is empty once its handler has returned.)"""
+    return diag.severity_nonlocalized == "WARNING" and diag.sqlstate == UNCONFIRMED_COMMIT_WARNING
+
+
+def commit_unconfirmed(seconds: float) -> CommitUnconfirmed:
+    """A statement that succeeded after its deadline's cancel, with is_unconfirmed_commit's
+    warning: committed here, but no synchronous standby confirmed it."""
+    return CommitUnconfirmed(
+        f"the write committed on the primary, but no synchronous standby confirmed it within the "
+        f"deadline ({seconds:g} s): it is visible, and lost if the primary fails before a "
+        "standby has it",
+        hint="read it back before writing again",
+    )
 
 
 @contextmanager

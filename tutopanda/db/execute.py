@@ -1,4 +1,7 @@
-"""Run named queries on a caller's connection and get typed rows back (never commits)."""
+"""Run named queries on a caller's connection and get typed rows back (never commits).
+
+Each statement runs under its connection's deadline, if it has one (tutopanda.db.deadline).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import class_row
 from pydantic import BaseModel
 
+from tutopanda.db.deadline import bounded
 from tutopanda.db.errors import translated_errors
 from tutopanda.db.queries import query
 
@@ -22,7 +26,8 @@ async def fetch_one(
     """The single row of a named query, as `model` (the api functions raise when there is none)."""
     with translated_errors():
         async with conn.cursor(row_factory=class_row(model)) as cursor:
-            await cursor.execute(query(name), params)
+            async with bounded(conn):
+                await cursor.execute(query(name), params)
             row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"query {name!r} returned no row")
@@ -35,7 +40,8 @@ async def fetch_all(
     """All rows of a named query, as `model`."""
     with translated_errors():
         async with conn.cursor(row_factory=class_row(model)) as cursor:
-            await cursor.execute(query(name), params)
+            async with bounded(conn):
+                await cursor.execute(query(name), params)
             return await cursor.fetchall()
 
 
@@ -50,7 +56,8 @@ async def fetch_value(conn: Connection, name: str, params: Mapping[str, Any]) ->
     """The first column of the single row of a named query."""
     with translated_errors():
         async with conn.cursor() as cursor:
-            await cursor.execute(query(name), params)
+            async with bounded(conn):
+                await cursor.execute(query(name), params)
             row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"query {name!r} returned no row")

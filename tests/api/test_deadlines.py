@@ -1,0 +1,105 @@
+"""A request's database work has a deadline (TUTOPANDA_REQUEST_DEADLINE_SECONDS): a statement
+still held at it is cancelled in the server and the request answers 503 with `Retry-After`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import psycopg
+from litestar.testing import TestClient
+
+from tests.api.conftest import SECRET, Headers
+from tests.api.helpers import assert_problem, new_lecture
+from tests.support.databases import TestDatabase
+from tests.support.own_server import own_server
+from tests.support.sql import test_query
+from tutopanda.api.app import create_app
+from tutopanda.settings import Settings, load_settings
+
+DEADLINE = 1.0
+SLACK = 1.0  # the cancel's round trip, and a busy test machine
+
+
+def deadline_settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "TUTOPANDA_HOME": str(tmp_path / "home"),
+            "TUTOPANDA_JWT_SECRET": SECRET,
+            "TUTOPANDA_REQUEST_DEADLINE_SECONDS": str(DEADLINE),
+        }
+    )
+
+
+def test_a_held_save_answers_503_at_its_deadline_and_writes_nothing(
+    database: TestDatabase, tmp_path: Path, auth: Headers
+) -> None:
+    headers = auth()
+    with TestClient(create_app(deadline_settings(tmp_path), database.admin_url)) as client:
+        lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
+        before = client.get(f"{lecture}/history", headers=headers).json()
+        save = {"baseRevision": 0, "payload": {"title": "Held"}}
+        with psycopg.connect(database.admin_url) as holder:  # the lock lasts its transaction
+            holder.execute(test_query("lectures_lock"))
+            started = time.monotonic()
+            held = client.patch(lecture, json=save, headers=headers)
+            took = time.monotonic() - started
+            waiting = holder.execute(test_query("lock_waiters")).fetchone()
+        body = assert_problem(held, 503, "deadline_exceeded")
+        assert held.headers["retry-after"]
+        assert DEADLINE <= took < DEADLINE + SLACK
+        assert waiting == (0,)  # cancelled in the server, not left waiting behind the lock
+        assert client.get(f"{lecture}/history", headers=headers).json() == before
+        assert client.get(f"{lecture}/drafts", headers=headers).json() == []
+        saved = client.patch(lecture, json=save, headers=headers)
+
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["revision"] == 1
+    assert "cancelled" in body["detail"]
+
+
+def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
+    tmp_path: Path, auth: Headers
+) -> None:
+    """On a server of its own (~3 s: start, migrate, one restart), whose every commit waits for a
+    synchronous standby that is not there: on the shared server that would hold every test's
+    commits. The restart applies the setting at once (a reload reaches commits a moment later)."""
+    headers = auth()
+    with (
+        own_server() as server,
+        TestClient(create_app(deadline_settings(tmp_path), server.url)) as client,
+    ):
+        lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
+        with psycopg.connect(server.url, autocommit=True) as admin:
+            admin.execute(test_query("standby_required"))
+        server.restart()
+        started = time.monotonic()
+        unconfirmed = client.patch(
+            lecture, json={"baseRevision": 0, "payload": {"title": "Kept?"}}, headers=headers
+        )
+        took = time.monotonic() - started
+        with psycopg.connect(server.url, autocommit=True) as admin:
+            admin.execute(test_query("standby_not_required"))
+            admin.execute(test_query("configuration_reload"))  # the waiting commits go through
+        after = client.get(lecture, headers=headers).json()
+
+    assert_problem(unconfirmed, 503, "commit_unconfirmed")
+    assert unconfirmed.headers["retry-after"]
+    assert DEADLINE <= took < DEADLINE + SLACK
+    assert (after["revision"], after["title"]) == (1, "Kept?")  # committed here, not confirmed
+
+
+def test_the_503_of_every_route_documents_the_deadline(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    with TestClient(create_app(deadline_settings(tmp_path), database.admin_url)) as client:
+        document = client.get("/schema/openapi.json").json()
+    unavailable = [
+        answers["503"]["description"]
+        for route, path in document["paths"].items()
+        if route != "/ready"  # readiness: its own 503, no problem
+        for operation in path.values()
+        if isinstance(operation, dict) and "503" in (answers := operation.get("responses", {}))
+    ]
+    assert len(unavailable) > 10
+    assert all("TUTOPANDA_REQUEST_DEADLINE_SECONDS" in text for text in unavailable)
