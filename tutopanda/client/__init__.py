@@ -27,6 +27,7 @@ from tutopanda.client.errors import (
     ValidationFailed,
 )
 from tutopanda.client.models import ServerEvent
+from tutopanda.client.routes import new_idempotency_key
 from tutopanda.client.streams import AsyncEventStream, EventStream
 from tutopanda.client.sync_client import TutopandaClient
 from tutopanda.client.waiting import STOPPED
@@ -60,4 +61,5 @@ __all__ = [
     "Unauthorized",
     "UnexpectedResponse",
     "ValidationFailed",
+    "new_idempotency_key",
 ]
