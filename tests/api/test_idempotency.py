@@ -165,3 +165,23 @@ def test_every_write_route_documents_the_header(client: Client) -> None:
         names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
         assert "Idempotency-Key" in names, (method, path)
         assert {"409", "422"} <= set(operation["responses"]), (method, path)
+
+
+def test_a_keyed_body_too_large_or_malformed_is_refused_and_keeps_nothing(
+    client: Client, auth: Headers, admin_conn: Conn
+) -> None:
+    huge = b'{"prompt": "' + b"x" * (300 * 1024) + b'"}'
+    headers = keyed(auth(), "big", **{"Content-Type": "application/json"})
+    assert_problem(
+        client.post("/projects", content=huge, headers=headers), 413, "payload_too_large"
+    )
+    broken = client.post("/projects", content=b'{"prompt": ', headers=keyed(auth(), "big"))
+    assert_problem(broken, 400, "bad_request")
+    works = client.post("/projects", json={"prompt": "T"}, headers=keyed(auth(), "big"))
+    assert works.status_code == 201
+    assert count(admin_conn, "project_count") == 1
+
+
+def test_a_key_on_a_read_changes_nothing(client: Client, auth: Headers) -> None:
+    response = client.get("/projects", headers=keyed(auth(), 'not even "valid"'))
+    assert response.status_code == 200
