@@ -32,7 +32,7 @@ from tutopanda.workflows import LECTURE_GENERATION
 pytestmark = pytest.mark.asyncio
 USER = "user-1"
 EDITORS = 3  # the first edits the lecture being generated, the others a lecture each
-STEP_SECONDS = 0.4  # each generation step takes this long, so that the run spans the failover
+STEP_SECONDS = 0.3  # each generation step takes this long, so that the run spans the failover
 HA_DECISION_SECONDS = 1.0  # from the crash to the promotion (HA managers take 10-30 s)
 BACK_WITHIN = 5.0  # seconds after the promotion by which every editor saves again
 PACED = ",".join(f"{step}=tests.support.generators:Paced" for step in LECTURE_GENERATION.steps)
