@@ -29,6 +29,7 @@ from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
 from tutopanda.db.connection import api_conninfo
 from tutopanda.db.deadline import deadline
+from tutopanda.db.pooler import options_refused, takes_login_without_options
 from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings
 
@@ -68,6 +69,7 @@ class Database:
         self._pool: Pool | None = None  # None while the database is away
         self._diagnosis: asyncio.Task[None] | None = None
         self._probe: asyncio.Task[None] | None = None
+        self._explanation: asyncio.Task[None] | None = None
 
     @property
     def away(self) -> bool:
@@ -81,7 +83,7 @@ class Database:
         self._diagnosis = asyncio.create_task(self._diagnose(purge=False))
 
     async def close(self) -> None:
-        for task in (self._diagnosis, self._probe):
+        for task in (self._diagnosis, self._probe, self._explanation):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -143,12 +145,22 @@ class Database:
         if answers:
             return
         self._pool = None
+        self._explanation = asyncio.create_task(self._explain_outage())
+        self._probe = asyncio.create_task(self._probe_until_back(time.monotonic()))
+        await pool.close(timeout=1.0)
+
+    async def _explain_outage(self) -> None:
+        """Say once why requests answer 503 (beside the probe, which must not wait for this): a
+        pooler's URL used as a direct one is no outage to wait out, and the log says so."""
+        if self._settings.database_pooler == "session" and await takes_login_without_options(
+            self._conninfo
+        ):
+            logger.error("requests answer 503: %s", options_refused("DATABASE_URL", self._settings))
+            return
         logger.warning(
             "the database is unavailable: requests answer 503 until it is back (probed every %s s)",
             self._settings.db_probe_seconds,
         )
-        self._probe = asyncio.create_task(self._probe_until_back(time.monotonic()))
-        await pool.close(timeout=1.0)
 
     async def _probe_until_back(self, since: float) -> None:
         while True:

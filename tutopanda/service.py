@@ -18,7 +18,7 @@ from litestar import Litestar
 from tutopanda.api.app import create_app
 from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
-from tutopanda.db.pooler import check_pooled_login
+from tutopanda.db.pooler import check_pooled_login, check_startup_options
 from tutopanda.processes import STOP_SIGNALS, ApiProcesses, listening_socket, supervise
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
 from tutopanda.tokens import development_secret_path
@@ -56,6 +56,7 @@ def serve(
     worker_url = direct_url(settings, url)
     if settings.database_pooler == "transaction":
         check_pooled_login(url, allow_privileged=settings.allow_privileged_login)
+    run_async(check_startup_options(settings, url, worker_url))  # before it says it serves
     sock = listening_socket(host, port)
     logger.info(
         "serving on %s:%s from %s API process%s%s",
@@ -77,7 +78,9 @@ def serve(
 def work(settings: Settings) -> None:
     """Run a worker until a signal stops it."""
     check_generators(settings)
-    run_async(run_worker_until_signalled(settings, direct_url(settings)))
+    url = direct_url(settings)
+    run_async(check_startup_options(settings, None, url))
+    run_async(run_worker_until_signalled(settings, url))
 
 
 def run_async(main: Coroutine[Any, Any, None]) -> None:

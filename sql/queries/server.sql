@@ -51,3 +51,7 @@ SELECT r.rolsuper AS superuser,
        pg_catalog.pg_has_role(current_user, 'tutopanda_runtime', 'USAGE') AS runtime_rights
 FROM pg_catalog.pg_roles AS r
 WHERE r.rolname = current_user;
+
+-- login_may_assume_runtime --
+-- True when the session's login may assume tutopanda_runtime (SET ROLE, or the `-c role=` option).
+SELECT pg_catalog.pg_has_role(current_user, 'tutopanda_runtime', 'MEMBER') AS may_assume;
