@@ -19,13 +19,17 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import psycopg
+
 logger = logging.getLogger("tutopanda.serve")
 SUPERVISOR_TICK_SECONDS = 0.5  # how often ended API processes are noticed and replaced
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)  # what stops `serve` and `worker`
+PROBE_SECONDS = 2  # how long a stopping process waits for the database to answer (libpq's least)
 
 
 class ListenError(Exception):
@@ -47,6 +51,57 @@ def listening_socket(host: str, port: int, backlog: int = 2048) -> socket.socket
         raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     sock.set_inheritable(True)
     return sock
+
+
+class StopWatchdog:
+    """Ends a stop that waits for a database that is gone.
+
+    A stopping process tells the database what it must (the worker unregisters, running steps
+    write, the pools close) and each of those waits runs into its own timeout when the database
+    is away, one after the other: with a server that no longer answers at all (a frozen host, a
+    cut network), well over a minute. Once a stop has lasted `patience` seconds (the connect
+    timeout), the watchdog asks the database; if it does not answer within PROBE_SECONDS, the
+    process exits at once (status 0, the stop was asked for), as a crash would: nothing more
+    could be written, and what was running is recovered (a stalled step is retried elsewhere,
+    event streams reconnect and replay). A database that answers is waited for (a running step
+    may finish) and asked again every `patience` seconds.
+    """
+
+    def __init__(
+        self, conninfo: str, patience: float, on_give_up: Callable[[], None] | None = None
+    ):
+        self._conninfo = conninfo
+        self._patience = patience
+        self._on_give_up = on_give_up
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """The stop begins (again: nothing more)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="stop-watchdog", daemon=True)
+            self._thread.start()
+
+    def _watch(self) -> None:
+        started = time.monotonic()
+        while True:
+            time.sleep(self._patience)
+            if self._answers():
+                continue
+            logger.warning(
+                "stopping now: the database has not answered for %.1f s of stopping, so nothing "
+                "more can be written (what was running is recovered like after a crash)",
+                time.monotonic() - started,
+            )
+            if self._on_give_up is not None:
+                self._on_give_up()
+            os._exit(0)
+
+    def _answers(self) -> bool:
+        try:
+            with psycopg.connect(self._conninfo, connect_timeout=PROBE_SECONDS):
+                return True
+        except psycopg.Error:
+            return False
 
 
 def default_process_count() -> int:
@@ -107,6 +162,12 @@ class ApiProcesses:
                 logger.error("API process %s ended (%s); starting another", pid, _exit_of(status))
                 self._fork()
 
+    def kill(self) -> None:
+        """SIGKILL every API process (a stop that cannot finish: the database is gone)."""
+        for pid in self._pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM every API process and wait for them (SIGKILL after `timeout`)."""
         self._stopping = True
@@ -132,12 +193,25 @@ def _exit_of(status: int) -> str:
     return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
-async def supervise(processes: ApiProcesses, worker: Coroutine[Any, Any, None] | None) -> None:
-    """In the parent: reap and restart API processes, run the worker, until SIGTERM/SIGINT."""
+async def supervise(
+    processes: ApiProcesses,
+    worker: Coroutine[Any, Any, None] | None,
+    watchdog: StopWatchdog | None = None,
+) -> None:
+    """In the parent: reap and restart API processes, run the worker, until SIGTERM/SIGINT.
+
+    Stopping stops the API processes and the worker at the same time (each waits for the
+    database on its own), under `watchdog` if given."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def stopping() -> None:
+        stop.set()
+        if watchdog is not None:
+            watchdog.start()
+
     for signum in STOP_SIGNALS:
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stopping)
     task = None if worker is None else asyncio.ensure_future(worker)
     try:
         while not stop.is_set():
@@ -145,8 +219,9 @@ async def supervise(processes: ApiProcesses, worker: Coroutine[Any, Any, None] |
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=SUPERVISOR_TICK_SECONDS)
     finally:
-        await asyncio.to_thread(processes.stop)
+        api_stopped = asyncio.ensure_future(asyncio.to_thread(processes.stop))
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await api_stopped

@@ -19,7 +19,13 @@ from tutopanda.api.app import create_app
 from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
 from tutopanda.db.pooler import check_pooled_login, check_startup_options
-from tutopanda.processes import STOP_SIGNALS, ApiProcesses, listening_socket, supervise
+from tutopanda.processes import (
+    STOP_SIGNALS,
+    ApiProcesses,
+    StopWatchdog,
+    listening_socket,
+    supervise,
+)
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
 from tutopanda.tokens import development_secret_path
 from tutopanda.workers.generators.registry import GeneratorConfigError, build_generators
@@ -72,7 +78,8 @@ def serve(
     api = ApiProcesses(processes, lambda shared: run_async(_serve_api(settings, url, shared)), sock)
     api.start()
     worker = supervise_worker(settings, worker_url) if with_worker else None
-    run_async(supervise(api, worker))
+    watchdog = StopWatchdog(worker_url, settings.connect_timeout_seconds, on_give_up=api.kill)
+    run_async(supervise(api, worker, watchdog))
 
 
 def work(settings: Settings) -> None:
@@ -117,7 +124,9 @@ async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
     # that what runs beside the API (the worker) stops gracefully and the process exits 0.
     previous = {signum: signal.signal(signum, _api_stopped) for signum in STOP_SIGNALS}
     try:
-        await _ApiServer(config).serve(sockets=[sock])
+        await _ApiServer(config, StopWatchdog(url, settings.connect_timeout_seconds)).serve(
+            sockets=[sock]
+        )
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -129,9 +138,15 @@ def _api_stopped(signum: int, frame: object) -> None:
 
 class _ApiServer(uvicorn.Server):
     """uvicorn's server, which ends the event streams first when it stops: an open stream
-    never finishes by itself, and uvicorn would wait out its graceful timeout for each."""
+    never finishes by itself, and uvicorn would wait out its graceful timeout for each. Its stop
+    (and that of a worker beside it) is bounded by a StopWatchdog when the database is gone."""
+
+    def __init__(self, config: uvicorn.Config, watchdog: StopWatchdog):
+        super().__init__(config)
+        self._watchdog = watchdog
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._watchdog.start()
         app = self.config.app
         if isinstance(app, Litestar):
             close_streams(app)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable
 
-from tutopanda.processes import STOP_SIGNALS
+from tutopanda.processes import STOP_SIGNALS, StopWatchdog
 from tutopanda.settings import Settings
 from tutopanda.workers.app import WORKFLOW_QUEUE, create_worker_app
 from tutopanda.workers.generators.registry import build_generators
@@ -79,12 +79,19 @@ async def run_worker_until_signalled(settings: Settings, url: str) -> None:
     """`tutopanda worker`: run the worker, started again after failures, until SIGTERM/SIGINT.
 
     The signal cancels the supervisor rather than reaching Procrastinate's own handlers, so a
-    shutdown that fails (the database away) ends the process instead of a restart.
+    shutdown that fails (the database away) ends the process instead of a restart; one that
+    waits for a database that is gone is ended by a StopWatchdog.
     """
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(supervise_worker(settings, url))
+    watchdog = StopWatchdog(url, settings.connect_timeout_seconds)
+
+    def stopping() -> None:
+        task.cancel()
+        watchdog.start()
+
     for signum in STOP_SIGNALS:
-        loop.add_signal_handler(signum, task.cancel)
+        loop.add_signal_handler(signum, stopping)
     with contextlib.suppress(asyncio.CancelledError):
         await task
 

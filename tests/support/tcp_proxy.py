@@ -15,7 +15,9 @@ ReplyObserver = Callable[[], Callable[[bytes], None]]
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to the server; `cut()` drops everything, `restore()` listens."""
+    """Forwards 127.0.0.1:<port> to the server; `cut()` drops everything, `restore()` listens;
+    `freeze()` keeps every connection open and accepts new ones but forwards nothing, as a
+    server whose host hangs or whose network drops every packet (no error, no answer)."""
 
     def __init__(self, server: TestServer, observe_replies: ReplyObserver | None = None):
         self._target = server
@@ -24,6 +26,8 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._listener: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
+        self._flowing = asyncio.Event()  # cleared while frozen
+        self._flowing.set()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
@@ -40,6 +44,9 @@ class TcpProxy:
 
     def cut(self) -> None:
         self._run(self._close())
+
+    def freeze(self) -> None:
+        self._loop.call_soon_threadsafe(self._flowing.clear)
 
     def stop(self) -> None:
         self.cut()
@@ -66,6 +73,7 @@ class TcpProxy:
         assert task is not None
         self._pipes.add(task)
         try:
+            await self._flowing.wait()
             if self._target.host.startswith("/"):
                 path = f"{self._target.host}/.s.PGSQL.{self._target.port}"
                 upstream_reader, upstream_writer = await asyncio.open_unix_connection(path)
@@ -75,7 +83,8 @@ class TcpProxy:
                 )
             observe = self._observe_replies() if self._observe_replies else None
             await asyncio.gather(
-                _pipe(reader, upstream_writer), _pipe(upstream_reader, writer, observe)
+                _pipe(reader, upstream_writer, self._flowing),
+                _pipe(upstream_reader, writer, self._flowing, observe),
             )
         except (OSError, asyncio.CancelledError):
             pass
@@ -87,10 +96,12 @@ class TcpProxy:
 async def _pipe(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
+    flowing: asyncio.Event,
     observe: Callable[[bytes], None] | None = None,
 ) -> None:
     try:
         while data := await reader.read(65536):
+            await flowing.wait()
             if observe is not None:
                 observe(data)
             writer.write(data)

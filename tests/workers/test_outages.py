@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,12 @@ from tests.support.factories import new_lecture
 from tests.support.own_server import OwnServer, own_server
 from tests.support.processes import PROJECT_ROOT, free_port, serving
 from tests.support.restartable import restartable_database
+from tests.support.server import TestServer
 from tests.support.sql import test_query
+from tests.support.tcp_proxy import tcp_proxy
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.db.urls import postgres_url
 from tutopanda.models.base import stored_json
 from tutopanda.store import lectures, workflows
 
@@ -162,34 +165,43 @@ async def test_a_proposal_waiting_for_review_survives_a_postgres_restart(tmp_pat
     assert expired.error == "the proposal was not reviewed in time"
 
 
-@pytest.mark.parametrize("command", ["worker", "serve"])
-async def test_sigterm_stops_a_worker_while_postgres_is_away(command: str, tmp_path: Path) -> None:
-    """Procrastinate's shutdown fails without a database; the worker must not start again.
+def alive(pid: int) -> bool:
+    """True while process `pid` runs (a zombie has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
 
-    `serve` with two API processes: its worker then runs in the supervising parent.
-    """
+
+async def timed_stop(
+    command: str, url: str, tmp_path: Path, outage: Callable[[], None]
+) -> tuple[float, str, list[int]]:
+    """Start `command` on `url`, wait for its worker's LISTEN, cause `outage`, SIGTERM it: the
+    seconds it took to exit (status 0), its output, and its API processes still alive after.
+
+    `serve` with two API processes: its worker then runs in the supervising parent. The connect
+    timeout is the default (5 s), what a stopping worker waits for a connection at most."""
     args = (
         ["worker"]
         if command == "worker"
         else ["serve", "--workers", "2", "--port", str(free_port())]
     )
     log = tmp_path / "output.log"
-    connect_timeout = {"TUTOPANDA_CONNECT_TIMEOUT": "2"}  # what a stopping worker waits at most
     with (
-        restartable_database(tmp_path) as db,
         log.open("w", encoding="utf-8") as output,  # a file: a pipe nobody reads fills up
         subprocess.Popen(
             [sys.executable, "-m", "tutopanda", *args],
             cwd=PROJECT_ROOT,
-            env={**os.environ, **server_env(db.url, tmp_path / "home", **connect_timeout)},
+            env={**os.environ, **server_env(url, tmp_path / "home")},
             stdout=output,
             stderr=subprocess.STDOUT,
         ) as process,
     ):
         try:
-            await wait_for_listener(db.url, timeout=30)  # started, its worker listening
+            await wait_for_listener(url, timeout=30)  # started, its worker listening
             assert process.poll() is None, log.read_text("utf-8")
-            db.stop()
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+            outage()
             await asyncio.sleep(1.0)  # the outage is noticed
             started = time.monotonic()
             process.terminate()
@@ -198,9 +210,41 @@ async def test_sigterm_stops_a_worker_while_postgres_is_away(command: str, tmp_p
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            db.start()
         took = time.monotonic() - started
     printed = log.read_text("utf-8")
     assert code == 0, printed
+    return took, printed, [pid for pid in map(int, children.split()) if alive(pid)]
+
+
+@pytest.mark.parametrize("command", ["worker", "serve"])
+async def test_sigterm_stops_a_worker_while_postgres_is_away(command: str, tmp_path: Path) -> None:
+    """Procrastinate's shutdown fails without a database; the worker must not start again, and
+    stops within the connect timeout (not the pool's 30 s)."""
+    async with contextlib.AsyncExitStack() as stack:
+        db = stack.enter_context(restartable_database(tmp_path))
+        stack.callback(db.start)  # its folder is removed once it has stopped again
+        took, printed, left = await timed_stop(command, db.url, tmp_path, db.stop)
     assert "restarting in" not in printed, printed
-    assert took < 2 + 3, f"{took:.1f} s"  # a connect timeout, not the pool's 30 s
+    assert left == []
+    assert took < 5 + 2, f"{took:.1f} s"  # the connect timeout, and a busy machine
+
+
+@pytest.mark.parametrize("command", ["worker", "serve"])
+async def test_sigterm_stops_a_worker_whose_postgres_hangs(
+    command: str, database: TestDatabase, pg_server: TestServer, tmp_path: Path
+) -> None:
+    """A server that answers nothing (a hung host, a network dropping packets) fails no wait at
+    once: each runs into its own timeout, one after the other (over a minute before the stop
+    watchdog). ~10 s: a start, and a stop of 5 s of patience and a 2 s probe."""
+    with tcp_proxy(pg_server) as proxy:
+        url = postgres_url(
+            host="127.0.0.1",
+            port=proxy.port,
+            user=pg_server.user,
+            password=pg_server.password,
+            dbname=database.name,
+        )
+        took, printed, left = await timed_stop(command, url, tmp_path, proxy.freeze)
+    assert "stopping now: the database has not answered" in printed, printed
+    assert left == []
+    assert took < 5 + 2 + 2, f"{took:.1f} s"  # patience, the probe, a busy machine
