@@ -101,10 +101,18 @@ def test_serve_takes_every_form(
     with serving(env=env) as base, httpx.Client(base_url=base, headers=ALICE) as http:
         created = http.post("/projects", json={"prompt": "Glaciers"}).json()
         run = finished_run(http, created["runId"])
-        with http.stream("GET", f"/lectures/{created['lectureId']}/events") as events:
-            opening = next(line for line in events.iter_lines() if line.startswith("event: "))
+        lecture = f"/lectures/{created['lectureId']}"
+        with http.stream("GET", f"{lecture}/events") as stream:
+            events = (line for line in stream.iter_lines() if line.startswith("event: "))
+            opening = next(events)
+            revision = http.get(lecture).json()["revision"]
+            saved = http.patch(
+                lecture, json={"baseRevision": revision, "payload": {"title": "Ice"}}
+            )
+            announced = next(events)  # the publisher's NOTIFY, through the hub's LISTEN
     assert run["status"] == "succeeded", run
-    assert opening == "event: lecture.state"
+    assert saved.status_code == 200, saved.text
+    assert (opening, announced) == ("event: lecture.state", "event: lecture.revised")
 
 
 @pytest.fixture
