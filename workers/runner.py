@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable
 
 from tutopanda.processes import STOP_SIGNALS, StopWatchdog
@@ -17,6 +18,9 @@ from tutopanda.workers.worker import OutageProofWorker
 
 logger = logging.getLogger("tutopanda.worker")
 RESTART_DELAYS = (1, 2, 5, 10, 30)
+# A worker that ran this long was healthy: its next failure starts the delays over (a process
+# that lives through many failovers must not wait 30 s after each of them).
+HEALTHY_RUN_SECONDS = 60.0
 
 
 async def run_worker(
@@ -58,6 +62,7 @@ async def supervise_worker(settings: Settings, url: str) -> None:
     """
     failures = 0
     while True:
+        started = time.monotonic()
         try:
             await run_worker(settings, url, install_signal_handlers=False)
             return
@@ -67,6 +72,8 @@ async def supervise_worker(settings: Settings, url: str) -> None:
             if _stopping():  # Procrastinate turns a cancel into its own shutdown, which may fail
                 logger.warning("worker stopped with %s: %s", type(error).__name__, error)
                 raise asyncio.CancelledError from error
+            if time.monotonic() - started >= HEALTHY_RUN_SECONDS:
+                failures = 0
             delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
             failures += 1
             logger.error(
