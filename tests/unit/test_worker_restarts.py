@@ -4,6 +4,7 @@ a worker has run healthily for a while (a long-lived process survives many failo
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,8 +32,11 @@ async def test_the_restart_delays_start_over_after_a_healthy_run(
         delays.append(seconds)
 
     monkeypatch.setattr(runner, "run_worker", failing_worker)
-    monkeypatch.setattr(runner.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(runner.asyncio, "sleep", no_wait)
+    # The supervisor's clock only (the event loop keeps the real one); its sleeps are recorded.
+    monkeypatch.setattr(
+        "tutopanda.workers.runner.time", SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
     settings = load_settings({"TUTOPANDA_JWT_SECRET": "s" * 40, "TUTOPANDA_HOME": "/tmp/tp-unit"})
     await asyncio.wait_for(runner.supervise_worker(settings, "postgresql://unused"), 5)
     assert delays == [1, 2, 5, 1, 2, 5]
