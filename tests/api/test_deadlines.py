@@ -3,19 +3,30 @@ still held at it is cancelled in the server and the request answers 503 with `Re
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
 import psycopg
+import pytest
 from litestar.testing import TestClient
+from psycopg import AsyncConnection
 
 from tests.api.conftest import SECRET, Headers
 from tests.api.helpers import assert_problem, new_lecture
 from tests.support.databases import TestDatabase
+from tests.support.factories import patch
 from tests.support.own_server import own_server
+from tests.support.server import TestServer
 from tests.support.sql import test_query
+from tests.support.tcp_proxy import tcp_proxy
 from tutopanda.api.app import create_app
+from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.db.deadline import CANCEL_GRACE_SECONDS, deadline
+from tutopanda.db.urls import postgres_url
+from tutopanda.errors import CommitUnconfirmed
 from tutopanda.settings import Settings, load_settings
+from tutopanda.store import lectures
 
 DEADLINE = 1.0
 SLACK = 1.0  # the cancel's round trip, and a busy test machine
@@ -58,13 +69,25 @@ def test_a_held_save_answers_503_at_its_deadline_and_writes_nothing(
     assert "cancelled" in body["detail"]
 
 
+async def save_in_a_transaction(url: str, lecture_id: int) -> None:
+    """A save in an explicit transaction on a connection with the deadline: its COMMIT waits."""
+    conninfo = role_conninfo(url, RUNTIME_ROLE)
+    async with (
+        await AsyncConnection.connect(conninfo, autocommit=True) as conn,
+        deadline(conn, DEADLINE),
+        conn.transaction(),
+    ):
+        await lectures.save_draft(conn, "user-1", lecture_id, 1, patch(title="Kept too?"))
+
+
 def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
     tmp_path: Path, auth: Headers
 ) -> None:
-    """On a server of its own (~3 s: start, migrate, one restart), whose every commit waits for a
-    synchronous standby that is not there: on the shared server that would hold every test's
-    commits. The restart applies the setting at once (a reload reaches commits a moment later)."""
-    headers = auth()
+    """On a server of its own (~4 s: start, migrate, one restart, two deadlines), whose every
+    commit waits for a synchronous standby that is not there: on the shared server that would
+    hold every test's commits. The restart applies the setting at once (a reload reaches commits
+    a moment later). A save that commits itself, then one whose transaction's COMMIT waits."""
+    headers = auth("user-1")
     with (
         own_server() as server,
         TestClient(create_app(deadline_settings(tmp_path), server.url)) as client,
@@ -78,6 +101,8 @@ def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
             lecture, json={"baseRevision": 0, "payload": {"title": "Kept?"}}, headers=headers
         )
         took = time.monotonic() - started
+        with pytest.raises(CommitUnconfirmed):
+            asyncio.run(save_in_a_transaction(server.url, int(lecture.rsplit("/", 1)[1])))
         with psycopg.connect(server.url, autocommit=True) as admin:
             admin.execute(test_query("standby_not_required"))
             admin.execute(test_query("configuration_reload"))  # the waiting commits go through
@@ -86,7 +111,35 @@ def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
     assert_problem(unconfirmed, 503, "commit_unconfirmed")
     assert unconfirmed.headers["retry-after"]
     assert DEADLINE <= took < DEADLINE + SLACK
-    assert (after["revision"], after["title"]) == (1, "Kept?")  # committed here, not confirmed
+    assert (after["revision"], after["title"]) == (2, "Kept too?")  # committed, not confirmed
+
+
+def test_a_server_that_stops_answering_is_given_up_after_the_cancel(
+    database: TestDatabase, pg_server: TestServer, tmp_path: Path, auth: Headers
+) -> None:
+    """Behind a proxy that freezes (a hung host: nothing answers, not even the cancel), the
+    request ends CANCEL_GRACE_SECONDS after its deadline (~3 s), not psycopg's 10 s later."""
+    headers = auth()
+    with tcp_proxy(pg_server) as proxy:
+        url = postgres_url(
+            host="127.0.0.1",
+            port=proxy.port,
+            user=pg_server.user,
+            password=pg_server.password,
+            dbname=database.name,
+        )
+        with TestClient(create_app(deadline_settings(tmp_path), url)) as client:
+            lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
+            proxy.freeze()
+            started = time.monotonic()
+            frozen = client.patch(
+                lecture, json={"baseRevision": 0, "payload": {"title": "Lost?"}}, headers=headers
+            )
+            took = time.monotonic() - started
+            proxy.thaw()  # the app stops as usual
+    body = assert_problem(frozen, 503, "deadline_exceeded")
+    assert "unknown" in body["detail"]
+    assert DEADLINE + CANCEL_GRACE_SECONDS <= took < DEADLINE + CANCEL_GRACE_SECONDS + SLACK
 
 
 def test_the_503_of_every_route_documents_the_deadline(

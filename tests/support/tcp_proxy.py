@@ -17,7 +17,8 @@ ReplyObserver = Callable[[], Callable[[bytes], None]]
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to the server; `cut()` drops everything, `restore()` listens;
     `freeze()` keeps every connection open and accepts new ones but forwards nothing, as a
-    server whose host hangs or whose network drops every packet (no error, no answer)."""
+    server whose host hangs or whose network drops every packet (no error, no answer), until
+    `thaw()`."""
 
     def __init__(self, server: TestServer, observe_replies: ReplyObserver | None = None):
         self._target = server
@@ -47,6 +48,9 @@ class TcpProxy:
 
     def freeze(self) -> None:
         self._loop.call_soon_threadsafe(self._flowing.clear)
+
+    def thaw(self) -> None:
+        self._loop.call_soon_threadsafe(self._flowing.set)
 
     def stop(self) -> None:
         self.cut()
