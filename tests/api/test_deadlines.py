@@ -23,7 +23,6 @@ from tests.support.tcp_proxy import tcp_proxy
 from tutopanda.api.app import create_app
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.db.deadline import CANCEL_GRACE_SECONDS, deadline
-from tutopanda.db.urls import postgres_url
 from tutopanda.errors import CommitUnconfirmed
 from tutopanda.settings import Settings, load_settings
 from tutopanda.store import lectures
@@ -120,23 +119,18 @@ def test_a_server_that_stops_answering_is_given_up_after_the_cancel(
     """Behind a proxy that freezes (a hung host: nothing answers, not even the cancel), the
     request ends CANCEL_GRACE_SECONDS after its deadline (~3 s), not psycopg's 10 s later."""
     headers = auth()
-    with tcp_proxy(pg_server) as proxy:
-        url = postgres_url(
-            host="127.0.0.1",
-            port=proxy.port,
-            user=pg_server.user,
-            password=pg_server.password,
-            dbname=database.name,
+    with (
+        tcp_proxy(pg_server) as proxy,
+        TestClient(create_app(deadline_settings(tmp_path), proxy.url(database.name))) as client,
+    ):
+        lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
+        proxy.freeze()
+        started = time.monotonic()
+        frozen = client.patch(
+            lecture, json={"baseRevision": 0, "payload": {"title": "Lost?"}}, headers=headers
         )
-        with TestClient(create_app(deadline_settings(tmp_path), url)) as client:
-            lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
-            proxy.freeze()
-            started = time.monotonic()
-            frozen = client.patch(
-                lecture, json={"baseRevision": 0, "payload": {"title": "Lost?"}}, headers=headers
-            )
-            took = time.monotonic() - started
-            proxy.thaw()  # the app stops as usual
+        took = time.monotonic() - started
+        proxy.thaw()  # the app stops as usual
     body = assert_problem(frozen, 503, "deadline_exceeded")
     assert "unknown" in body["detail"]
     assert DEADLINE + CANCEL_GRACE_SECONDS <= took < DEADLINE + CANCEL_GRACE_SECONDS + SLACK

@@ -37,6 +37,19 @@ def pooled_env(database: TestDatabase, port: int, user: str, home: Path) -> dict
     )
 
 
+def run_command(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`tutopanda ARGS` with `env` to completion; never raises on a failing exit."""
+    return subprocess.run(
+        [sys.executable, "-m", "tutopanda", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_the_service_saves_and_runs_a_workflow_through_the_pooler(
     database: TestDatabase,
     pooled_port: int,
@@ -67,31 +80,11 @@ def test_a_superuser_behind_the_pooler_is_refused_in_one_line(
     database: TestDatabase, pooled_port: int, pg_server: TestServer, tmp_path: Path
 ) -> None:
     env = pooled_env(database, pooled_port, pg_server.user, tmp_path)
-    refused = subprocess.run(
-        [sys.executable, "-m", "tutopanda", "serve", "--port", "1", "--workers", "1"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    refused = run_command(["serve", "--port", "1", "--workers", "1"], env)
     assert refused.returncode == 1, refused.stderr
     assert refused.stderr.count("\n") == 1
     assert "is a superuser" in refused.stderr
     assert "TUTOPANDA_ALLOW_PRIVILEGED_LOGIN=1" in refused.stderr
-
-
-def run_command(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tutopanda", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("args", [["serve", "--port", "1", "--workers", "1"], ["worker"]])

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from tests.support.server import TestServer
+from tutopanda.db.urls import postgres_url
 
 # Called once per proxied connection; returns what sees that connection's server bytes.
 ReplyObserver = Callable[[], Callable[[bytes], None]]
@@ -32,6 +33,17 @@ class TcpProxy:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
+
+    def url(self, dbname: str) -> str:
+        """The URL of the server's database `dbname` through this proxy."""
+        target = self._target
+        return postgres_url(
+            host="127.0.0.1",
+            port=self.port,
+            user=target.user,
+            password=target.password,
+            dbname=dbname,
+        )
 
     def start(self) -> None:
         self._thread.start()

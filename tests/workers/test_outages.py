@@ -26,7 +26,6 @@ from tests.support.sql import test_query
 from tests.support.tcp_proxy import tcp_proxy
 from tests.support.worker import running_worker, wait_for_run, worker_settings
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
-from tutopanda.db.urls import postgres_url
 from tutopanda.models.base import stored_json
 from tutopanda.store import lectures, workflows
 
@@ -237,13 +236,7 @@ async def test_sigterm_stops_a_worker_whose_postgres_hangs(
     once: each runs into its own timeout, one after the other (over a minute before the stop
     watchdog). ~10 s: a start, and a stop of 5 s of patience and a 2 s probe."""
     with tcp_proxy(pg_server) as proxy:
-        url = postgres_url(
-            host="127.0.0.1",
-            port=proxy.port,
-            user=pg_server.user,
-            password=pg_server.password,
-            dbname=database.name,
-        )
+        url = proxy.url(database.name)
         took, printed, left = await timed_stop(command, url, tmp_path, proxy.freeze)
     assert "stopping now: the database has not answered" in printed, printed
     assert left == []
