@@ -219,7 +219,7 @@ _UNAVAILABLE = (
     "outlasted its deadline, TUTOPANDA_REQUEST_DEADLINE_SECONDS (15 s by default), and was "
     "cancelled, writing nothing (`deadline_exceeded`); or a write committed but no synchronous "
     "standby confirmed it within the deadline, so a failover may still lose it "
-    "(`commit_unconfirmed`: read it back before writing again)"
+    "(`commit_unconfirmed`: keep the change as unsaved and send it again later)"
 )
 
 

@@ -86,7 +86,7 @@ def commit_unconfirmed(seconds: float) -> CommitUnconfirmed:
         f"the write committed on the primary, but no synchronous standby confirmed it within the "
         f"deadline ({seconds:g} s): it is visible, and lost if the primary fails before a "
         "standby has it",
-        hint="read it back before writing again",
+        hint="keep the change as unsaved and send it again later: reading it back proves nothing",
     )
 
 
