@@ -37,16 +37,29 @@ def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSou
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
     """
     direct = direct_url(settings, database_url)
+    # Each host of a multi-host URL gets this long before the next is tried (without it psycopg
+    # gives a host that is gone 130 s).
+    timeout = settings.connect_timeout_seconds
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         hub = EventHub(
-            role_conninfo(direct, RUNTIME_ROLE, application_name=LISTENER_NAME),
+            role_conninfo(
+                direct,
+                RUNTIME_ROLE,
+                application_name=LISTENER_NAME,
+                connect_timeout_seconds=timeout,
+            ),
             pool,
             queue_size=settings.stream_queue_events,
         )
         publisher = PublisherThread(
-            role_conninfo(direct, RUNTIME_ROLE, application_name=PUBLISHER_NAME),
+            role_conninfo(
+                direct,
+                RUNTIME_ROLE,
+                application_name=PUBLISHER_NAME,
+                connect_timeout_seconds=timeout,
+            ),
             interval_seconds=settings.event_poll_ms / 1000,
             name=PUBLISHER_NAME,
         )
