@@ -20,6 +20,7 @@ from litestar import Litestar, Request
 from litestar.enums import ParamType, ScopeType
 from litestar.openapi.spec import OpenAPIType, Operation, Parameter, Schema
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 from psycopg.pq import TransactionStatus
 
 from tutopanda.api.database import SHARED_CONNECTION, Connection, Database
@@ -170,6 +171,8 @@ async def _answered(app: ASGIApp, scope: HTTPScope, receive: Receive, conn: Conn
         await app(scope, receive, hold)
     finally:
         del state[SHARED_CONNECTION]
+        # Held, not sent: an error after it (the commit, say) is still answered as a problem.
+        ScopeState.from_scope(scope).response_started = False
     answer.body = b"".join(chunks)
     return answer
 

@@ -19,10 +19,13 @@ BEGIN
             MESSAGE = 'a request with this Idempotency-Key is still in progress',
             HINT = 'retry once it has been answered';
     END IF;
+    -- A replay writes (the row, unchanged): its COMMIT then waits for a synchronous standby as
+    -- the write's did, so an answer is never replayed before the standby has its write.
     RETURN QUERY
-        SELECT k.status, k.headers, k.body FROM app.idempotency_keys AS k
+        UPDATE app.idempotency_keys AS k SET expires_at = k.expires_at
         WHERE k.user_id = p_user_id AND k.key = p_key AND k.expires_at > now()
-          AND k.fingerprint = p_fingerprint;
+          AND k.fingerprint = p_fingerprint
+        RETURNING k.status, k.headers, k.body;
     IF NOT FOUND AND EXISTS (
             SELECT FROM app.idempotency_keys AS k
             WHERE k.user_id = p_user_id AND k.key = p_key AND k.expires_at > now()) THEN

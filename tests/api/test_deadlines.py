@@ -102,6 +102,10 @@ def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
         took = time.monotonic() - started
         with pytest.raises(CommitUnconfirmed):
             asyncio.run(save_in_a_transaction(server.url, int(lecture.rsplit("/", 1)[1])))
+        # A keyed save: unconfirmed, and so is its replay (a replay waits for the standby too).
+        keyed = {**headers, "Idempotency-Key": "unconfirmed-save"}
+        title = {"baseRevision": 2, "payload": {"title": "Keyed"}}
+        keyed_answers = [client.patch(lecture, json=title, headers=keyed) for _ in range(2)]
         with psycopg.connect(server.url, autocommit=True) as admin:
             admin.execute(test_query("standby_not_required"))
             admin.execute(test_query("configuration_reload"))  # the waiting commits go through
@@ -110,7 +114,9 @@ def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
     assert_problem(unconfirmed, 503, "commit_unconfirmed")
     assert unconfirmed.headers["retry-after"]
     assert DEADLINE <= took < DEADLINE + SLACK
-    assert (after["revision"], after["title"]) == (2, "Kept too?")  # committed, not confirmed
+    assert (after["revision"], after["title"]) == (3, "Keyed")  # committed, not confirmed
+    for answer in keyed_answers:
+        assert_problem(answer, 503, "commit_unconfirmed")
 
 
 def test_a_server_that_stops_answering_is_given_up_after_the_cancel(
