@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck, settings
 
 from tests.support.databases import (
     ReusedDatabase,
@@ -20,6 +21,11 @@ from tests.support.pgbouncer import POOLED_LOGIN, pgbouncer
 from tests.support.server import TestServer, choose_server, embedded_test_dir
 from tests.support.sql import test_query
 from tutopanda.db import embedded
+
+# The suite runs in several processes on a busy machine: no property may fail for being slow
+# (a deadline per example, the health check on slow generation), only for what it checks.
+settings.register_profile("tutopanda", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tutopanda")
 
 
 @pytest.fixture(scope="session")

@@ -242,7 +242,9 @@ def test_a_query_too_deep_for_the_server_is_a_refusal(database: TestDatabase) ->
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(generated=audit_query(depth=2))
 def test_fuzz_the_server_reads_only_what_the_guard_says(
