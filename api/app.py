@@ -89,7 +89,10 @@ def create_app(
             realtime_lifespan(settings, database_url, api_database),
         ],
         state=State({"settings": settings}),
-        on_app_init=[bearer_auth(signing_secret(settings)), install_outermost],
+        on_app_init=[
+            bearer_auth(signing_secret(settings), settings.token_max_days),
+            install_outermost,
+        ],
         middleware=[idempotency_middleware],  # after the request id and the caller are known
         on_startup=[document_idempotency_keys],
         exception_handlers={Exception: problem_response},

@@ -27,6 +27,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "allow_privileged_login": "TUTOPANDA_ALLOW_PRIVILEGED_LOGIN",
     "home": "TUTOPANDA_HOME",
     "jwt_secret": "TUTOPANDA_JWT_SECRET",
+    "token_max_days": "TUTOPANDA_TOKEN_MAX_DAYS",
     "host": "TUTOPANDA_HOST",
     "port": "TUTOPANDA_PORT",
     "server_processes": "TUTOPANDA_SERVER_PROCESSES",
@@ -75,6 +76,8 @@ class Settings(BaseModel):
     allow_privileged_login: bool = False
     home: Path = Path(".tutopanda")
     jwt_secret: SecretStr | None = None
+    # A bearer token valid for longer than this (exp - iat, or exp - now without iat) is refused.
+    token_max_days: Annotated[int, Field(ge=1, le=365)] = 30
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     # API processes of `tutopanda serve` (None: one per core); the worker runs once beside them.

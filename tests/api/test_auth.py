@@ -24,6 +24,27 @@ def token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256"
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 
+IN_AN_HOUR = int((NOW + timedelta(hours=1)).timestamp())
+# RFC 7519: exp, nbf and iat are NumericDates, JSON numbers (PyJWT alone takes these).
+NOT_NUMERIC_DATES: dict[str, dict[str, Any]] = {
+    "string-exp": {"exp": "9999999999"},
+    "string-exp-soon": {"exp": str(IN_AN_HOUR)},
+    "string-nbf": {"exp": IN_AN_HOUR, "nbf": "0"},
+    "string-iat": {"exp": IN_AN_HOUR, "iat": str(IN_AN_HOUR - 7200)},
+    "boolean-nbf": {"exp": IN_AN_HOUR, "nbf": True},
+    "null-iat": {"exp": IN_AN_HOUR, "iat": None},
+    "list-exp": {"exp": [IN_AN_HOUR]},
+}
+# Valid for longer than TUTOPANDA_TOKEN_MAX_DAYS (30): exp - iat, or exp - now without iat.
+TOO_LONG: dict[str, dict[str, Any]] = {
+    "exp-1e30": {"exp": 10**30},
+    "exp-10e400": {"exp": 10**400},
+    "31-days-from-iat": {"iat": NOW, "exp": NOW + timedelta(days=31)},
+    "31-days-from-now": {"exp": NOW + timedelta(days=31)},
+    "old-iat-far-exp": {"iat": NOW - timedelta(days=20), "exp": NOW + timedelta(days=11)},
+}
+
+
 @pytest.mark.parametrize(
     "authorization",
     [
@@ -98,6 +119,14 @@ def token(claims: dict[str, Any], secret: str = SECRET, algorithm: str = "HS256"
             id="alg-none",
         ),
         pytest.param("Bearer " + "x" * 20000, id="huge"),
+        *(
+            pytest.param("Bearer " + token({"sub": "alice", **claims}), id=name)
+            for name, claims in NOT_NUMERIC_DATES.items()
+        ),
+        *(
+            pytest.param("Bearer " + token({"sub": "alice", **claims}), id=name)
+            for name, claims in TOO_LONG.items()
+        ),
     ],
 )
 def test_bad_or_missing_tokens_are_401(client: Client, authorization: str | None) -> None:
@@ -118,10 +147,13 @@ def test_a_valid_token_works(client: Client, auth: Headers) -> None:
         "bearer " + token({"sub": "alice", "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "al ice é 名前", "exp": NOW + timedelta(hours=1)}),
         "Bearer " + token({"sub": "alice", "iat": NOW, "exp": NOW + timedelta(hours=1), "x": 1}),
+        "Bearer " + token({"sub": "alice", "iat": NOW, "exp": NOW + timedelta(days=30)}),
+        "Bearer " + token({"sub": "alice", "exp": IN_AN_HOUR + 0.5, "nbf": 0.5}),
     ],
 )
 def test_sub_and_exp_are_enough(client: Client, authorization: str) -> None:
-    """README: HS256, `sub` = user id, `exp` required; nothing else (no `iat`)."""
+    """README: HS256, `sub` = user id, `exp` required; nothing else (no `iat`); valid for the
+    maximum exactly; a NumericDate may have a fraction."""
     assert client.get("/projects", headers={"Authorization": authorization}).status_code == 200
 
 
@@ -152,6 +184,25 @@ def test_cli_token_is_accepted_by_the_api(client: Client, tmp_path: Path) -> Non
     )
     assert refused.returncode == 2
     assert refused.stderr.startswith("tutopanda: ")
+
+
+def test_cli_token_stays_within_the_maximum(client: Client) -> None:
+    """`tutopanda token --hours` accepts the API's maximum and refuses more (exit 2)."""
+    env = {"TUTOPANDA_JWT_SECRET": SECRET, "PATH": "/usr/bin:/bin", "TUTOPANDA_TOKEN_MAX_DAYS": "2"}
+    command = [sys.executable, "-m", "tutopanda", "token", "--user", "gina", "--hours"]
+    longest = subprocess.run(
+        [*command, "48"], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    response = client.get(
+        "/projects", headers={"Authorization": f"Bearer {longest.stdout.strip()}"}
+    )
+    assert response.status_code == 200  # 48 h is within the API's 30 days
+    refused = subprocess.run(
+        [*command, "49"], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.startswith("tutopanda: ")
+    assert "TUTOPANDA_TOKEN_MAX_DAYS" in refused.stderr
 
 
 @pytest.mark.parametrize("user_id", ["", "al\u0085ice", "al\x1bice", "a" * 201])

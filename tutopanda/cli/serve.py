@@ -31,7 +31,12 @@ def register(commands: Any) -> None:
 
     token = commands.add_parser("token", help="print a development bearer token")
     token.add_argument("--user", required=True, help="user id (the token's `sub`)")
-    token.add_argument("--hours", type=float, default=12.0, help="validity (default 12)")
+    token.add_argument(
+        "--hours",
+        type=float,
+        default=12.0,
+        help="validity (default 12; at most TUTOPANDA_TOKEN_MAX_DAYS, which the API refuses past)",
+    )
     token.set_defaults(handler=_token)
 
 
@@ -65,8 +70,11 @@ def _worker(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
-    if not 0 < args.hours <= 24 * 365:
-        raise UsageError("--hours must be between 0 and 8760")
+    most = 24 * settings.token_max_days  # the API refuses a token valid for longer
+    if not 0 < args.hours <= most:
+        raise UsageError(
+            f"--hours must be more than 0 and at most {most} (TUTOPANDA_TOKEN_MAX_DAYS)"
+        )
     try:
         token = issue_token(signing_secret(settings), args.user, timedelta(hours=args.hours))
     except ValueError as error:
