@@ -30,6 +30,7 @@ from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 from tutopanda.db.connection import api_conninfo
 from tutopanda.db.deadline import deadline
 from tutopanda.db.pooler import options_refused, takes_login_without_options
+from tutopanda.db.startup import failure_text
 from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings
 
@@ -70,6 +71,7 @@ class Database:
         self._diagnosis: asyncio.Task[None] | None = None
         self._probe: asyncio.Task[None] | None = None
         self._explanation: asyncio.Task[None] | None = None
+        self._failure = "no connection came"  # what the last probe that failed was told
 
     @property
     def away(self) -> bool:
@@ -158,7 +160,9 @@ class Database:
             logger.error("requests answer 503: %s", options_refused("DATABASE_URL", self._settings))
             return
         logger.warning(
-            "the database is unavailable: requests answer 503 until it is back (probed every %s s)",
+            "the database is unavailable (DATABASE_URL: %s): requests answer 503 until it is back "
+            "(probed every %s s)",
+            self._failure,
             self._settings.db_probe_seconds,
         )
 
@@ -183,7 +187,8 @@ class Database:
     async def _answers(self) -> bool:
         try:
             probe = await AsyncConnection.connect(self._conninfo, **self._connect_kwargs)
-        except psycopg.Error:
+        except psycopg.Error as error:
+            self._failure = failure_text(error)
             return False
         await probe.close()
         return True

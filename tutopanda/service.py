@@ -16,9 +16,11 @@ import uvicorn
 from litestar import Litestar
 
 from tutopanda.api.app import create_app
+from tutopanda.api.connection_limits import RequestLimit, limited_protocol
 from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
-from tutopanda.db.pooler import check_pooled_login, check_startup_options
+from tutopanda.db.pooler import check_pooled_login
+from tutopanda.db.startup import check_at_start
 from tutopanda.processes import (
     STOP_SIGNALS,
     ApiProcesses,
@@ -60,9 +62,9 @@ def serve(
         )
     url = admin_url(settings)
     worker_url = direct_url(settings, url)
+    run_async(check_at_start(settings, url, worker_url))  # before it says it serves
     if settings.database_pooler == "transaction":
         check_pooled_login(url, allow_privileged=settings.allow_privileged_login)
-    run_async(check_startup_options(settings, url, worker_url))  # before it says it serves
     sock = listening_socket(host, port)
     logger.info(
         "serving on %s:%s from %s API process%s%s",
@@ -86,7 +88,7 @@ def work(settings: Settings) -> None:
     """Run a worker until a signal stops it."""
     check_generators(settings)
     url = direct_url(settings)
-    run_async(check_startup_options(settings, None, url))
+    run_async(check_at_start(settings, None, url))
     run_async(run_worker_until_signalled(settings, url))
 
 
@@ -111,9 +113,13 @@ async def _serve_here(
 
 
 async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
-    """The API on a listening socket until SIGTERM or SIGINT (uvicorn's graceful shutdown)."""
+    """The API on a listening socket until SIGTERM or SIGINT (uvicorn's graceful shutdown), with
+    the connection limits of api/connection_limits.py; its log lines are the command's."""
+    app = create_app(settings, url)
     config = uvicorn.Config(
-        create_app(settings, url),
+        RequestLimit(app, settings.max_concurrent_requests),
+        http=limited_protocol(settings),
+        log_config=None,
         log_level=settings.log_level.lower(),
         server_header=False,
         proxy_headers=False,
@@ -124,9 +130,8 @@ async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
     # that what runs beside the API (the worker) stops gracefully and the process exits 0.
     previous = {signum: signal.signal(signum, _api_stopped) for signum in STOP_SIGNALS}
     try:
-        await _ApiServer(config, StopWatchdog(url, settings.connect_timeout_seconds)).serve(
-            sockets=[sock]
-        )
+        watchdog = StopWatchdog(url, settings.connect_timeout_seconds)
+        await _ApiServer(config, app, watchdog).serve(sockets=[sock])
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -141,13 +146,12 @@ class _ApiServer(uvicorn.Server):
     never finishes by itself, and uvicorn would wait out its graceful timeout for each. Its stop
     (and that of a worker beside it) is bounded by a StopWatchdog when the database is gone."""
 
-    def __init__(self, config: uvicorn.Config, watchdog: StopWatchdog):
+    def __init__(self, config: uvicorn.Config, app: Litestar, watchdog: StopWatchdog):
         super().__init__(config)
+        self._app = app
         self._watchdog = watchdog
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._watchdog.start()
-        app = self.config.app
-        if isinstance(app, Litestar):
-            close_streams(app)
+        close_streams(self._app)
         await super().shutdown(sockets)

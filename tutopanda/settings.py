@@ -32,8 +32,12 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "port": "TUTOPANDA_PORT",
     "server_processes": "TUTOPANDA_SERVER_PROCESSES",
     "max_body_bytes": "TUTOPANDA_MAX_BODY_BYTES",
+    "max_header_bytes": "TUTOPANDA_MAX_HEADER_BYTES",
+    "header_timeout_seconds": "TUTOPANDA_HEADER_TIMEOUT_SECONDS",
+    "max_concurrent_requests": "TUTOPANDA_MAX_CONCURRENT_REQUESTS",
     "pool_max_size": "TUTOPANDA_POOL_MAX_SIZE",
     "connect_timeout_seconds": "TUTOPANDA_CONNECT_TIMEOUT",
+    "startup_wait_seconds": "TUTOPANDA_STARTUP_WAIT_SECONDS",
     "db_probe_seconds": "TUTOPANDA_DB_PROBE_SECONDS",
     "request_deadline_seconds": "TUTOPANDA_REQUEST_DEADLINE_SECONDS",
     "worker_concurrency": "TUTOPANDA_WORKER_CONCURRENCY",
@@ -83,8 +87,16 @@ class Settings(BaseModel):
     # API processes of `tutopanda serve` (None: one per core); the worker runs once beside them.
     server_processes: Annotated[int, Field(ge=1, le=64)] | None = None
     max_body_bytes: Annotated[int, Field(ge=1024, le=256 * 1024 * 1024)] = 2 * 1024 * 1024
+    # Per API process (api/connection_limits.py): a request line and headers above this are 431,
+    # headers not complete this long after the connection is ready for them are 408 and closed,
+    # and a request past this many in flight (event streams included) is 503 at once.
+    max_header_bytes: Annotated[int, Field(ge=1024, le=1024 * 1024)] = 8 * 1024
+    header_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    max_concurrent_requests: Annotated[int, Field(ge=1, le=100_000)] = 2048
     pool_max_size: Annotated[int, Field(ge=1, le=200)] = 10
     connect_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
+    # How long `serve` and `worker` wait for a database that does not answer at start (then exit 1).
+    startup_wait_seconds: Annotated[float, Field(ge=0, le=600)] = 10.0
     db_probe_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     # The database work of one API request (or one database phase of a workflow step) must end
     # within this: then its statement is cancelled in the server and the request answers 503.

@@ -3,9 +3,6 @@ API's sessions limited to the runtime role's rights; a privileged pooled login i
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from tests.api.test_event_stream import ALICE
 from tests.support.audit_cli import assert_one_line_error
 from tests.support.databases import TestDatabase
 from tests.support.pgbouncer import POOLED_LOGIN
-from tests.support.processes import PROJECT_ROOT, finished_run, serving
+from tests.support.processes import finished_run, run_command, serving
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tutopanda.api.app import create_app
@@ -34,19 +31,6 @@ def pooled_env(database: TestDatabase, port: int, user: str, home: Path) -> dict
         TUTOPANDA_DATABASE_POOLER="transaction",
         TUTOPANDA_DIRECT_DATABASE_URL=database.admin_url,
         TUTOPANDA_WORKER_POLL_SECONDS="0.2",
-    )
-
-
-def run_command(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`tutopanda ARGS` with `env` to completion; never raises on a failing exit."""
-    return subprocess.run(
-        [sys.executable, "-m", "tutopanda", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
 
 

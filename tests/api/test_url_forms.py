@@ -88,7 +88,7 @@ def test_a_bad_url_is_one_line_and_exit_2(url: str, says: str) -> None:
 
 def test_an_unreachable_database_is_one_line_and_exit_1() -> None:
     unreachable = run_cli("postgresql://u@127.0.0.1:1,127.0.0.1:2/db", "db", "migrate")
-    assert_one_line_error(unreachable, 1, "cannot reach the database: ")
+    assert_one_line_error(unreachable, 1, "cannot reach the database (DATABASE_URL): ")
 
 
 def test_serve_takes_every_form(

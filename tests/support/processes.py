@@ -91,6 +91,22 @@ def run_cli(
     )
 
 
+def run_command(
+    args: list[str], env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`tutopanda ARGS` with `env` (over this process's environment) to completion; never
+    raises on a failing exit."""
+    return subprocess.run(
+        [sys.executable, "-m", "tutopanda", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def finished_run(http: httpx.Client, run_id: str, timeout: float = 60) -> dict[str, Any]:
     """GET the run until it is neither queued nor running; its last answer."""
     deadline = time.monotonic() + timeout

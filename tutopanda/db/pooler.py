@@ -5,7 +5,8 @@ The other way round, a pooler's URL used as a direct one (TUTOPANDA_DATABASE_POO
 `session`, or no TUTOPANDA_DIRECT_DATABASE_URL) fails every connection: the pooler refuses the
 startup option that assumes the role (PgBouncer: "unsupported startup parameter: options").
 That is recognised by what the server does, not by its words: it refuses our startup options,
-yet takes the same login without them, and that login may assume the runtime role.
+yet takes the same login without them, and that login may assume the runtime role
+(`serve` and `worker` check it at start: tutopanda.db.startup).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import psycopg
 from psycopg import AsyncConnection
 
-from tutopanda.db.connection import RUNTIME_ROLE, api_conninfo, role_conninfo
 from tutopanda.db.queries import query
 from tutopanda.db.urls import without_options
-from tutopanda.settings import Settings, SettingsError
+from tutopanda.settings import Settings
 
 # What each excess right of a login is called in the one-line refusal.
 _EXCESS = {
@@ -59,16 +59,6 @@ def check_pooled_login(conninfo: str, *, allow_privileged: bool) -> None:
         )
 
 
-async def refuses_startup_options(conninfo: str) -> bool:
-    """True when the server of `conninfo` (a connection string with startup options) refuses
-    them, as a transaction-mode pooler does; False when it connects, or does not answer at all."""
-    try:
-        async with await AsyncConnection.connect(conninfo, autocommit=True):
-            return False
-    except psycopg.OperationalError:
-        return await takes_login_without_options(conninfo)
-
-
 async def takes_login_without_options(conninfo: str) -> bool:
     """True when the login of `conninfo`, whose connection failed, connects without the startup
     options and may assume the runtime role: the options were what the server refused."""
@@ -98,26 +88,3 @@ def options_refused(variable: str, settings: Settings) -> str:
         f"{text}: the workers, events and migrate need a direct URL: "
         "set it in TUTOPANDA_DIRECT_DATABASE_URL"
     )
-
-
-async def check_startup_options(settings: Settings, api_url: str | None, direct: str) -> None:
-    """Refuse (SettingsError, one line) to start where a session of our own is needed but the URL
-    goes through a transaction-mode pooler: the API's URL in session mode (`api_url`; None: no
-    API in this process) and the direct URL (workers, events). A database away passes."""
-    checks: dict[str, str] = {}
-    timeout = settings.connect_timeout_seconds
-    if api_url is not None and settings.database_pooler == "session":
-        checks["DATABASE_URL"] = api_conninfo(api_url, settings, application_name="tutopanda-check")
-    variable = "TUTOPANDA_DIRECT_DATABASE_URL" if settings.direct_database_url else "DATABASE_URL"
-    checks.setdefault(
-        variable,
-        role_conninfo(
-            direct,
-            RUNTIME_ROLE,
-            application_name="tutopanda-check",
-            connect_timeout_seconds=timeout,
-        ),
-    )
-    for name, conninfo in checks.items():
-        if await refuses_startup_options(conninfo):
-            raise SettingsError(options_refused(name, settings))
