@@ -219,7 +219,8 @@ _UNAVAILABLE = (
     "outlasted its deadline, TUTOPANDA_REQUEST_DEADLINE_SECONDS (15 s by default), and was "
     "cancelled, writing nothing (`deadline_exceeded`); or a write committed but no synchronous "
     "standby confirmed it within the deadline, so a failover may still lose it "
-    "(`commit_unconfirmed`: keep the change as unsaved and send it again later)"
+    "(`commit_unconfirmed`: keep the change as unsaved and send it again later); or the server "
+    "process has TUTOPANDA_MAX_CONCURRENT_REQUESTS requests in flight (`server_busy`, on any route)"
 )
 
 
