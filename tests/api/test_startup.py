@@ -37,7 +37,8 @@ def assert_unreachable(result: subprocess.CompletedProcess[str], variable: str) 
 
 
 def test_serve_without_a_server_exits_1_after_the_wait(tmp_path: Path) -> None:
-    """Nothing listens on the port: one line, exit 1, after the startup wait."""
+    """Nothing listens on the port: one line, exit 1, after the startup wait (~1.5 s: the
+    command's start and the 0.5 s wait)."""
     nowhere = f"postgresql://postgres@127.0.0.1:{free_port()}/tutopanda"
     env = server_env(nowhere, tmp_path, TUTOPANDA_STARTUP_WAIT_SECONDS=str(WAIT))
     result, took = run(["serve", "--port", str(free_port())], env)
@@ -49,7 +50,7 @@ def test_serve_and_worker_on_a_database_that_does_not_exist_exit_1(
     pg_server: TestServer, database: TestDatabase, tmp_path: Path
 ) -> None:
     """The server answers, the database is not there: the variable that names it is named (the
-    worker's is TUTOPANDA_DIRECT_DATABASE_URL when it is set)."""
+    worker's is TUTOPANDA_DIRECT_DATABASE_URL when it is set). ~2 s: two commands start."""
     missing = pg_server.url("tutopanda_no_such_database")
     env = server_env(missing, tmp_path, TUTOPANDA_STARTUP_WAIT_SECONDS="0")
     result, _ = run(["serve", "--port", str(free_port()), "--no-worker"], env)

@@ -31,7 +31,6 @@ def test_unreachable_database_is_one_line_naming_its_variable_and_exit_1() -> No
     nowhere = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
     for args, env, variable in (
         (("db", "migrate"), {"DATABASE_URL": nowhere}, "DATABASE_URL"),
-        (("db", "lint"), {"DATABASE_URL": nowhere}, "DATABASE_URL"),
         (
             ("db", "migrate"),  # migrate uses the direct URL
             {"DATABASE_URL": "postgresql://u@h/db", "TUTOPANDA_DIRECT_DATABASE_URL": nowhere},

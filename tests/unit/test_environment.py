@@ -15,8 +15,8 @@ from tutopanda.environment import is_known, unknown_variables
 from tutopanda.settings import ENVIRONMENT_VARIABLES
 
 _NAME = re.compile(r"\bTUTOPANDA_[A-Z0-9_]*[A-Z0-9]\b")
-_SEARCHED = ("*.py", "*.md", "*.toml", "Makefile", "*.sh", "*.yml", "*.js")
-_SKIPPED = {".venv", ".git", "node_modules", ".tutopanda", "test-artifacts"}
+_SUFFIXES = (".py", ".md", ".toml", ".sh", ".yml", ".js")
+_SKIPPED = {".venv", ".git", "node_modules", ".tutopanda", "test-artifacts", "__pycache__"}
 
 
 def test_a_misspelled_variable_is_paired_with_the_closest_setting() -> None:
@@ -41,14 +41,23 @@ def test_every_variable_the_repository_names_is_known() -> None:
     tools' own: a server the tests start is never told it was given an unknown variable."""
     named = {
         (str(path.relative_to(ROOT)), name)
-        for pattern in _SEARCHED
-        for path in ROOT.rglob(pattern)
-        if not _SKIPPED.intersection(path.relative_to(ROOT).parts)
-        and path != Path(__file__)  # its misspellings are on purpose
+        for path in _files()
         for name in _NAME.findall(path.read_text("utf-8", errors="replace"))
     }
     assert len(named) > 50
     assert {(path, name) for path, name in named if not is_known(name)} == set()
+
+
+def _files() -> list[Path]:
+    """The repository's code, docs and build files but this one (its misspellings are on
+    purpose), without descending into the virtualenv and other generated folders."""
+    found = []
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in _SKIPPED]
+        found += [
+            Path(folder, name) for name in names if name == "Makefile" or name.endswith(_SUFFIXES)
+        ]
+    return [path for path in found if path != Path(__file__)]
 
 
 def test_every_setting_is_in_the_readme_configuration_table() -> None:
