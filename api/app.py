@@ -30,6 +30,7 @@ from tutopanda.api.openapi import PydanticSchemas, answer_options
 from tutopanda.api.params import REQUEST_DEPENDENCIES
 from tutopanda.api.problems import problem_response
 from tutopanda.api.realtime import realtime_lifespan
+from tutopanda.api.write_rate import document_write_limits, write_rate_middleware
 from tutopanda.settings import Settings
 from tutopanda.tokens import signing_secret
 
@@ -93,8 +94,9 @@ def create_app(
             bearer_auth(signing_secret(settings), settings.token_max_days),
             install_outermost,
         ],
-        middleware=[idempotency_middleware],  # after the request id and the caller are known
-        on_startup=[document_idempotency_keys],
+        # After the request id and the caller are known; a write past the rate takes no connection.
+        middleware=[write_rate_middleware(settings.writes_per_minute), idempotency_middleware],
+        on_startup=[document_idempotency_keys, document_write_limits],
         exception_handlers={Exception: problem_response},
         plugins=[
             StrictBodies(),

@@ -42,6 +42,15 @@ Before = Annotated[
         schema_extra={"minimum": 0},  # Litestar drops a bound of 0 on an optional parameter
     ),
 ]
+ProjectLimit = Annotated[int, QueryParameter(ge=1, le=200, description="projects per page")]
+ProjectBefore = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1,
+        le=MAX_SERIAL,
+        description="only projects older than this one: the previous page's `nextBefore`",
+    ),
+]
 FromRevision = Annotated[
     int, QueryParameter(name="from", ge=0, le=MAX_SERIAL, description="the older revision")
 ]

@@ -18,7 +18,14 @@ from pydantic import ValidationError
 from tutopanda.api.bodies import MalformedBody
 from tutopanda.api.middleware import REQUEST_ID_HEADER, request_id_of
 from tutopanda.db.errors import domain_error
-from tutopanda.errors import Conflict, DomainError, InvalidInput, NotFound, Unavailable
+from tutopanda.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    QuotaExceeded,
+    Unavailable,
+)
 from tutopanda.models.lecture import LectureSnapshot
 from tutopanda.models.wire import FieldError, MergeConflict, Problem
 
@@ -30,6 +37,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     InvalidInput: 422,
+    QuotaExceeded: 429,
     Unavailable: 503,
 }
 _HTTP_CODES = {
@@ -96,6 +104,7 @@ class _Answer:
     draft_id: int | None = None
     conflicts: list[MergeConflict] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    quota: QuotaExceeded | None = None
 
 
 def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of error)
@@ -120,6 +129,9 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
     if isinstance(exc, DomainError):
         status = next((s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 500)
         detail = exc.message if exc.hint is None else f"{exc.message} ({exc.hint})"
+        if isinstance(exc, QuotaExceeded):
+            retry = {"Retry-After": str(exc.retry_after)}
+            return _Answer(status, exc.code, detail, headers=retry, quota=exc)
         headers = {"Retry-After": "5"} if status == 503 else {}
         return _Answer(status, exc.code, detail, headers=headers)
     if isinstance(exc, PoolTimeout | psycopg.OperationalError):
@@ -195,13 +207,15 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         lecture=answer.lecture,
         draft_id=answer.draft_id,
         conflicts=answer.conflicts,
+        quota=None if answer.quota is None else answer.quota.quota,
+        limit=None if answer.quota is None else answer.quota.limit,
     )
     body = problem.model_dump(mode="json", by_alias=True)
     if answer.conflicts is not None:  # a side without a value at a path has no key there
         body["conflicts"] = [
             c.model_dump(mode="json", by_alias=True, exclude_unset=True) for c in answer.conflicts
         ]
-    for optional in ("errors", "lecture", "draftId", "conflicts"):
+    for optional in ("errors", "lecture", "draftId", "conflicts", "quota", "limit"):
         if body[optional] is None:
             del body[optional]
     return Response(
@@ -219,8 +233,7 @@ _UNAVAILABLE = (
     "outlasted its deadline, TUTOPANDA_REQUEST_DEADLINE_SECONDS (15 s by default), and was "
     "cancelled, writing nothing (`deadline_exceeded`); or a write committed but no synchronous "
     "standby confirmed it within the deadline, so a failover may still lose it "
-    "(`commit_unconfirmed`: keep the change as unsaved and send it again later); or the server "
-    "process has TUTOPANDA_MAX_CONCURRENT_REQUESTS requests in flight (`server_busy`, on any route)"
+    "(`commit_unconfirmed`: keep the change as unsaved and send it again later)"
 )
 
 

@@ -21,6 +21,7 @@ from tutopanda.db.connection import OWNER_ROLE, RUNTIME_ROLE, role_conninfo
 from tutopanda.db.migrate import migrate
 from tutopanda.db.queries import load_queries, query
 from tutopanda.db.urls import with_dbname
+from tutopanda.quotas import Quotas
 
 BENCH_DIR = Path(__file__).resolve().parent
 QUERIES = load_queries(BENCH_DIR / "sql" / "queries")
@@ -28,6 +29,8 @@ URL_VARIABLE = "TUTOPANDA_BENCH_DATABASE_URL"
 LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 EMBEDDED_DIR = BENCH_DIR.parent / ".tutopanda" / "bench-pgdata"
 BENCH_USER = "bench"  # the user id that owns every bench lecture (and the HTTP token's `sub`)
+# The bench user makes its lectures at once, each with a run nobody works: no quota applies.
+NO_QUOTAS = Quotas(max_active_runs=2**31 - 1, max_projects_per_hour=2**31 - 1)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ class BenchDatabase:
                         "settings": "{}",
                         "workflow_kind": "bench",
                         "total_steps": 1,
+                        **NO_QUOTAS.project_params(),
                     },
                 ).fetchone()
                 assert created is not None

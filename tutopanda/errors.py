@@ -35,6 +35,21 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class QuotaExceeded(DomainError):
+    """A per-user quota is used up: `quota` names it (tutopanda.quotas.QuotaName), `limit` is its
+    size, and a retry may pass after `retry_after` seconds (an estimate when no one can know)."""
+
+    code = "quota_exceeded"
+
+    def __init__(
+        self, message: str, *, quota: str, limit: int, retry_after: int, hint: str | None = None
+    ):
+        super().__init__(message, hint=hint)
+        self.quota = quota
+        self.limit = limit
+        self.retry_after = retry_after
+
+
 class Unavailable(DomainError):
     """The database cannot be reached right now; retrying later may work."""
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from tutopanda.db.urls import conninfo_problem
+from tutopanda.quotas import DEFAULT_QUOTAS, Quotas
 
 # Setting name -> environment variable. The one table a reader needs to configure the service.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
@@ -52,6 +53,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "step_retry_base_seconds": "TUTOPANDA_STEP_RETRY_BASE_SECONDS",
     "review_timeout_seconds": "TUTOPANDA_REVIEW_TIMEOUT_SECONDS",
     "idempotency_key_hours": "TUTOPANDA_IDEMPOTENCY_KEY_HOURS",
+    "max_active_runs": "TUTOPANDA_MAX_ACTIVE_RUNS",
+    "max_projects_per_hour": "TUTOPANDA_MAX_PROJECTS_PER_HOUR",
+    "writes_per_minute": "TUTOPANDA_WRITES_PER_MINUTE",
     "event_poll_ms": "TUTOPANDA_EVENT_POLL_MS",
     "stream_heartbeat_seconds": "TUTOPANDA_STREAM_HEARTBEAT_SECONDS",
     "stream_queue_events": "TUTOPANDA_STREAM_QUEUE_EVENTS",
@@ -115,6 +119,13 @@ class Settings(BaseModel):
     review_timeout_seconds: Annotated[int, Field(ge=1, le=7 * 86400)] = 1800
     # How long a write's answer is kept for its Idempotency-Key (then pruned): 1 hour to 30 days.
     idempotency_key_hours: Annotated[float, Field(ge=1, le=30 * 24)] = 24.0
+    # Per-user quotas the database enforces (tutopanda.quotas) and each API process's write rate
+    # per user (a token bucket: this many writes at once, refilled over a minute).
+    max_active_runs: Annotated[int, Field(ge=1, le=10_000)] = DEFAULT_QUOTAS.max_active_runs
+    max_projects_per_hour: Annotated[int, Field(ge=1, le=100_000)] = (
+        DEFAULT_QUOTAS.max_projects_per_hour
+    )
+    writes_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 120
     event_poll_ms: Annotated[float, Field(ge=1, le=10_000)] = 5.0
     stream_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
     stream_queue_events: Annotated[int, Field(ge=10, le=1_000_000)] = 1000
@@ -167,6 +178,13 @@ class Settings(BaseModel):
         ):
             raise ValueError("TUTOPANDA_AUDIT_KEY must not be the same as TUTOPANDA_JWT_SECRET")
         return self
+
+    @property
+    def quotas(self) -> Quotas:
+        """The per-user limits the api functions that start runs and create projects enforce."""
+        return Quotas(
+            max_active_runs=self.max_active_runs, max_projects_per_hour=self.max_projects_per_hour
+        )
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -3,11 +3,13 @@ name and generation settings (optimistic, on a settings revision)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import JSONBody
 
 from tutopanda.api.database import Db
-from tutopanda.api.params import ProjectId, UserId
+from tutopanda.api.params import ProjectBefore, ProjectId, ProjectLimit, UserId
 from tutopanda.api.preconditions import IfMatch, etag
 from tutopanda.api.problems import problems
 from tutopanda.api.writes import required_base_revision
@@ -15,9 +17,10 @@ from tutopanda.models.project import (
     CreatedProject,
     ProjectCreate,
     ProjectDetail,
-    ProjectSummary,
     ProjectUpdate,
 )
+from tutopanda.models.wire import ProjectPage
+from tutopanda.settings import Settings
 from tutopanda.store import projects
 
 
@@ -34,23 +37,40 @@ class ProjectController(Controller):
         responses=problems(401, 409, 413, 422, 503),
     )
     async def create(
-        self, db: Db, user: UserId, data: JSONBody[ProjectCreate]
+        self,
+        db: Db,
+        user: UserId,
+        data: JSONBody[ProjectCreate],
+        request: Request[Any, Any, Any],
     ) -> Response[CreatedProject]:
         """Create a project, its lecture (revision 0) and a queued generation run.
 
         The run's first job is enqueued in the same transaction: no lecture without its job.
+        429 `quota_exceeded` (nothing written) past the user's projects per hour
+        (`TUTOPANDA_MAX_PROJECTS_PER_HOUR`) or active runs (`TUTOPANDA_MAX_ACTIVE_RUNS`).
         """
-        created = await projects.create_project(db, user, data)
+        settings: Settings = request.app.state.settings
+        created = await projects.create_project(db, user, data, quotas=settings.quotas)
         return Response(
             created,
             status_code=201,
             headers={"Location": f"/lectures/{created.lecture_id}"},
         )
 
-    @get("/", summary="List my projects with their lectures", responses=problems(401, 503))
-    async def list_mine(self, db: Db, user: UserId) -> list[ProjectSummary]:
-        """The user's projects, newest first, each with its lectures (no content)."""
-        return await projects.list_projects(db, user)
+    @get(
+        "/",
+        summary="List my projects with their lectures, a page at a time",
+        responses=problems(401, 422, 503),
+    )
+    async def list_mine(
+        self, db: Db, user: UserId, limit: ProjectLimit = 50, before: ProjectBefore = None
+    ) -> ProjectPage:
+        """The user's projects, newest first, each with its lectures (no content): `limit` of
+        them; `nextBefore` (null on the last page) is the `before` of the next page."""
+        items = await projects.list_projects(db, user, limit=limit + 1, before_id=before)
+        more = len(items) > limit  # one more than the page was read to know
+        del items[limit:]
+        return ProjectPage(items=items, next_before=items[-1].id if more else None)
 
     @get(
         "/{project_id:int}",

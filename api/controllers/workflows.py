@@ -37,15 +37,22 @@ class LectureWorkflowController(Controller):
         responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def start(
-        self, db: Db, user: UserId, lecture: LectureId, data: JSONBody[WorkflowStartRequest]
+        self,
+        db: Db,
+        user: UserId,
+        lecture: LectureId,
+        data: JSONBody[WorkflowStartRequest],
+        request: Request[Any, Any, Any],
     ) -> Response[RunStatusResponse]:
-        """Queue a run (its first job is enqueued with it); 409 while another run is active.
+        """Queue a run (its first job is enqueued with it); 409 while another run is active,
+        429 `quota_exceeded` when the user has `TUTOPANDA_MAX_ACTIVE_RUNS` active runs.
 
         From `fromStep` (earlier steps count as done); steps whose output the lecture already
         has are skipped unless `force` (the timeline is always assembled again). The run names
         the run it repeats (`originalRunId`, default the lecture's latest of the same kind) and
         counts its `attempt`.
         """
+        settings: Settings = request.app.state.settings
         run_id = await workflows.create_run(
             db,
             user,
@@ -54,6 +61,7 @@ class LectureWorkflowController(Controller):
             from_step=data.from_step,
             force=data.force,
             original_run_id=data.original_run_id,
+            quotas=settings.quotas,
         )
         return Response(
             RunStatusResponse(run_id=run_id, status="queued"),
@@ -92,10 +100,14 @@ class WorkflowRunController(Controller):
         summary="Resume a failed or cancelled run",
         responses=problems(401, 404, 409, 422, 503),
     )
-    async def resume(self, db: Db, user: UserId, run: RunId) -> Response[RunStatusResponse]:
+    async def resume(
+        self, db: Db, user: UserId, run: RunId, request: Request[Any, Any, Any]
+    ) -> Response[RunStatusResponse]:
         """Continue from the first incomplete step: completed steps and their revisions stand.
-        409 when the run is not failed or cancelled, or another run is active on the lecture."""
-        status = await workflows.resume_run(db, user, run)
+        409 when the run is not failed or cancelled, or another run is active on the lecture;
+        429 `quota_exceeded` when the user has `TUTOPANDA_MAX_ACTIVE_RUNS` active runs."""
+        settings: Settings = request.app.state.settings
+        status = await workflows.resume_run(db, user, run, quotas=settings.quotas)
         return Response(RunStatusResponse(run_id=run, status=status), status_code=202)
 
     @post(
@@ -158,7 +170,8 @@ class AssetRegenerationController(Controller):
         """Start a one-step run that makes the asset again (same id; `prompt` replaces its
         prompt) and keeps the result as a proposal on the run, NOT applied: the run waits in
         `waiting_for_review` until accepted, rejected, or expired after
-        `TUTOPANDA_REVIEW_TIMEOUT_SECONDS`. Kinds: image, narration, music, video."""
+        `TUTOPANDA_REVIEW_TIMEOUT_SECONDS`. Kinds: image, narration, music, video. 429
+        `quota_exceeded` when the user has `TUTOPANDA_MAX_ACTIVE_RUNS` active runs."""
         settings: Settings = request.app.state.settings
         run_id = await workflows.regenerate_asset(
             db,
@@ -168,6 +181,7 @@ class AssetRegenerationController(Controller):
             asset_id,
             review_seconds=settings.review_timeout_seconds,
             prompt=None if data is None else data.prompt,
+            quotas=settings.quotas,
         )
         return Response(
             RunStatusResponse(run_id=run_id, status="queued"),

@@ -1,14 +1,15 @@
 -- Named queries of the project aggregate.
 
 -- project_create --
--- A project with its lecture and a queued run whose first job is enqueued.
+-- A project with its lecture and a queued run whose first job is enqueued, within the quotas.
 SELECT * FROM api.project_create(
     %(user_id)s::text, %(prompt)s::text, %(name)s::text, %(settings)s::jsonb,
-    %(workflow_kind)s::text, %(total_steps)s::integer);
+    %(workflow_kind)s::text, %(total_steps)s::integer, %(max_active_runs)s::integer,
+    %(max_projects_per_hour)s::integer);
 
 -- project_list --
--- The user's projects with their lectures, newest first.
-SELECT * FROM api.project_list(%(user_id)s::text);
+-- A page of the user's projects with their lectures, newest first, older than a project id.
+SELECT * FROM api.project_list(%(user_id)s::text, %(limit)s::integer, %(before_id)s::integer);
 
 -- project_get --
 -- A project of the user with its settings and their revision.

@@ -1,10 +1,11 @@
 -- Named queries of the workflow aggregate (runs and steps).
 
 -- workflow_run_create --
--- Start a workflow on a lecture from a step, repeating a run; returns the run id.
+-- Start a workflow on a lecture from a step, repeating a run, within the quota; the run id.
 SELECT api.workflow_run_create(
     %(user_id)s::text, %(lecture_id)s::integer, %(kind)s::text, %(total_steps)s::integer,
-    %(context)s::jsonb, %(from_step)s::integer, %(original_run_id)s::text) AS run_id;
+    %(max_active_runs)s::integer, %(context)s::jsonb, %(from_step)s::integer,
+    %(original_run_id)s::text) AS run_id;
 
 -- workflow_run_get --
 -- A run of a user with its completed steps.
@@ -41,14 +42,16 @@ SELECT api.workflow_run_progress(
     %(fraction)s::real) AS recorded;
 
 -- workflow_run_resume --
--- The owner continues a failed or cancelled run from its first incomplete step.
-SELECT api.workflow_run_resume(%(user_id)s::text, %(run_id)s::text) AS status;
+-- The owner continues a failed or cancelled run from its first incomplete step, within the quota.
+SELECT api.workflow_run_resume(
+    %(user_id)s::text, %(run_id)s::text, %(max_active_runs)s::integer) AS status;
 
 -- asset_regenerate --
 -- Start a one-step run proposing a new version of one asset; returns the run id.
 SELECT api.asset_regenerate(
     %(user_id)s::text, %(lecture_id)s::integer, %(asset_kind)s::text, %(asset_id)s::text,
-    %(kind)s::text, %(review_seconds)s::integer, %(context)s::jsonb) AS run_id;
+    %(kind)s::text, %(review_seconds)s::integer, %(max_active_runs)s::integer,
+    %(context)s::jsonb) AS run_id;
 
 -- workflow_step_propose --
 -- Record a regeneration's step: the proposal waits on the run for review.

@@ -61,10 +61,11 @@ $$;
 -- app.workflow_run_insert: create a queued run on a locked lecture and enqueue its first step
 -- (p_from_step; earlier steps count as done). Its context keeps the project's settings as they
 -- are now, so editing them mid-run changes nothing in the run. A rerun names the run it repeats
--- (p_original_run_id) and counts its attempt. PT409 when the lecture already has an active run.
+-- (p_original_run_id) and counts its attempt. PT409 when the lecture already has an active run,
+-- PT429 when the user has p_max_active_runs (app.quota_active_runs).
 CREATE OR REPLACE FUNCTION app.workflow_run_insert(
     p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb,
-    p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL
+    p_max_active_runs integer, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL
 )
 RETURNS text
 LANGUAGE plpgsql
@@ -88,6 +89,7 @@ BEGIN
             MESSAGE = format('lecture %s already has a workflow in progress', p_lecture_id),
             HINT = 'cancel it or wait for it to finish';
     END IF;
+    PERFORM app.quota_active_runs(p_user_id, p_max_active_runs);
     INSERT INTO app.workflow_runs AS r
         (run_id, lecture_id, user_id, kind, total_steps, current_step, context, original_run_id,
          attempt)

@@ -7,7 +7,9 @@ CREATE OR REPLACE FUNCTION api.project_create(
     p_name text,
     p_settings jsonb,
     p_workflow_kind text,
-    p_total_steps integer
+    p_total_steps integer,
+    p_max_active_runs integer,
+    p_max_projects_per_hour integer
 )
 RETURNS TABLE (project_id integer, lecture_id integer, run_id text)
 LANGUAGE plpgsql
@@ -25,6 +27,7 @@ BEGIN
     ELSIF jsonb_typeof(coalesce(p_settings, '{}')) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'settings must be a JSON object';
     END IF;
+    PERFORM app.quota_projects_per_hour(p_user_id, p_max_projects_per_hour);
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
     INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
@@ -34,36 +37,48 @@ BEGIN
     PERFORM app.history_start(v_lecture, p_user_id);
     RETURN QUERY SELECT v_project_id, v_lecture.id,
         app.workflow_run_insert(p_user_id, v_lecture.id, p_workflow_kind, p_total_steps,
-                                jsonb_build_object('prompt', p_prompt));
+                                jsonb_build_object('prompt', p_prompt), p_max_active_runs);
 END
 $$;
-COMMENT ON FUNCTION api.project_create(text, text, text, jsonb, text, integer) IS
+COMMENT ON FUNCTION api.project_create(text, text, text, jsonb, text, integer, integer, integer) IS
     'Create a project (settings revision 0 in its settings history), its lecture (revision 0, '
     'empty sections, a revision-0 history row) and a queued workflow run whose first step job is '
-    'enqueued in the same transaction. PT422.';
+    'enqueued in the same transaction. PT422; PT429 when the user created p_max_projects_per_hour '
+    'projects in the last hour or has p_max_active_runs active runs (nothing is written).';
 
-CREATE OR REPLACE FUNCTION api.project_list(p_user_id text)
+CREATE OR REPLACE FUNCTION api.project_list(
+    p_user_id text, p_limit integer DEFAULT 50, p_before_id integer DEFAULT NULL
+)
 RETURNS TABLE (
     id integer, name text, is_default boolean, settings jsonb, created_at timestamptz,
     lectures jsonb
 )
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
+    END IF;
+    RETURN QUERY
     SELECT p.id, p.name, p.is_default, p.settings, p.created_at,
            coalesce((SELECT jsonb_agg(jsonb_build_object(
                          'id', l.id, 'title', l.title, 'revision', l.revision,
                          'updated_at', l.updated_at) ORDER BY l.id)
                      FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]')
     FROM app.projects AS p
-    WHERE p.created_by = p_user_id
-    ORDER BY p.created_at DESC, p.id DESC;
+    WHERE p.created_by = p_user_id  -- one range of the index (created_by, id): every id < 2^31
+      AND p.id < coalesce(p_before_id::bigint, 2147483648)
+    ORDER BY p.id DESC
+    LIMIT p_limit;
+END
 $$;
-COMMENT ON FUNCTION api.project_list(text) IS
-    'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; '
-    'no content).';
+COMMENT ON FUNCTION api.project_list(text, integer, integer) IS
+    'Projects of a user, newest (highest id) first, p_limit of them with an id below p_before_id '
+    '(the last id of the previous page), each with its lectures (id, title, revision, '
+    'updated_at; no content). PT422 bad limit (1 to 500).';
 
 CREATE OR REPLACE FUNCTION api.project_get(p_user_id text, p_project_id integer)
 RETURNS TABLE (

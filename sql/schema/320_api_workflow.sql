@@ -3,7 +3,8 @@
 
 CREATE OR REPLACE FUNCTION api.workflow_run_create(
     p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer,
-    p_context jsonb DEFAULT '{}', p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL
+    p_max_active_runs integer, p_context jsonb DEFAULT '{}', p_from_step integer DEFAULT 1,
+    p_original_run_id text DEFAULT NULL
 )
 RETURNS text
 LANGUAGE plpgsql
@@ -21,20 +22,21 @@ BEGIN
         ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1;
     ELSIF NOT EXISTS (SELECT FROM app.workflow_run_owned(v_original, p_user_id) AS o
                       WHERE o.lecture_id = p_lecture_id AND o.kind = p_kind) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422',
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('run %s is not a %s run of lecture %s', v_original, p_kind,
                              p_lecture_id);
     END IF;
     RETURN app.workflow_run_insert(p_user_id, p_lecture_id, p_kind, p_total_steps, p_context,
-                                   p_from_step, v_original);
+                                   p_max_active_runs, p_from_step, v_original);
 END
 $$;
-COMMENT ON FUNCTION api.workflow_run_create(text, integer, text, integer, jsonb, integer, text) IS
+COMMENT ON FUNCTION api.workflow_run_create(text, integer, text, integer, integer, jsonb, integer, text) IS
     'Start a workflow on a lecture of the user from step p_from_step (earlier steps count as '
     'done) and enqueue that step; returns the run id. The run repeats p_original_run_id, or the '
     'lecture''s latest run of the same kind (originalRunId, attempt + 1), and keeps the project '
     'settings as they are now. PT404 lecture or original run not found, PT409 a run is already '
-    'in progress, PT422 bad kind, steps or original run.';
+    'in progress, PT422 bad kind or steps, PT429 the user has p_max_active_runs '
+    'active runs.';
 
 CREATE OR REPLACE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text)
 RETURNS TABLE (
@@ -128,7 +130,9 @@ COMMENT ON FUNCTION api.workflow_run_cancel(text, text) IS
     'queued jobs are cancelled, a running step finds the run cancelled and writes nothing, a '
     'proposal is not applied. PT404, PT409 already succeeded, failed, rejected or expired.';
 
-CREATE OR REPLACE FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text)
+CREATE OR REPLACE FUNCTION api.workflow_run_resume(
+    p_user_id text, p_run_id text, p_max_active_runs integer
+)
 RETURNS text
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -146,6 +150,7 @@ BEGIN
             MESSAGE = format('workflow run %s has no step left to run', p_run_id),
             HINT = 'start a new run instead';
     END IF;
+    PERFORM app.quota_active_runs(p_user_id, p_max_active_runs);
     BEGIN
         v_run := app.workflow_run_update(p_run_id, 'queued', p_error => '',
                                          p_attempt => v_run.attempt + 1,
@@ -161,8 +166,8 @@ BEGIN
     RETURN v_run.status;
 END
 $$;
-COMMENT ON FUNCTION api.workflow_run_resume(text, text) IS
+COMMENT ON FUNCTION api.workflow_run_resume(text, text, integer) IS
     'The owner continues a failed or cancelled run from its first incomplete step: its '
     'completed steps and their revisions stand, the error is cleared, the attempt counted and '
     'the next step enqueued. Returns queued. PT404, PT409 not failed/cancelled or the lecture '
-    'has another run in progress.';
+    'has another run in progress, PT429 the user has p_max_active_runs active runs.';

@@ -4,7 +4,7 @@
 
 CREATE OR REPLACE FUNCTION api.asset_regenerate(
     p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text,
-    p_review_seconds integer, p_context jsonb DEFAULT '{}'
+    p_review_seconds integer, p_max_active_runs integer, p_context jsonb DEFAULT '{}'
 )
 RETURNS text
 LANGUAGE plpgsql
@@ -33,14 +33,15 @@ BEGIN
         coalesce(p_context, '{}') || jsonb_build_object(
             'asset', jsonb_build_object('kind', p_asset_kind, 'section', v_section,
                                         'id', p_asset_id),
-            'reviewSeconds', p_review_seconds));
+            'reviewSeconds', p_review_seconds),
+        p_max_active_runs);
 END
 $$;
-COMMENT ON FUNCTION api.asset_regenerate(text, integer, text, text, text, integer, jsonb) IS
+COMMENT ON FUNCTION api.asset_regenerate(text, integer, text, text, text, integer, integer, jsonb) IS
     'Start a one-step run that proposes a new version of one asset of a lecture of the user '
     '(kinds image, narration, music, video), to be reviewed within p_review_seconds of the '
     'proposal. Returns the run id. PT404 lecture or asset not found, PT409 a run is already in '
-    'progress, PT422 bad kind or review time.';
+    'progress, PT422 bad kind or review time, PT429 the user has p_max_active_runs active runs.';
 
 CREATE OR REPLACE FUNCTION api.workflow_step_propose(
     p_run_id text,

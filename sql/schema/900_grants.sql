@@ -97,9 +97,10 @@ BEGIN
         pg_catalog.pg_advisory_unlock_all()
         FROM PUBLIC;
     -- The owner (SECURITY DEFINER functions): the migrate lock, the event publisher's election
-    -- (api.events_publisher_claim) and a request's hold on its idempotency key
-    -- (api.idempotency_claim).
-    GRANT EXECUTE ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer)
+    -- (api.events_publisher_claim), a request's hold on its idempotency key
+    -- (api.idempotency_claim) and a user's quota lock (app.quota_lock).
+    GRANT EXECUTE ON FUNCTION pg_catalog.pg_try_advisory_xact_lock(integer, integer),
+        pg_catalog.pg_advisory_xact_lock(integer, integer)
         TO tutopanda_owner;
     GRANT EXECUTE ON FUNCTION
         pg_catalog.pg_advisory_lock(bigint), pg_catalog.pg_advisory_unlock(bigint),

@@ -27,6 +27,17 @@ def server_env(
     }
 
 
+def write_operations(client: TestClient[Litestar]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) of every write route of the served OpenAPI document."""
+    document = client.get("/schema/openapi.json").json()
+    return [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+
+
 def new_lecture(
     client: TestClient[Litestar], headers: dict[str, str], prompt: str = "Rome"
 ) -> dict[str, Any]:

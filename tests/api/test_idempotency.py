@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.api.conftest import Headers
-from tests.api.helpers import assert_problem, new_lecture
+from tests.api.helpers import assert_problem, new_lecture, write_operations
 from tests.support.sql import test_query
 
 Client = TestClient[Litestar]
@@ -153,13 +153,7 @@ def test_an_expired_key_runs_again_and_is_pruned(
 
 
 def test_every_write_route_documents_the_header(client: Client) -> None:
-    document = client.get("/schema/openapi.json").json()
-    writes = [
-        (path, method, operation)
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-        if method in ("post", "put", "patch", "delete")
-    ]
+    writes = write_operations(client)
     assert len(writes) >= 12
     for path, method, operation in writes:
         names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]

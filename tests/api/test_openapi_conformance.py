@@ -34,6 +34,11 @@ def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
         database.admin_url,
         tmp_path,
         TUTOPANDA_MAX_BODY_BYTES=str(256 * 1024),
+        # One user sends thousands of writes and creates hundreds of projects, whose runs no
+        # worker takes: a person's quotas would answer most of them 429 (tests/api/test_quotas.py).
+        TUTOPANDA_WRITES_PER_MINUTE="1000000",
+        TUTOPANDA_MAX_ACTIVE_RUNS="10000",
+        TUTOPANDA_MAX_PROJECTS_PER_HOUR="100000",
     )
     with serving("--no-worker", env=env) as base:
         yield base

@@ -1,4 +1,4 @@
-"""POST and GET /projects."""
+"""POST and GET /projects (a page at a time)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def test_list_shows_my_projects_with_their_lectures_only(client: Client, auth: H
     mine = new_lecture(client, auth("alice"), "First")
     newer = new_lecture(client, auth("alice"), "Second")
     new_lecture(client, auth("bob"), "Not yours")
-    projects = client.get("/projects", headers=auth("alice")).json()
+    page = client.get("/projects", headers=auth("alice")).json()
+    assert page["nextBefore"] is None
+    projects = page["items"]
     assert [p["id"] for p in projects] == [newer["projectId"], mine["projectId"]]
     assert projects[0]["lectures"][0]["id"] == newer["lectureId"]
     assert projects[0]["lectures"][0]["revision"] == 0
@@ -51,4 +53,40 @@ def test_invalid_create_bodies_name_the_field(client: Client, auth: Headers) -> 
             client.post("/projects", json=body, headers=auth()), 422, "validation_failed"
         )
         assert any(e["field"].startswith(field) for e in problem["errors"]), (field, problem)
-    assert client.get("/projects", headers=auth()).json() == []
+    assert client.get("/projects", headers=auth()).json() == {"items": [], "nextBefore": None}
+
+
+def test_pages_walk_every_project_once_newest_first(client: Client, auth: Headers) -> None:
+    created = [new_lecture(client, auth(), f"Topic {n}")["projectId"] for n in range(5)]
+    new_lecture(client, auth("bob"), "Not yours")
+    seen: list[int] = []
+    pages = 0
+    query: dict[str, int] = {"limit": 2}
+    while True:
+        page = client.get("/projects", params=query, headers=auth()).json()
+        pages += 1
+        seen += [project["id"] for project in page["items"]]
+        if page["nextBefore"] is None:
+            break
+        assert page["nextBefore"] == page["items"][-1]["id"]
+        query = {"limit": 2, "before": page["nextBefore"]}
+    assert (seen, pages) == (created[::-1], 3)
+    exact = client.get("/projects", params={"limit": 5}, headers=auth()).json()
+    assert (len(exact["items"]), exact["nextBefore"]) == (5, None)  # no empty last page
+    default = client.get("/projects", headers=auth()).json()
+    assert [p["id"] for p in default["items"]] == created[::-1]
+
+
+def test_a_page_out_of_range_is_422_naming_the_parameter(client: Client, auth: Headers) -> None:
+    for query, field in [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=ten", "limit"),
+        ("before=0", "before"),
+        ("before=2147483648", "before"),
+    ]:
+        problem = assert_problem(
+            client.get(f"/projects?{query}", headers=auth()), 422, "validation_failed"
+        )
+        assert [e["field"] for e in problem["errors"]] == [field], (query, problem)
+    assert client.get("/projects?limit=200", headers=auth()).status_code == 200

@@ -15,9 +15,11 @@ from tutopanda.client import (
     PayloadTooLarge,
     PreconditionRequired,
     ProblemError,
+    QuotaExceeded,
     RevisionConflict,
     ServerError,
     ServiceUnavailable,
+    TooManyRequests,
     TransportError,
     TutopandaClient,
     Unauthorized,
@@ -79,6 +81,18 @@ def test_a_second_active_run_is_a_plain_conflict(idle_base_url: str, token: str)
             idle.start_workflow(created.lecture_id, "timeline_resynthesis")
     assert busy.value.code == "conflict"
     assert not isinstance(busy.value, RevisionConflict)
+
+
+def test_the_sixth_active_run_is_quota_exceeded(idle_base_url: str, token: str) -> None:
+    with TutopandaClient(idle_base_url, token) as idle:
+        created = [idle.create_project(f"Run {n}") for n in range(5)]  # queued: no worker
+        with pytest.raises(QuotaExceeded) as full:
+            idle.create_project("Sixth")
+        idle.cancel_run(created[0].run_id)
+        idle.create_project("Sixth")  # a finished run freed its slot
+    assert isinstance(full.value, TooManyRequests)
+    assert (full.value.status, full.value.code) == (429, "quota_exceeded")
+    assert (full.value.quota, full.value.limit, full.value.retry_after) == ("active_runs", 5, 30.0)
 
 
 def test_invalid_input_names_the_fields(client: TutopandaClient) -> None:
@@ -143,6 +157,9 @@ def test_answers_that_are_not_problems_still_get_a_type() -> None:
     away = problem_error(_answer(503, b'{"code": "database_unavailable"}', **{"Retry-After": "5"}))
     assert isinstance(away, ServiceUnavailable)
     assert away.retry_after == 5.0
+    slow_down = problem_error(_answer(429, b"Too Many Requests", **{"Retry-After": "7"}))
+    assert type(slow_down) is TooManyRequests
+    assert slow_down.retry_after == 7.0
     teapot = problem_error(_answer(418, b"[]"))
     assert type(teapot) is ProblemError
     assert teapot.status == 418

@@ -18,7 +18,7 @@ def _sdk_operations() -> set[tuple[str, str]]:
     calls: list[routes.Call[Any]] = [
         routes.health(),
         routes.ready(),
-        routes.list_projects(),
+        routes.list_projects(None, None),
         routes.create_project("p", None, None),
         routes.get_project(PROJECT),
         routes.update_project(PROJECT, 0, "n", None),

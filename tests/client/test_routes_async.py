@@ -14,7 +14,7 @@ async def test_projects_and_settings(aclient: AsyncTutopandaClient) -> None:
     assert await aclient.health() is True
     assert await aclient.ready() is True
     created = await aclient.create_project("Deserts", name="Dry lands")
-    (project,) = await aclient.list_projects()
+    (project,) = (await aclient.list_projects()).items
     assert (project.id, project.name) == (created.project_id, "Dry lands")
     detail = await aclient.get_project(created.project_id)
     updated = await aclient.update_project(

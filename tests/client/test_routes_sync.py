@@ -13,7 +13,7 @@ def test_projects_create_list_get_and_update_settings(client: TutopandaClient) -
     assert client.health() is True
     assert client.ready() is True
     created = client.create_project("Volcanoes", name="Geology")
-    (project,) = client.list_projects()
+    (project,) = client.list_projects().items
     assert (project.id, project.name, [lecture.id for lecture in project.lectures]) == (
         created.project_id,
         "Geology",

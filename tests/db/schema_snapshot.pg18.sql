@@ -34,7 +34,7 @@ ALTER TYPE api.lecture_save_result OWNER TO tutopanda_owner;
 
 COMMENT ON TYPE api.lecture_save_result IS 'What a write of lecture content answers: saved (revision, changed sections) or conflict (nothing written; the latest snapshot, the draft kept and, for a merge, the base content). Python reads it as SaveResult (tutopanda/models/lecture.py).';
 
-CREATE FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
+CREATE FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_max_active_runs integer, p_context jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -60,13 +60,14 @@ BEGIN
         coalesce(p_context, '{}') || jsonb_build_object(
             'asset', jsonb_build_object('kind', p_asset_kind, 'section', v_section,
                                         'id', p_asset_id),
-            'reviewSeconds', p_review_seconds));
+            'reviewSeconds', p_review_seconds),
+        p_max_active_runs);
 END
 $$;
 
-ALTER FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_max_active_runs integer, p_context jsonb) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) IS 'Start a one-step run that proposes a new version of one asset of a lecture of the user (kinds image, narration, music, video), to be reviewed within p_review_seconds of the proposal. Returns the run id. PT404 lecture or asset not found, PT409 a run is already in progress, PT422 bad kind or review time.';
+COMMENT ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_max_active_runs integer, p_context jsonb) IS 'Start a one-step run that proposes a new version of one asset of a lecture of the user (kinds image, narration, music, video), to be reviewed within p_review_seconds of the proposal. Returns the run id. PT404 lecture or asset not found, PT409 a run is already in progress, PT422 bad kind or review time, PT429 the user has p_max_active_runs active runs.';
 
 CREATE FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
@@ -434,7 +435,7 @@ ALTER FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) OWN
 
 COMMENT ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) IS 'Where a lecture''s event stream starts for its owner: revision, last run event number and the active runs. PT404: missing or not theirs.';
 
-CREATE FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) RETURNS TABLE(project_id integer, lecture_id integer, run_id text)
+CREATE FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) RETURNS TABLE(project_id integer, lecture_id integer, run_id text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -449,6 +450,7 @@ BEGIN
     ELSIF jsonb_typeof(coalesce(p_settings, '{}')) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'settings must be a JSON object';
     END IF;
+    PERFORM app.quota_projects_per_hour(p_user_id, p_max_projects_per_hour);
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
     INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
@@ -458,13 +460,13 @@ BEGIN
     PERFORM app.history_start(v_lecture, p_user_id);
     RETURN QUERY SELECT v_project_id, v_lecture.id,
         app.workflow_run_insert(p_user_id, v_lecture.id, p_workflow_kind, p_total_steps,
-                                jsonb_build_object('prompt', p_prompt));
+                                jsonb_build_object('prompt', p_prompt), p_max_active_runs);
 END
 $$;
 
-ALTER FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) IS 'Create a project (settings revision 0 in its settings history), its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422.';
+COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) IS 'Create a project (settings revision 0 in its settings history), its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422; PT429 when the user created p_max_projects_per_hour projects in the last hour or has p_max_active_runs active runs (nothing is written).';
 
 CREATE FUNCTION api.project_get(p_user_id text, p_project_id integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -487,23 +489,31 @@ ALTER FUNCTION api.project_get(p_user_id text, p_project_id integer) OWNER TO tu
 
 COMMENT ON FUNCTION api.project_get(p_user_id text, p_project_id integer) IS 'A project of the user: name, generation settings and their revision. PT404.';
 
-CREATE FUNCTION api.project_list(p_user_id text) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb)
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION api.project_list(p_user_id text, p_limit integer DEFAULT 50, p_before_id integer DEFAULT NULL::integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
+    END IF;
+    RETURN QUERY
     SELECT p.id, p.name, p.is_default, p.settings, p.created_at,
            coalesce((SELECT jsonb_agg(jsonb_build_object(
                          'id', l.id, 'title', l.title, 'revision', l.revision,
                          'updated_at', l.updated_at) ORDER BY l.id)
                      FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]')
     FROM app.projects AS p
-    WHERE p.created_by = p_user_id
-    ORDER BY p.created_at DESC, p.id DESC;
+    WHERE p.created_by = p_user_id  -- one range of the index (created_by, id): every id < 2^31
+      AND p.id < coalesce(p_before_id::bigint, 2147483648)
+    ORDER BY p.id DESC
+    LIMIT p_limit;
+END
 $$;
 
-ALTER FUNCTION api.project_list(p_user_id text) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_list(p_user_id text) IS 'Projects of a user, newest first, each with its lectures (id, title, revision, updated_at; no content).';
+COMMENT ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) IS 'Projects of a user, newest (highest id) first, p_limit of them with an id below p_before_id (the last id of the previous page), each with its lectures (id, title, revision, updated_at; no content). PT422 bad limit (1 to 500).';
 
 CREATE FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -675,7 +685,7 @@ ALTER FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) OWNER TO t
 
 COMMENT ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) IS 'The owner stops a run: queued/running/waiting_for_review -> cancelled (idempotent); its queued jobs are cancelled, a running step finds the run cancelled and writes nothing, a proposal is not applied. PT404, PT409 already succeeded, failed, rejected or expired.';
 
-CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb DEFAULT '{}'::jsonb, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
+CREATE FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_max_active_runs integer, p_context jsonb DEFAULT '{}'::jsonb, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -690,18 +700,18 @@ BEGIN
         ORDER BY r.created_at DESC, r.run_id DESC LIMIT 1;
     ELSIF NOT EXISTS (SELECT FROM app.workflow_run_owned(v_original, p_user_id) AS o
                       WHERE o.lecture_id = p_lecture_id AND o.kind = p_kind) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PT422',
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('run %s is not a %s run of lecture %s', v_original, p_kind,
                              p_lecture_id);
     END IF;
     RETURN app.workflow_run_insert(p_user_id, p_lecture_id, p_kind, p_total_steps, p_context,
-                                   p_from_step, v_original);
+                                   p_max_active_runs, p_from_step, v_original);
 END
 $$;
 
-ALTER FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_max_active_runs integer, p_context jsonb, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) IS 'Start a workflow on a lecture of the user from step p_from_step (earlier steps count as done) and enqueue that step; returns the run id. The run repeats p_original_run_id, or the lecture''s latest run of the same kind (originalRunId, attempt + 1), and keeps the project settings as they are now. PT404 lecture or original run not found, PT409 a run is already in progress, PT422 bad kind, steps or original run.';
+COMMENT ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_max_active_runs integer, p_context jsonb, p_from_step integer, p_original_run_id text) IS 'Start a workflow on a lecture of the user from step p_from_step (earlier steps count as done) and enqueue that step; returns the run id. The run repeats p_original_run_id, or the lecture''s latest run of the same kind (originalRunId, attempt + 1), and keeps the project settings as they are now. PT404 lecture or original run not found, PT409 a run is already in progress, PT422 bad kind or steps, PT429 the user has p_max_active_runs active runs.';
 
 CREATE FUNCTION api.workflow_run_fail(p_run_id text, p_error text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -786,7 +796,7 @@ ALTER FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) OWNER TO t
 
 COMMENT ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) IS 'The owner rejects a proposal: the run is rejected, the lecture unchanged (the proposal stays on the run for the record). Returns expired when the review time had passed. PT404, PT409 not waiting for review.';
 
-CREATE FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) RETURNS text
+CREATE FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text, p_max_active_runs integer) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -802,6 +812,7 @@ BEGIN
             MESSAGE = format('workflow run %s has no step left to run', p_run_id),
             HINT = 'start a new run instead';
     END IF;
+    PERFORM app.quota_active_runs(p_user_id, p_max_active_runs);
     BEGIN
         v_run := app.workflow_run_update(p_run_id, 'queued', p_error => '',
                                          p_attempt => v_run.attempt + 1,
@@ -818,9 +829,9 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
+ALTER FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text, p_max_active_runs integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) IS 'The owner continues a failed or cancelled run from its first incomplete step: its completed steps and their revisions stand, the error is cleared, the attempt counted and the next step enqueued. Returns queued. PT404, PT409 not failed/cancelled or the lecture has another run in progress.';
+COMMENT ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text, p_max_active_runs integer) IS 'The owner continues a failed or cancelled run from its first incomplete step: its completed steps and their revisions stand, the error is cleared, the attempt counted and the next step enqueued. Returns queued. PT404, PT409 not failed/cancelled or the lecture has another run in progress, PT429 the user has p_max_active_runs active runs.';
 
 CREATE FUNCTION api.workflow_run_start(p_run_id text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1624,6 +1635,79 @@ $$;
 
 ALTER FUNCTION app.owns_project(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.quota_active_runs(p_user_id text, p_limit integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_active integer;
+BEGIN
+    PERFORM app.quota_lock(p_user_id, 'active_runs', p_limit);
+    SELECT count(*) INTO v_active
+    FROM (SELECT FROM app.workflow_runs AS r
+          WHERE r.user_id = p_user_id AND app.workflow_run_active(r.status)
+          LIMIT p_limit) AS active;
+    IF v_active >= p_limit THEN
+        -- When a run ends is unknown here: a generation takes about this long.
+        PERFORM app.quota_refuse(
+            'active_runs', p_limit, 30,
+            format('%s workflow runs are active: the most one user may have at once', p_limit),
+            'wait for one to finish, or cancel one');
+    END IF;
+END
+$$;
+
+ALTER FUNCTION app.quota_active_runs(p_user_id text, p_limit integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.quota_lock(p_user_id text, p_quota text, p_limit integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit < 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = format('the %s quota must be at least 1', p_quota);
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(hashtext('tutopanda:quota'), hashtext(p_user_id));
+END
+$$;
+
+ALTER FUNCTION app.quota_lock(p_user_id text, p_quota text, p_limit integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.quota_projects_per_hour(p_user_id text, p_limit integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_frees_at timestamptz;
+BEGIN
+    PERFORM app.quota_lock(p_user_id, 'projects_per_hour', p_limit);
+    -- The p_limit-th newest project of the hour: while it is in the window, the limit is reached.
+    SELECT p.created_at + interval '1 hour' INTO v_frees_at
+    FROM app.projects AS p
+    WHERE p.created_by = p_user_id AND p.created_at > now() - interval '1 hour'
+    ORDER BY p.created_at DESC
+    OFFSET p_limit - 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM app.quota_refuse(
+            'projects_per_hour', p_limit, ceil(extract(epoch FROM v_frees_at - now()))::integer,
+            format('%s projects in an hour: the most one user may create', p_limit),
+            'wait until the oldest of them is an hour old');
+    END IF;
+END
+$$;
+
+ALTER FUNCTION app.quota_projects_per_hour(p_user_id text, p_limit integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.quota_refuse(p_quota text, p_limit integer, p_retry_after integer, p_message text, p_hint text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PT429', MESSAGE = p_message, HINT = p_hint,
+        DETAIL = jsonb_build_object('quota', p_quota, 'limit', p_limit,
+                                    'retryAfter', greatest(p_retry_after, 1))::text;
+END
+$$;
+
+ALTER FUNCTION app.quota_refuse(p_quota text, p_limit integer, p_retry_after integer, p_message text, p_hint text) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.retention_guard() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -1777,7 +1861,7 @@ $$;
 
 ALTER FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
+CREATE FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_max_active_runs integer, p_from_step integer DEFAULT 1, p_original_run_id text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql
     AS $_$
 DECLARE
@@ -1799,6 +1883,7 @@ BEGIN
             MESSAGE = format('lecture %s already has a workflow in progress', p_lecture_id),
             HINT = 'cancel it or wait for it to finish';
     END IF;
+    PERFORM app.quota_active_runs(p_user_id, p_max_active_runs);
     INSERT INTO app.workflow_runs AS r
         (run_id, lecture_id, user_id, kind, total_steps, current_step, context, original_run_id,
          attempt)
@@ -1817,7 +1902,7 @@ BEGIN
 END
 $_$;
 
-ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_max_active_runs integer, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
     LANGUAGE plpgsql
@@ -2508,13 +2593,17 @@ CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (
 
 CREATE INDEX lecture_revisions_txid_idx ON app.lecture_revisions USING btree (txid);
 
-CREATE INDEX projects_created_by_idx ON app.projects USING btree (created_by);
+CREATE INDEX projects_created_by_created_at_idx ON app.projects USING btree (created_by, created_at);
+
+CREATE INDEX projects_created_by_id_idx ON app.projects USING btree (created_by, id);
 
 CREATE INDEX video_lectures_project_id_idx ON app.video_lectures USING btree (project_id);
 
 CREATE INDEX workflow_run_events_run_id_idx ON app.workflow_run_events USING btree (run_id);
 
 CREATE INDEX workflow_run_events_txid_idx ON app.workflow_run_events USING btree (txid);
+
+CREATE INDEX workflow_runs_active_per_user_idx ON app.workflow_runs USING btree (user_id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text, 'waiting_for_review'::text]));
 
 CREATE INDEX workflow_runs_lecture_id_idx ON app.workflow_runs USING btree (lecture_id);
 
@@ -2572,8 +2661,8 @@ GRANT USAGE ON SCHEMA audit TO tutopanda_auditor;
 REVOKE ALL ON TYPE api.lecture_save_result FROM PUBLIC;
 GRANT ALL ON TYPE api.lecture_save_result TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_context jsonb) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_max_active_runs integer, p_context jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.asset_regenerate(p_user_id text, p_lecture_id integer, p_asset_kind text, p_asset_id text, p_kind text, p_review_seconds integer, p_max_active_runs integer, p_context jsonb) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.drafts_prune(p_resolved_before timestamp with time zone) TO tutopanda_runtime;
@@ -2626,14 +2715,14 @@ GRANT ALL ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integ
 REVOKE ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.project_get(p_user_id text, p_project_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_get(p_user_id text, p_project_id integer) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.project_list(p_user_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.project_list(p_user_id text) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) TO tutopanda_runtime;
@@ -2647,8 +2736,8 @@ GRANT ALL ON FUNCTION api.workflow_run_accept(p_user_id text, p_run_id text, p_f
 REVOKE ALL ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_cancel(p_user_id text, p_run_id text) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_max_active_runs integer, p_context jsonb, p_from_step integer, p_original_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_create(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_max_active_runs integer, p_context jsonb, p_from_step integer, p_original_run_id text) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) TO tutopanda_runtime;
@@ -2662,8 +2751,8 @@ GRANT ALL ON FUNCTION api.workflow_run_progress(p_run_id text, p_step_index inte
 REVOKE ALL ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_reject(p_user_id text, p_run_id text) TO tutopanda_runtime;
 
-REVOKE ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text) TO tutopanda_runtime;
+REVOKE ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text, p_max_active_runs integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.workflow_run_resume(p_user_id text, p_run_id text, p_max_active_runs integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.workflow_run_start(p_run_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_run_start(p_run_id text) TO tutopanda_runtime;
@@ -2732,6 +2821,14 @@ REVOKE ALL ON FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id
 
 REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.quota_active_runs(p_user_id text, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.quota_lock(p_user_id text, p_quota text, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.quota_projects_per_hour(p_user_id text, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.quota_refuse(p_quota text, p_limit integer, p_retry_after integer, p_message text, p_hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.retention_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
@@ -2748,7 +2845,7 @@ REVOKE ALL ON FUNCTION app.workflow_run_active(p_status text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_name text, p_message text, p_step_progress real) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_from_step integer, p_original_run_id text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_max_active_runs integer, p_from_step integer, p_original_run_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) FROM PUBLIC;
 

@@ -13,6 +13,7 @@ from tests.support.sql import test_query
 from tutopanda.db.pooler import PrivilegedLogin, check_pooled_login, login_excess
 from tutopanda.db.queries import query
 from tutopanda.db.urls import postgres_url
+from tutopanda.quotas import DEFAULT_QUOTAS
 
 
 def pooled_url(database: TestDatabase, port: int, user: str) -> str:
@@ -35,6 +36,7 @@ def test_a_runtime_login_passes_and_saves_through_the_pooler(
                 "settings": Jsonb({}),
                 "workflow_kind": "lecture_generation",
                 "total_steps": 6,
+                **DEFAULT_QUOTAS.project_params(),
             },
         ).fetchone()
         assert created is not None

@@ -68,7 +68,7 @@ SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %(pid)s;
 
 -- break_project_list --
 -- Sabotage: the API's list function disappears (an unexpected server-side error).
-DROP FUNCTION api.project_list(text);
+DROP FUNCTION api.project_list(text, integer, integer);
 
 -- enqueue_step_again --
 -- Defer a duplicate job for a step that may already have run (a retried or doubled job).

@@ -70,6 +70,6 @@ def test_every_write_sends_a_fresh_key_or_the_one_given(name: str) -> None:
 
 def test_a_read_sends_no_key() -> None:
     seen: list[httpx.Request] = []
-    with _client([], seen) as client:
+    with _client({"items": [], "nextBefore": None}, seen) as client:
         client.list_projects()
     assert "idempotency-key" not in seen[0].headers

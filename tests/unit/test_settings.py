@@ -57,6 +57,9 @@ def test_empty_variables_mean_unset() -> None:
         ("TUTOPANDA_STARTUP_WAIT_SECONDS", "-1"),
         ("TUTOPANDA_TOKEN_MAX_DAYS", "0"),
         ("TUTOPANDA_TOKEN_MAX_DAYS", "366"),
+        ("TUTOPANDA_MAX_ACTIVE_RUNS", "0"),
+        ("TUTOPANDA_MAX_PROJECTS_PER_HOUR", "many"),
+        ("TUTOPANDA_WRITES_PER_MINUTE", "0"),
     ],
 )
 def test_bad_values_name_their_variable(variable: str, value: str) -> None:

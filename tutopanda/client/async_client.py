@@ -26,7 +26,7 @@ from tutopanda.client.models import (
     LectureDiff,
     LectureSnapshot,
     ProjectDetail,
-    ProjectSummary,
+    ProjectPage,
     RevisionDetail,
     RunStatus,
     RunStatusResponse,
@@ -107,9 +107,12 @@ class AsyncTutopandaClient:
         return await self.send(routes.ready())
 
     # projects
-    async def list_projects(self) -> list[ProjectSummary]:
-        """My projects, newest first, with their lectures."""
-        return await self.send(routes.list_projects())
+    async def list_projects(
+        self, *, limit: int | None = None, before: int | None = None
+    ) -> ProjectPage:
+        """My projects, newest first, with their lectures: a page of `limit` (50 by default, at
+        most 200); pass `next_before` as `before` for the next page (None: no more)."""
+        return await self.send(routes.list_projects(limit, before))
 
     async def create_project(
         self,

@@ -43,6 +43,15 @@ class ProblemError(ClientError):
         self.request_id = str(problem.get("requestId") or headers.get("x-request-id") or "")
         super().__init__(f"{status} {self.code}: {self.detail or self.title}")
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server suggests waiting (`Retry-After` of a 429 or 503), when it sent a
+        number."""
+        try:
+            return float(self.headers.get("retry-after", ""))
+        except ValueError:
+            return None
+
 
 class BadRequest(ProblemError):
     """400: the body is not JSON a lecture can hold (malformed, duplicate keys, NUL, …)."""
@@ -129,18 +138,30 @@ class PreconditionRequired(ProblemError):
     codes = ("precondition_required",)
 
 
+class TooManyRequests(ProblemError):
+    """429: slow down; `retry_after` is the server's hint in seconds."""
+
+    codes = ("too_many_requests",)
+
+
+class QuotaExceeded(TooManyRequests):
+    """429 `quota_exceeded`: a per-user quota is used up and nothing was written. `quota` names
+    it (`active_runs`, `projects_per_hour`, `writes_per_minute`) and `limit` is its size; the
+    same request may pass after `retry_after` seconds."""
+
+    codes = ("quota_exceeded",)
+
+    def __init__(self, status: int, problem: dict[str, Any], headers: httpx.Headers):
+        super().__init__(status, problem, headers)
+        self.quota = str(problem.get("quota") or "")
+        limit = problem.get("limit")
+        self.limit = limit if isinstance(limit, int) else None
+
+
 class ServiceUnavailable(ProblemError):
     """503: the database is away; `retry_after` is the server's hint in seconds."""
 
     codes = ("database_unavailable",)
-
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds the server suggests waiting (`Retry-After`), when it sent a number."""
-        try:
-            return float(self.headers.get("retry-after", ""))
-        except ValueError:
-            return None
 
 
 class ServerError(ProblemError):
@@ -161,6 +182,8 @@ _BY_CODE: dict[str, type[ProblemError]] = {
         ValidationFailed,
         PreconditionFailed,
         PreconditionRequired,
+        TooManyRequests,
+        QuotaExceeded,
         ServiceUnavailable,
         ServerError,
     )
@@ -175,6 +198,7 @@ _BY_STATUS: dict[int, type[ProblemError]] = {
     413: PayloadTooLarge,
     422: ValidationFailed,
     428: PreconditionRequired,
+    429: TooManyRequests,
     503: ServiceUnavailable,
 }
 

@@ -30,6 +30,7 @@ from tutopanda.models.wire import (
     MergeConflict,
     PatchOperation,
     Problem,
+    ProjectPage,
     RunStatusResponse,
     SaveResponse,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "PatchOperation",
     "Problem",
     "ProjectDetail",
+    "ProjectPage",
     "ProjectSummary",
     "RevisionDetail",
     "RevisionSummary",

@@ -24,7 +24,7 @@ from tutopanda.client.models import (
     LectureDiff,
     LectureSnapshot,
     ProjectDetail,
-    ProjectSummary,
+    ProjectPage,
     RevisionDetail,
     RunStatusResponse,
     SaveResponse,
@@ -100,7 +100,7 @@ def _reader(shape: Any) -> Callable[[httpx.Response], Any]:
     return read
 
 
-_project_summaries = _reader(list[ProjectSummary])
+_project_page = _reader(ProjectPage)
 _created_project = _reader(CreatedProject)
 _project_detail = _reader(ProjectDetail)
 _lecture = _reader(LectureSnapshot)
@@ -146,8 +146,9 @@ def ready() -> Call[bool]:
     return Call("GET", "/ready", _is_ready, ok=(200, 503))
 
 
-def list_projects() -> Call[list[ProjectSummary]]:
-    return Call("GET", "/projects", _project_summaries)
+def list_projects(limit: int | None, before: int | None) -> Call[ProjectPage]:
+    params = _no_none(limit=limit, before=before)
+    return Call("GET", "/projects", _project_page, params=params)
 
 
 def create_project(prompt: str, name: str | None, settings: Any) -> Call[CreatedProject]:

@@ -26,7 +26,7 @@ from tutopanda.client.models import (
     LectureDiff,
     LectureSnapshot,
     ProjectDetail,
-    ProjectSummary,
+    ProjectPage,
     RevisionDetail,
     RunStatus,
     RunStatusResponse,
@@ -105,9 +105,10 @@ class TutopandaClient:
         return self.send(routes.ready())
 
     # projects
-    def list_projects(self) -> list[ProjectSummary]:
-        """My projects, newest first, with their lectures."""
-        return self.send(routes.list_projects())
+    def list_projects(self, *, limit: int | None = None, before: int | None = None) -> ProjectPage:
+        """My projects, newest first, with their lectures: a page of `limit` (50 by default, at
+        most 200); pass `next_before` as `before` for the next page (None: no more)."""
+        return self.send(routes.list_projects(limit, before))
 
     def create_project(
         self,

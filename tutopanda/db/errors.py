@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,7 @@ from tutopanda.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    QuotaExceeded,
     Unavailable,
 )
 
@@ -23,6 +25,7 @@ SQLSTATE_ERRORS: dict[str, type[DomainError]] = {
     "PT404": NotFound,
     "PT409": Conflict,
     "PT422": InvalidInput,
+    "PT429": QuotaExceeded,  # a per-user quota (sql/schema/250_quotas.sql)
     "22P05": InvalidInput,  # untranslatable character (e.g. \u0000 in JSON)
     "22021": InvalidInput,  # character not in repertoire (NUL in text)
     "22P02": InvalidInput,  # invalid text representation
@@ -46,7 +49,21 @@ def domain_error(error: psycopg.Error) -> DomainError | None:
         return None
     diag = error.diag
     message = diag.message_primary or str(error).strip().splitlines()[0]
+    if kind is QuotaExceeded:
+        return _quota_exceeded(message, diag)
     return kind(message, detail=diag.message_detail, hint=diag.message_hint)
+
+
+def _quota_exceeded(message: str, diag: Diagnostic) -> QuotaExceeded:
+    """PT429 carries its quota, limit and retry delay as JSON in DETAIL (app.quota_refuse)."""
+    facts = json.loads(diag.message_detail or "{}")
+    return QuotaExceeded(
+        message,
+        quota=str(facts["quota"]),
+        limit=int(facts["limit"]),
+        retry_after=int(facts["retryAfter"]),
+        hint=diag.message_hint,
+    )
 
 
 # The WARNING a statement succeeds with when a cancel ended its wait for a synchronous standby

@@ -17,7 +17,9 @@ from pydantic import (
 from tutopanda.models.base import MAX_SERIAL, WHOLE_FLOATS_ARE_INTS, CheckedModel, WireModel
 from tutopanda.models.history import RevisionSummary
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot
+from tutopanda.models.project import ProjectSummary
 from tutopanda.models.workflow import RunStatus
+from tutopanda.quotas import QuotaName
 from tutopanda.workflows import StartableKind
 
 Revision = Annotated[int, Field(ge=0, le=MAX_SERIAL), WHOLE_FLOATS_ARE_INTS]
@@ -83,6 +85,14 @@ class HistoryPage(WireModel):
     next_before: int | None
 
 
+class ProjectPage(WireModel):
+    """My projects newest first, each with its lectures; pass `nextBefore` as `before` for the
+    next page (null: no more)."""
+
+    items: list[ProjectSummary]
+    next_before: int | None
+
+
 class WorkflowStartRequest(CheckedModel):
     """Which workflow to run on the lecture, from which step (1-based; earlier steps count as
     done), and whether to redo steps whose output the lecture already has (`force`; without it
@@ -143,7 +153,8 @@ class Problem(WireModel):
 
     `code` is stable and machine-readable. Conflicts carry the latest `lecture` snapshot, the
     `draftId` keeping the refused sections, and after a merge the conflicting JSON paths
-    (`conflicts`); validation errors list the invalid fields in `errors`.
+    (`conflicts`); validation errors list the invalid fields in `errors`; a 429
+    `quota_exceeded` names the `quota` and its `limit` (`Retry-After` says when to retry).
     """
 
     type: str
@@ -157,6 +168,8 @@ class Problem(WireModel):
     lecture: LectureSnapshot | None = None
     draft_id: int | None = None
     conflicts: list[MergeConflict] | None = None
+    quota: QuotaName | None = None
+    limit: int | None = None
 
 
 class PatchOperation(WireModel):

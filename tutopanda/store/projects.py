@@ -14,6 +14,7 @@ from tutopanda.models.project import (
     ProjectSummary,
     ProjectUpdate,
 )
+from tutopanda.quotas import DEFAULT_QUOTAS, Quotas
 from tutopanda.workflows import LECTURE_GENERATION, WorkflowKind
 
 
@@ -22,8 +23,11 @@ async def create_project(
     user_id: str,
     request: ProjectCreate,
     workflow: WorkflowKind = LECTURE_GENERATION,
+    *,
+    quotas: Quotas = DEFAULT_QUOTAS,
 ) -> CreatedProject:
-    """Project + lecture + queued run; the run's first job is enqueued in the same transaction."""
+    """Project + lecture + queued run; the run's first job is enqueued in the same transaction.
+    QuotaExceeded (nothing written) past the user's projects per hour or active runs."""
     settings = stored_json(request.settings)
     params = {
         "user_id": user_id,
@@ -32,13 +36,18 @@ async def create_project(
         "settings": Jsonb(settings),
         "workflow_kind": workflow.name,
         "total_steps": workflow.total_steps,
+        **quotas.project_params(),
     }
     return await fetch_one(conn, "project_create", params, CreatedProject)
 
 
-async def list_projects(conn: Connection, user_id: str) -> list[ProjectSummary]:
-    """The user's projects, newest first, with their lectures."""
-    return await fetch_all(conn, "project_list", {"user_id": user_id}, ProjectSummary)
+async def list_projects(
+    conn: Connection, user_id: str, *, limit: int = 50, before_id: int | None = None
+) -> list[ProjectSummary]:
+    """A page of the user's projects, newest first, with their lectures: `limit` (1 to 200) of
+    those whose id is below `before_id` (the last id of the previous page)."""
+    params = {"user_id": user_id, "limit": limit, "before_id": before_id}
+    return await fetch_all(conn, "project_list", params, ProjectSummary)
 
 
 async def get_project(conn: Connection, user_id: str, project_id: int) -> ProjectDetail:

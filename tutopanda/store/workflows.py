@@ -20,6 +20,7 @@ from tutopanda.models.workflow import (
     StepOutcome,
     WorkflowRun,
 )
+from tutopanda.quotas import DEFAULT_QUOTAS, Quotas
 from tutopanda.workflows import ASSET_REGENERATION, WorkflowKind
 
 
@@ -33,11 +34,13 @@ async def create_run(
     from_step: int = 1,
     force: bool = False,
     original_run_id: str | None = None,
+    quotas: Quotas = DEFAULT_QUOTAS,
 ) -> str:
     """Start `workflow` on a lecture of the user at `from_step` (its job is enqueued with it).
 
     The run repeats `original_run_id`, or the lecture's latest run of the same kind. With
     `force`, steps recompute output the lecture already has; without, they skip it.
+    QuotaExceeded when the user has `quotas.max_active_runs` active runs.
     """
     params = {
         "user_id": user_id,
@@ -47,6 +50,7 @@ async def create_run(
         "context": Jsonb({**(context or {}), **({"force": True} if force else {})}),
         "from_step": from_step,
         "original_run_id": original_run_id,
+        **quotas.run_params(),
     }
     return str(await fetch_value(conn, "workflow_run_create", params))
 
@@ -60,8 +64,10 @@ async def regenerate_asset(
     *,
     review_seconds: int,
     prompt: str | None = None,
+    quotas: Quotas = DEFAULT_QUOTAS,
 ) -> str:
-    """Start a one-step run proposing a new version of one asset (same id), to be reviewed."""
+    """Start a one-step run proposing a new version of one asset (same id), to be reviewed.
+    QuotaExceeded when the user has `quotas.max_active_runs` active runs."""
     params = {
         "user_id": user_id,
         "lecture_id": lecture_id,
@@ -70,6 +76,7 @@ async def regenerate_asset(
         "kind": ASSET_REGENERATION.name,
         "review_seconds": review_seconds,
         "context": Jsonb({} if prompt is None else {"assetPrompt": prompt}),
+        **quotas.run_params(),
     }
     return str(await fetch_value(conn, "asset_regenerate", params))
 
@@ -99,9 +106,13 @@ async def cancel_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
     return await _status(conn, "workflow_run_cancel", {"user_id": user_id, "run_id": run_id})
 
 
-async def resume_run(conn: Connection, user_id: str, run_id: str) -> RunStatus:
-    """The owner continues a failed or cancelled run at its first incomplete step."""
-    return await _status(conn, "workflow_run_resume", {"user_id": user_id, "run_id": run_id})
+async def resume_run(
+    conn: Connection, user_id: str, run_id: str, *, quotas: Quotas = DEFAULT_QUOTAS
+) -> RunStatus:
+    """The owner continues a failed or cancelled run at its first incomplete step (queued again:
+    QuotaExceeded when the user has `quotas.max_active_runs` active runs)."""
+    params = {"user_id": user_id, "run_id": run_id, **quotas.run_params()}
+    return await _status(conn, "workflow_run_resume", params)
 
 
 async def accept_proposal(

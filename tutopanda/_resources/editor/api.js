@@ -1,12 +1,14 @@
 // The HTTP API, with the bearer token on every call; errors are problem+json (RFC 9457).
 
-/** A refused request: `status`, the problem's stable `code`, and the whole `problem`. */
+/** A refused request: `status`, the problem's stable `code`, the whole `problem`, and the
+ * seconds `Retry-After` asks to wait (a 429 or 503; null when not sent). */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super(problem?.detail || `HTTP ${status}`);
     this.status = status;
     this.code = problem?.code || 'http_error';
     this.problem = problem || {};
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -21,6 +23,7 @@ async function body(response) {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const PROJECTS_PER_PAGE = 20;
 
 /** A key for one logical write: sent again with it, the write is answered, not redone. */
 export function newIdempotencyKey() {
@@ -47,12 +50,18 @@ export function createApi(token) {
       throw new ApiError(0, { code: 'network_error', detail: `network error: ${error.message}` });
     }
     const data = response.status === 204 ? null : await body(response);
-    if (!response.ok) throw new ApiError(response.status, data);
+    if (!response.ok) {
+      const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+      throw new ApiError(response.status, data, Number.isNaN(retryAfter) ? null : retryAfter);
+    }
     return data;
   }
   const lecture = (id) => `/lectures/${encodeURIComponent(id)}`;
   return {
-    listProjects: () => call('GET', '/projects'),
+    /** A page of my projects, newest first: `{items, nextBefore}`; `before` is the previous
+     * page's `nextBefore` (null: no more). */
+    listProjects: (before) =>
+      call('GET', `/projects?limit=${PROJECTS_PER_PAGE}${before ? `&before=${before}` : ''}`),
     createProject: (prompt) => call('POST', '/projects', { prompt }),
     getLecture: (id) => call('GET', lecture(id)),
     /** Auto-save: the dirty sections on a base revision, merged per JSON path when stale;

@@ -1,4 +1,5 @@
-// My projects with their lectures, and a prompt box that starts a new lecture's generation.
+// My projects with their lectures (a page at a time), and a prompt box that starts a new
+// lecture's generation.
 
 import { h, replace } from '../dom.js';
 
@@ -21,10 +22,18 @@ export function renderProjects(main, { api, onCreated, onUnauthorized }) {
       onCreated(await api.createProject(text));
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
-      error.textContent = `Could not create the lecture: ${problem.message}`;
+      error.textContent = problem.code === 'quota_exceeded'
+        ? `Not now: ${problem.message}.${retryIn(problem.retryAfter)}`
+        : `Could not create the lecture: ${problem.message}`;
       error.hidden = false;
       create.disabled = false;
     }
+  }
+
+  function retryIn(seconds) {
+    if (!seconds) return '';
+    const wait = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+    return ` Try again in ${wait}.`;
   }
 
   function lectureItem(lecture) {
@@ -33,21 +42,35 @@ export function renderProjects(main, { api, onCreated, onUnauthorized }) {
       h('span', { class: 'muted' }, ` revision ${lecture.revision}`));
   }
 
-  async function load() {
+  function projectItem(project) {
+    return h('li', {},
+      h('h3', {}, project.name || `Project ${project.id}`),
+      h('ul', { 'aria-label': `Lectures of project ${project.id}` },
+        project.lectures.map(lectureItem)));
+  }
+
+  const items = h('ul', { class: 'projects', 'aria-label': 'Projects' });
+  const older = h('button', { type: 'button', class: 'secondary', hidden: true },
+    'Show older projects');
+
+  /** The next page (the first when `before` is null), appended to the list. */
+  async function load(before = null) {
+    older.disabled = true;
     try {
-      const projects = await api.listProjects();
-      if (!projects.length) {
+      const page = await api.listProjects(before);
+      if (before === null && !page.items.length) {
         replace(list, h('p', { class: 'muted' }, 'No projects yet: start one from a prompt above.'));
         return;
       }
-      replace(list, h('ul', { class: 'projects', 'aria-label': 'Projects' },
-        projects.map((project) => h('li', {},
-          h('h3', {}, project.name || `Project ${project.id}`),
-          h('ul', { 'aria-label': `Lectures of project ${project.id}` },
-            project.lectures.map(lectureItem))))));
+      if (before === null) replace(list, items, older);
+      items.append(...page.items.map(projectItem));
+      older.hidden = page.nextBefore === null;
+      older.onclick = () => load(page.nextBefore);
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
       replace(list, h('p', { class: 'error', role: 'alert' }, `Could not load: ${problem.message}`));
+    } finally {
+      older.disabled = false;
     }
   }
 
