@@ -130,6 +130,8 @@ async def test_a_failover_loses_no_acknowledged_save_and_no_event(tmp_path: Path
             tmp_path / "home",
             TUTOPANDA_GENERATORS=PACED,
             TUTOPANDA_TEST_STEP_SECONDS=str(STEP_SECONDS),
+            # three editors of one user save as fast as they can: no write rate of a person
+            TUTOPANDA_WRITES_PER_MINUTE="1000000",
         )
         headers = {"Authorization": f"Bearer {issue_token(SECRET, USER)}"}
         with serve_process(env=env, log=tmp_path / "serve.log") as (base, _):
