@@ -10,6 +10,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 
 from tutopanda.api.auth import SECURITY, bearer_auth
 from tutopanda.api.bodies import StrictBodies
+from tutopanda.api.contract import before_route, complete_document
 from tutopanda.api.controllers.drafts import DraftController
 from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
@@ -22,14 +23,15 @@ from tutopanda.api.controllers.workflows import (
     WorkflowRunController,
 )
 from tutopanda.api.database import Database, database_lifespan
-from tutopanda.api.docs_page import OfflineScalarPlugin
+from tutopanda.api.docs_page import OfflineScalarPlugin, schema_router
 from tutopanda.api.editor_page import editor_router
 from tutopanda.api.idempotency import document_idempotency_keys, idempotency_middleware
 from tutopanda.api.middleware import install_outermost
-from tutopanda.api.openapi import PydanticSchemas, answer_options
+from tutopanda.api.openapi import PydanticSchemas
 from tutopanda.api.params import REQUEST_DEPENDENCIES
 from tutopanda.api.problems import problem_response
 from tutopanda.api.realtime import realtime_lifespan
+from tutopanda.api.security_headers import security_headers
 from tutopanda.api.write_rate import document_write_limits, write_rate_middleware
 from tutopanda.settings import Settings
 from tutopanda.tokens import signing_secret
@@ -96,14 +98,15 @@ def create_app(
         ],
         # After the request id and the caller are known; a write past the rate takes no connection.
         middleware=[write_rate_middleware(settings.writes_per_minute), idempotency_middleware],
-        on_startup=[document_idempotency_keys, document_write_limits],
+        on_startup=[document_idempotency_keys, document_write_limits, complete_document],
+        before_send=[security_headers],
         exception_handlers={Exception: problem_response},
         plugins=[
             StrictBodies(),
             PydanticSchemas(),
             PydanticPlugin(prefer_alias=True, exclude_unset=True),  # what was stored, as stored
         ],
-        before_request=answer_options,
+        before_request=before_route,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(
@@ -113,7 +116,7 @@ def create_app(
                 "Revisioned lectures for the Tutopanda editor. Every write names the revision it "
                 "builds on; errors are application/problem+json with a stable `code`."
             ),
-            path="/schema",
+            openapi_router=schema_router(),  # /schema: every 404 under it a problem
             render_plugins=[OfflineScalarPlugin()],  # served from here: works offline
         ),
         logging_config=None,  # the command's (tutopanda/cli): Litestar's would replace it

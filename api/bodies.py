@@ -29,6 +29,9 @@ from tutopanda.models.base import CheckedModel
 T = TypeVar("T", bound=CheckedModel)
 
 _ESCAPED_NUL = b"\\u0000"  # or a backslash followed by "u0000": the decoded value tells
+# What the OpenAPI document says of every string, keys included (api/openapi.py): no NUL.
+HOLDS_NUL = "\\u0000"  # a pattern (JSON Schema's, Python's) that finds a NUL anywhere
+NO_NUL_PATTERN = f"^[^{HOLDS_NUL}]*$"
 
 
 class MalformedBody(ValueError):

@@ -21,12 +21,14 @@ from functools import cache, cached_property
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get
+from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.params import PathParameter
 
 from tutopanda.resources import api_docs_dir
 
+SCHEMA_PATH = "/schema"  # the documentation page, the OpenAPI document and the page's files
 ASSETS_PATH = "/assets"  # inside the OpenAPI router (/schema): public like the page itself
 IMMUTABLE = "public, max-age=31536000, immutable"
 _MEDIA_TYPES = {
@@ -105,12 +107,32 @@ def docs_asset(
     return Response(content, media_type=asset.media_type, headers=headers)
 
 
+async def _no_html_error(response: Response[Any]) -> Response[Any]:
+    """Litestar answers an unknown name under /schema (`/schema/swagger`) with an HTML page of
+    its own: a 404 problem, as everywhere else."""
+    if response.status_code == 404 and response.media_type == MediaType.HTML:
+        raise NotFoundException("no such page: the API reference is /schema")
+    return response
+
+
+def schema_router() -> Router:
+    """The router Litestar fills with the documentation routes (OpenAPIConfig.openapi_router)."""
+    return Router(
+        SCHEMA_PATH,
+        route_handlers=[],
+        include_in_schema=False,
+        after_request=_no_html_error,
+        dto=None,
+        return_dto=None,
+    )
+
+
 class OfflineScalarPlugin(OpenAPIRenderPlugin):
     """Scalar from the vendored bundle, with the favicon and everything else from here."""
 
     def __init__(self, path: str = "/") -> None:
         super().__init__(path=path)
-        self.schema_path = "/schema"
+        self.schema_path = SCHEMA_PATH
 
     def receive_router(self, router: Router) -> None:
         self.schema_path = router.path
@@ -120,10 +142,9 @@ class OfflineScalarPlugin(OpenAPIRenderPlugin):
         assets = docs_assets()
         title = html.escape(str(openapi_schema.get("info", {}).get("title", "API")))
         document = self.get_openapi_json_route(request)
-        options = {"url": document, **_SCALAR_OPTIONS}
-        # JSON inside <script>: no "<" can close the element early. (No element has the id
-        # "api-reference": the bundle would mount a second, unconfigured reference on it.)
-        options_js = json.dumps(options).replace("<", "\\u003c")
+        # Scalar's HTML API: the bundle mounts the reference before the element with the id
+        # "api-reference", configured by its attribute; no inline script (api/security_headers.py).
+        configuration = html.escape(json.dumps({"url": document, **_SCALAR_OPTIONS}))
         favicon = assets["favicon.svg"].url(self.schema_path)
         script = assets["scalar-standalone.js"].url(self.schema_path)
         return f"""<!DOCTYPE html>
@@ -133,14 +154,12 @@ class OfflineScalarPlugin(OpenAPIRenderPlugin):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="icon" type="image/svg+xml" href="{favicon}">
-<style>body {{ margin: 0 }}</style>
 </head>
 <body>
 <noscript>The API reference needs JavaScript. The OpenAPI document is at
 <a href="{html.escape(document)}">{html.escape(document)}</a>.</noscript>
-<div id="reference"></div>
+<script id="api-reference" type="application/json" data-configuration="{configuration}"></script>
 <script src="{script}"></script>
-<script>Scalar.createApiReference("#reference", {options_js});</script>
 </body>
 </html>
 """.encode()

@@ -14,21 +14,28 @@ from typing import Annotated, Any
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
-from litestar.params import PathParameter, QueryParameter
+from litestar.enums import ParamType
+from litestar.params import ParameterKwarg, PathParameter, QueryParameter
 
+from tutopanda.api.bodies import NO_NUL_PATTERN
 from tutopanda.api.database import Connection, provide_connection
+from tutopanda.api.problems import InvalidField
 from tutopanda.errors import NotFound
 from tutopanda.models.base import MAX_SERIAL
+from tutopanda.models.workflow import RUN_ID_PATTERN
 from tutopanda.workflows import AssetKind
 
-_RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_RUN_ID = re.compile(RUN_ID_PATTERN)
 
 LectureIdPath = Annotated[int, PathParameter(description="the lecture id")]
 ProjectIdPath = Annotated[int, PathParameter(description="the project id")]
 DraftIdPath = Annotated[int, PathParameter(description="the conflict draft id")]
 AssetKindPath = Annotated[AssetKind, PathParameter(description="the kind of asset")]
 AssetIdPath = Annotated[
-    str, PathParameter(min_length=1, max_length=500, description="the asset's id")
+    str,
+    PathParameter(
+        min_length=1, max_length=500, pattern=NO_NUL_PATTERN, description="the asset's id"
+    ),
 ]
 RunIdPath = Annotated[str, PathParameter(description="the workflow run id (a lowercase UUID)")]
 RevisionNumber = Annotated[int, PathParameter(ge=0, le=MAX_SERIAL, description="a revision")]
@@ -95,9 +102,22 @@ async def provide_draft(draft_id: DraftIdPath) -> int:
 
 async def provide_run(run_id: RunIdPath) -> str:
     """The workflow run id of the path: a lowercase UUID (404 otherwise)."""
-    if not _RUN_ID.fullmatch(run_id):
+    if not _RUN_ID.match(run_id):
         raise NotFound("workflow run not found")
     return run_id
+
+
+def refuse_null_parameters(request: Request[Any, Any, Any]) -> None:
+    """An optional query parameter sent as `null` (`?before=null`) is 422 naming it, like
+    `?before=x`: Litestar's parser reads that text as None, as if the parameter were left out,
+    while the document says it is an integer."""
+    for name, parameter in request.route_handler.parsed_fn_signature.parameters.items():
+        kwarg = parameter.kwarg_definition
+        if not isinstance(kwarg, ParameterKwarg) or kwarg.param_type != ParamType.QUERY:
+            continue
+        wire = kwarg.name or name
+        if parameter.is_optional and "null" in request.query_params.getall(wire, []):
+            raise InvalidField(wire, "null is not a value: leave the parameter out instead")
 
 
 _request_connection = asynccontextmanager(provide_connection)

@@ -10,18 +10,54 @@ from litestar.params import HeaderParameter
 from tutopanda.api.problems import InvalidField
 from tutopanda.models.base import MAX_SERIAL
 
+
+def decimal_pattern(maximum: int) -> str:
+    """A regular expression (no anchors) for the decimal numbers 0 to `maximum` as `str()` writes
+    them (no sign, no leading zero: one number, one spelling)."""
+    top = str(maximum)
+
+    def digits(low: int, high: int) -> str:
+        return str(low) if low == high else f"[{low}-{high}]"
+
+    def any_digits(count: int) -> str:
+        return "" if count == 0 else "[0-9]" if count == 1 else f"[0-9]{{{count}}}"
+
+    shorter = (
+        [] if len(top) == 1 else ["[1-9]" if len(top) == 2 else f"[1-9][0-9]{{0,{len(top) - 2}}}"]
+    )
+    # As long as `maximum`: its first i digits, a smaller digit, then any digits.
+    same_length = [
+        top[:i] + digits(1 if i == 0 else 0, int(digit) - 1) + any_digits(len(top) - i - 1)
+        for i, digit in enumerate(top)
+        if int(digit) > (1 if i == 0 else 0)
+    ]
+    return "|".join(dict.fromkeys(["0", *shorter, *same_length, top]))
+
+
+# One strong ETag naming a revision, as this service writes them (`etag`): a strong comparison
+# (RFC 9110) matches only that spelling, so `W/"5"`, `"05"`, `*` and lists are refused.
+IF_MATCH_PATTERN = f'^"({decimal_pattern(MAX_SERIAL)})"$'
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+
 IfMatch = Annotated[
-    str | None,
+    str,
     HeaderParameter(
         name="If-Match",
-        required=False,
-        description='the base revision as a strong ETag, like "5"',
-        schema_extra={"pattern": '^\\s*"[0-9]{1,10}"\\s*$'},  # checked by base_revision()
+        required=True,
+        description=(
+            'the revision the write builds on, as the strong ETag read with it, like "5" '
+            "(0 to 2147483647)"
+        ),
+        pattern=IF_MATCH_PATTERN,  # checked by base_revision(): 422 naming If-Match
     ),
 ]
 IfNoneMatch = Annotated[
     str | None,
-    HeaderParameter(name="If-None-Match", required=False, description="a revision you have"),
+    HeaderParameter(
+        name="If-None-Match",
+        required=False,
+        description="a revision you have (an ETag, a list of them, or `*`); ignored if unusable",
+    ),
 ]
 
 _ETAG = re.compile(r'^\s*(W/)?"(\d{1,10})"\s*$')
@@ -45,15 +81,9 @@ def none_match(header: str | None, revision: int) -> bool:
     return False
 
 
-def base_revision(body_revision: int | None, if_match: str | None) -> int | None:
-    """The base revision of a write from the body or `If-Match`; they must agree when both."""
-    header_revision = None
-    if if_match is not None:  # an empty If-Match is malformed too
-        match = _ETAG.match(if_match)
-        if match is None or match.group(1) or int(match.group(2)) > MAX_SERIAL:
-            raise InvalidField("If-Match", 'must be one strong ETag naming a revision, like "5"')
-        header_revision = int(match.group(2))
-    both = body_revision is not None and header_revision is not None
-    if both and body_revision != header_revision:
-        raise InvalidField("If-Match", "names another revision than baseRevision")
-    return body_revision if body_revision is not None else header_revision
+def base_revision(if_match: str) -> int:
+    """The revision a write builds on, from its `If-Match` (422 naming it when malformed)."""
+    match = _IF_MATCH.match(if_match)
+    if match is None:
+        raise InvalidField("If-Match", 'must be one strong ETag naming a revision, like "5"')
+    return int(match.group(1))

@@ -12,6 +12,7 @@ import psycopg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import ParameterKwarg
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
@@ -21,6 +22,7 @@ from tutopanda.db.errors import domain_error
 from tutopanda.errors import (
     Conflict,
     DomainError,
+    IdempotencyKeyReused,
     InvalidInput,
     NotFound,
     QuotaExceeded,
@@ -49,7 +51,6 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_failed",
-    428: "precondition_required",
     429: "too_many_requests",
 }
 
@@ -81,10 +82,6 @@ class RevisionConflict(Exception):
         self.conflicts = conflicts
 
 
-class PreconditionRequired(Exception):
-    """A write without a base revision (neither `baseRevision` nor `If-Match`)."""
-
-
 class InvalidField(Exception):
     """One request field (a header, a parameter) is invalid: 422 naming it."""
 
@@ -107,8 +104,15 @@ class _Answer:
     quota: QuotaExceeded | None = None
 
 
-def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of error)
-    """Decide status, code and detail for an exception; None of it reveals internals."""
+def _answer(exc: Exception, names: dict[str, str]) -> _Answer:  # noqa: PLR0911
+    """Decide status, code and detail for an exception, one branch per kind of error; none of it
+    reveals internals.
+
+    422 has two codes, one per kind: `validation_failed`, the request breaks a rule of the
+    OpenAPI document (a type, a bound, a pattern, a required or unknown field; the database
+    checks them again), `errors` naming each field as sent; `idempotency_key_reused`, a
+    well-formed request whose `Idempotency-Key` was sent before with another request.
+    """
     if isinstance(exc, psycopg.Error):
         exc = domain_error(exc) or exc
     if isinstance(exc, RevisionConflict):
@@ -120,11 +124,12 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
             draft_id=exc.draft_id,
             conflicts=exc.conflicts,
         )
-    if isinstance(exc, PreconditionRequired):
-        return _Answer(428, "precondition_required", str(exc))
     if isinstance(exc, MalformedBody):
         return _Answer(400, "bad_request", str(exc))
-    if (errors := _invalid_fields(exc)) is not None:
+    if isinstance(exc, IdempotencyKeyReused):
+        reused = FieldError(field="Idempotency-Key", message=f"{exc.message} ({exc.hint})")
+        return _Answer(422, exc.code, reused.message, errors=[reused])
+    if (errors := _invalid_fields(exc, names)) is not None:
         return _Answer(422, "validation_failed", "the request is invalid", errors=errors)
     if isinstance(exc, DomainError):
         status = next((s for kind, s in _DOMAIN_STATUS.items() if isinstance(exc, kind)), 500)
@@ -159,8 +164,9 @@ def _answer(exc: Exception) -> _Answer:  # noqa: PLR0911 (one branch per kind of
     return _Answer(500, "internal_error", "an unexpected error occurred; quote the request id")
 
 
-def _invalid_fields(exc: Exception) -> list[FieldError] | None:
-    """The invalid fields a validation error names (body, header, path or query), else None."""
+def _invalid_fields(exc: Exception, names: dict[str, str]) -> list[FieldError] | None:
+    """The invalid fields a validation error names (body, header, path or query), else None;
+    a parameter by the name the client sent (`names`: Python name -> name on the wire)."""
     if isinstance(exc, ValidationError):
         return [
             FieldError(
@@ -171,25 +177,44 @@ def _invalid_fields(exc: Exception) -> list[FieldError] | None:
         ]
     if isinstance(exc, InvalidField):
         return [FieldError(field=exc.field, message=exc.message)]
+    if isinstance(exc, InvalidInput):  # the database refused a value of the body
+        return [FieldError(field="body", message=exc.message)]
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
-        return [_field_error(item) for item in exc.extra]
+        read = [item for item in exc.extra if not _unread(item)] or exc.extra
+        return [_field_error(item, names) for item in read]
     if isinstance(exc, ValidationException) and (missing := _MISSING.match(str(exc.detail))):
         return [FieldError(field=missing["name"], message=f"missing {missing['kind']} parameter")]
     return None
 
 
-def _field_error(item: Any) -> FieldError:
+def _unread(item: Any) -> bool:
+    """Beside a bad parameter Litestar lists a value it did not read yet (`'data'`, the body)."""
+    return isinstance(item, dict) and item.get("message") == f"'{item.get('key')}'"
+
+
+def _field_error(item: Any, names: dict[str, str]) -> FieldError:
     if isinstance(item, dict):
-        return FieldError(
-            field=str(item.get("key") or item.get("source") or "body"),
-            message=str(item.get("message", "invalid")),
-        )
+        key = str(item.get("key") or item.get("source") or "body")
+        return FieldError(field=names.get(key, key), message=str(item.get("message", "invalid")))
     return FieldError(field="body", message=str(item))
+
+
+def _wire_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The route's parameters named otherwise on the wire than in Python (`from`, `If-Match`)."""
+    handler = request.scope.get("route_handler")
+    if handler is None:  # no route matched
+        return {}
+    return {
+        name: parameter.kwarg_definition.name
+        for name, parameter in handler.parsed_fn_signature.parameters.items()
+        if isinstance(parameter.kwarg_definition, ParameterKwarg)
+        and parameter.kwarg_definition.name
+    }
 
 
 def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """Exception handler of the app: every error leaves as application/problem+json."""
-    answer = _answer(exc)
+    answer = _answer(exc, _wire_names(request))
     request_id = request_id_of(request.scope)
     if answer.status >= 500 and answer.code == "internal_error":
         logger.error("request %s failed", request_id, exc_info=exc)
@@ -233,7 +258,8 @@ _UNAVAILABLE = (
     "outlasted its deadline, TUTOPANDA_REQUEST_DEADLINE_SECONDS (15 s by default), and was "
     "cancelled, writing nothing (`deadline_exceeded`); or a write committed but no synchronous "
     "standby confirmed it within the deadline, so a failover may still lose it "
-    "(`commit_unconfirmed`: keep the change as unsaved and send it again later)"
+    "(`commit_unconfirmed`: keep the change as unsaved and send it again later); or the server "
+    "process has TUTOPANDA_MAX_CONCURRENT_REQUESTS requests in flight (`server_busy`, on any route)"
 )
 
 

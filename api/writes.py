@@ -1,21 +1,13 @@
-"""Optimistic writes (save, restore): a base revision is required; a lost race answers 409."""
+"""Optimistic writes (save, restore): on the revision `If-Match` names; a lost race answers 409."""
 
 from __future__ import annotations
 
 from litestar import Response
 
-from tutopanda.api.preconditions import base_revision, etag
-from tutopanda.api.problems import PreconditionRequired, RevisionConflict
+from tutopanda.api.preconditions import etag
+from tutopanda.api.problems import RevisionConflict
 from tutopanda.models.lecture import SaveResult
 from tutopanda.models.wire import MergeConflict, SaveResponse
-
-
-def required_base_revision(body_revision: int | None, if_match: str | None) -> int:
-    """The revision a write builds on; 428 when neither the body nor If-Match names one."""
-    base = base_revision(body_revision, if_match)
-    if base is None:
-        raise PreconditionRequired("send baseRevision in the body or an If-Match header")
-    return base
 
 
 def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResponse]:

@@ -35,6 +35,13 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class IdempotencyKeyReused(InvalidInput):
+    """The user sent this idempotency key before with another request: a new request needs a
+    new key."""
+
+    code = "idempotency_key_reused"
+
+
 class QuotaExceeded(DomainError):
     """A per-user quota is used up: `quota` names it (tutopanda.quotas.QuotaName), `limit` is its
     size, and a retry may pass after `retry_after` seconds (an estimate when no one can know)."""

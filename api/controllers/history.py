@@ -15,9 +15,9 @@ from tutopanda.api.params import (
     ToRevision,
     UserId,
 )
-from tutopanda.api.preconditions import IfMatch
+from tutopanda.api.preconditions import IfMatch, base_revision
 from tutopanda.api.problems import problems
-from tutopanda.api.writes import required_base_revision, saved_or_conflict
+from tutopanda.api.writes import saved_or_conflict
 from tutopanda.audit.diff import section_diff
 from tutopanda.models.history import RevisionDetail
 from tutopanda.models.wire import HistoryPage, LectureDiff, RestoreRequest, SaveResponse
@@ -81,7 +81,7 @@ class HistoryController(Controller):
         "/{revision:int}/restore",
         status_code=200,
         summary="Restore a revision as a new one",
-        responses=problems(401, 404, 409, 413, 422, 428, 503),
+        responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def restore(
         self,
@@ -89,10 +89,12 @@ class HistoryController(Controller):
         user: UserId,
         lecture: LectureId,
         revision: RevisionNumber,
-        data: JSONBody[RestoreRequest],
-        if_match: IfMatch = None,
+        if_match: IfMatch,
+        data: JSONBody[RestoreRequest | None] = None,
     ) -> Response[SaveResponse]:
-        """Make an old revision's content current, as a new revision (nothing is erased)."""
-        base = required_base_revision(data.base_revision, if_match)
-        result = await history.restore_revision(db, user, lecture, revision, base, force=data.force)
+        """Make an old revision's content current, as a new revision (nothing is erased), on
+        the revision the editor last saw (`If-Match`; 409 when the lecture moved on)."""
+        base = base_revision(if_match)
+        force = data is not None and data.force
+        result = await history.restore_revision(db, user, lecture, revision, base, force=force)
         return saved_or_conflict(result, base)

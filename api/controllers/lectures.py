@@ -9,9 +9,9 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from tutopanda.api.database import Db
 from tutopanda.api.openapi import NOT_MODIFIED
 from tutopanda.api.params import LectureId, UserId
-from tutopanda.api.preconditions import IfMatch, IfNoneMatch, etag, none_match
+from tutopanda.api.preconditions import IfMatch, IfNoneMatch, base_revision, etag, none_match
 from tutopanda.api.problems import problems
-from tutopanda.api.writes import required_base_revision, saved_or_conflict
+from tutopanda.api.writes import saved_or_conflict
 from tutopanda.models.lecture import LectureSnapshot
 from tutopanda.models.wire import SaveRequest, SaveResponse
 from tutopanda.store import lectures
@@ -41,7 +41,7 @@ class LectureController(Controller):
     @patch(
         "/",
         summary="Save a draft (auto-save)",
-        responses=problems(401, 404, 409, 413, 422, 428, 503),
+        responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def save(
         self,
@@ -49,14 +49,14 @@ class LectureController(Controller):
         user: UserId,
         lecture: LectureId,
         data: JSONBody[SaveRequest],
-        if_match: IfMatch = None,
+        if_match: IfMatch,
     ) -> Response[SaveResponse]:
-        """Save the dirty sections on the revision the editor last saw.
+        """Save the dirty sections on the revision the editor last saw (`If-Match`).
 
         200 with the new revision; 409 `revision_conflict` with the latest snapshot when the
-        lecture moved on (nothing is written); 428 without `baseRevision` or `If-Match`.
+        lecture moved on (nothing is written but the draft keeping the refused sections).
         """
-        base = required_base_revision(data.base_revision, if_match)
+        base = base_revision(if_match)
         result = await lectures.save_draft(
             db,
             user,

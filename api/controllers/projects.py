@@ -10,9 +10,8 @@ from litestar.params import JSONBody
 
 from tutopanda.api.database import Db
 from tutopanda.api.params import ProjectBefore, ProjectId, ProjectLimit, UserId
-from tutopanda.api.preconditions import IfMatch, etag
+from tutopanda.api.preconditions import IfMatch, base_revision, etag
 from tutopanda.api.problems import problems
-from tutopanda.api.writes import required_base_revision
 from tutopanda.models.project import (
     CreatedProject,
     ProjectCreate,
@@ -85,7 +84,7 @@ class ProjectController(Controller):
     @patch(
         "/{project_id:int}",
         summary="Update a project's name or settings",
-        responses=problems(401, 404, 409, 413, 422, 428, 503),
+        responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def update(
         self,
@@ -93,13 +92,13 @@ class ProjectController(Controller):
         user: UserId,
         project: ProjectId,
         data: JSONBody[ProjectUpdate],
-        if_match: IfMatch = None,
+        if_match: IfMatch,
     ) -> Response[ProjectDetail]:
         """Rename, and/or change settings: each group sent is merged into the stored one (the
         options sent replace, the others stay; unknown groups or options are 422). On the
-        settings revision last read (`baseRevision` or `If-Match`, 428 without): 409 when it
-        moved on. A change makes a new settings revision, recorded with who made it; runs
-        already started keep the settings they started with."""
-        base = required_base_revision(data.base_revision, if_match)
+        settings revision last read (`If-Match`): 409 when it moved on. A change makes a new
+        settings revision, recorded with who made it; runs already started keep the settings
+        they started with."""
+        base = base_revision(if_match)
         detail = await projects.update_project(db, user, project, data, base_revision=base)
         return Response(detail, headers={"ETag": etag(detail.settings_revision)})

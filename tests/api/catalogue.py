@@ -58,33 +58,34 @@ ROUTES = [
     Route("PATCH", "/projects/{project}", "project_update"),
     Route("GET", "/lectures/{lecture}/events"),  # only refused requests: a stream never ends
 ]
-OPTIONAL_BODIES = {"accept", "regenerate"}  # no body at all is fine there
+OPTIONAL_BODIES = {"accept", "regenerate", "restore"}  # no body at all is fine there
+# A write on a revision names it in If-Match: every request of the catalogue to one carries this
+# valid header, unless the case is about the header.
+ON_A_REVISION = {"save", "restore", "project_update"}
+VALID_IF_MATCH = '"0"'
 
 # A valid body per kind, with `@` where a JSON string's content goes and `%` where a JSON value
 # goes inside a passthrough object (extra keys there are kept as sent).
 _TEMPLATES = {
     "project": (b'{"prompt":"@"}', b'{"prompt":"p","settings":{"general":{"x":%}}}'),
     "save": (
-        b'{"baseRevision":0,"payload":{"title":"@"}}',
-        b'{"baseRevision":0,"payload":{"images":[{"id":"i","prompt":"p","x":%}]}}',
+        b'{"payload":{"title":"@"}}',
+        b'{"payload":{"images":[{"id":"i","prompt":"p","x":%}]}}',
     ),
-    "restore": (b'{"baseRevision":0,"@":0}', b'{"baseRevision":0,"x":%}'),
+    "restore": (b'{"force":false,"@":0}', b'{"force":false,"x":%}'),
     "workflow": (b'{"kind":"@"}', b'{"kind":"timeline_resynthesis","x":%}'),
     "accept": (b'{"force":false,"@":1}', b'{"force":false,"x":%}'),
     "regenerate": (b'{"prompt":"@"}', b'{"prompt":"p","x":%}'),
-    "project_update": (
-        b'{"baseRevision":0,"name":"@"}',
-        b'{"baseRevision":0,"settings":{"general":{"x":%}}}',
-    ),
+    "project_update": (b'{"name":"@"}', b'{"settings":{"general":{"x":%}}}'),
 }
 _VALID: dict[str, dict[str, Any]] = {
     "project": {"prompt": "Rome"},
-    "save": {"baseRevision": 0, "payload": {"title": "x"}},
-    "restore": {"baseRevision": 0},
+    "save": {"payload": {"title": "x"}},
+    "restore": {"force": False},
     "workflow": {"kind": "timeline_resynthesis"},
     "accept": {"force": False},
     "regenerate": {"prompt": "p"},
-    "project_update": {"baseRevision": 0, "name": "n"},
+    "project_update": {"name": "n"},
 }
 # Wrong JSON types (and values out of range) for the fields of each body: 422 naming the field.
 _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
@@ -98,7 +99,7 @@ _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
         ("settings", "research", "model"): [5, ""],
     },
     "save": {
-        ("baseRevision",): ["0", True, 0.5, -1, 2**31, 10**30, []],
+        ("baseRevision",): [0],  # the revision is If-Match's, not the body's
         ("force",): ["yes", 1, None],
         ("merge",): ["no", 0],
         ("payload",): [[], "x", None, 5, {}],
@@ -109,21 +110,21 @@ _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
         ("surprise",): [1],
     },
     "restore": {
-        ("baseRevision",): ["0", True, 0.5, -1, 2**31],
+        ("baseRevision",): [0],
         ("force",): ["yes", 0],
         ("surprise",): [1],
     },
     "workflow": {
         ("kind",): ["other", "asset_regeneration", 5, None, []],
-        ("fromStep",): [0, 101, "1", 1.5, None],
+        ("fromStep",): [0, 2, 101, "1", 1.5, None],  # timeline_resynthesis has one step
         ("force",): ["yes", 1],
-        ("originalRunId",): [5, ""],
+        ("originalRunId",): [5, "", "x", "00000000-0000-0000-0000-00000000000A"],
         ("surprise",): [1],
     },
     "accept": {("force",): ["yes", 1, None], ("surprise",): [1]},
     "regenerate": {("prompt",): [5, "", [], {}, "x" * 10_001], ("surprise",): [1]},
     "project_update": {
-        ("baseRevision",): ["0", True, -1, 2**31],
+        ("baseRevision",): [0],
         ("name",): [5, "", []],
         ("settings",): ["x", [], 5],
         ("settings", "general"): [None, "x", []],
@@ -248,8 +249,10 @@ def auth_cases() -> list[Bad]:
 
 
 def if_match_cases() -> list[Bad]:
-    """Preconditions that name no revision: 422 naming If-Match (the body has no baseRevision)."""
+    """Preconditions that name no revision, or none at all: 422 naming If-Match."""
     values: list[str | bytes] = [
+        "",
+        '"01"',
         '"9999999999"',
         '"2147483648"',
         '"99999999999999999999"',

@@ -48,11 +48,11 @@ def test_a_held_save_answers_503_at_its_deadline_and_writes_nothing(
     with TestClient(create_app(deadline_settings(tmp_path), database.admin_url)) as client:
         lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
         before = client.get(f"{lecture}/history", headers=headers).json()
-        save = {"baseRevision": 0, "payload": {"title": "Held"}}
+        save, on_0 = {"payload": {"title": "Held"}}, {**headers, "If-Match": '"0"'}
         with psycopg.connect(database.admin_url) as holder:  # the lock lasts its transaction
             holder.execute(test_query("lectures_lock"))
             started = time.monotonic()
-            held = client.patch(lecture, json=save, headers=headers)
+            held = client.patch(lecture, json=save, headers=on_0)
             took = time.monotonic() - started
             waiting = holder.execute(test_query("lock_waiters")).fetchone()
         body = assert_problem(held, 503, "deadline_exceeded")
@@ -61,7 +61,7 @@ def test_a_held_save_answers_503_at_its_deadline_and_writes_nothing(
         assert waiting == (0,)  # cancelled in the server, not left waiting behind the lock
         assert client.get(f"{lecture}/history", headers=headers).json() == before
         assert client.get(f"{lecture}/drafts", headers=headers).json() == []
-        saved = client.patch(lecture, json=save, headers=headers)
+        saved = client.patch(lecture, json=save, headers=on_0)
 
     assert saved.status_code == 200, saved.text
     assert saved.json()["revision"] == 1
@@ -97,14 +97,14 @@ def test_a_commit_no_standby_confirms_is_not_reported_as_saved(
         server.restart()
         started = time.monotonic()
         unconfirmed = client.patch(
-            lecture, json={"baseRevision": 0, "payload": {"title": "Kept?"}}, headers=headers
+            lecture, json={"payload": {"title": "Kept?"}}, headers={**headers, "If-Match": '"0"'}
         )
         took = time.monotonic() - started
         with pytest.raises(CommitUnconfirmed):
             asyncio.run(save_in_a_transaction(server.url, int(lecture.rsplit("/", 1)[1])))
         # A keyed save: unconfirmed, and so is its replay (a replay waits for the standby too).
-        keyed = {**headers, "Idempotency-Key": "unconfirmed-save"}
-        title = {"baseRevision": 2, "payload": {"title": "Keyed"}}
+        keyed = {**headers, "Idempotency-Key": "unconfirmed-save", "If-Match": '"2"'}
+        title = {"payload": {"title": "Keyed"}}
         keyed_answers = [client.patch(lecture, json=title, headers=keyed) for _ in range(2)]
         with psycopg.connect(server.url, autocommit=True) as admin:
             admin.execute(test_query("standby_not_required"))
@@ -133,7 +133,7 @@ def test_a_server_that_stops_answering_is_given_up_after_the_cancel(
         proxy.freeze()
         started = time.monotonic()
         frozen = client.patch(
-            lecture, json={"baseRevision": 0, "payload": {"title": "Lost?"}}, headers=headers
+            lecture, json={"payload": {"title": "Lost?"}}, headers={**headers, "If-Match": '"0"'}
         )
         took = time.monotonic() - started
         proxy.thaw()  # the app stops as usual

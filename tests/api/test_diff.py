@@ -20,12 +20,14 @@ SCRIPT = {
 
 def test_diff_between_two_revisions(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"script": SCRIPT}}, headers=auth())
+    client.patch(
+        lecture, json={"payload": {"script": SCRIPT}}, headers={**auth(), "If-Match": '"0"'}
+    )
     edited = {"segments": [{**SCRIPT["segments"][0], "narration": "Uno."}]}
     client.patch(
         lecture,
-        json={"baseRevision": 1, "payload": {"script": edited, "title": "T"}},
-        headers=auth(),
+        json={"payload": {"script": edited, "title": "T"}},
+        headers={**auth(), "If-Match": '"1"'},
     )
     response = client.get(f"{lecture}/diff?from=1&to=2", headers=auth())
     assert response.status_code == 200, response.text
@@ -46,10 +48,16 @@ def test_diff_errors(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     assert_problem(client.get(f"{lecture}/diff?from=0&to=5", headers=auth()), 404, "not_found")
     assert_problem(client.get(f"{lecture}/diff?from=0&to=0", headers=auth("bob")), 404, "not_found")
-    problem = assert_problem(
-        client.get(f"{lecture}/diff?from=0", headers=auth()), 422, "validation_failed"
-    )
-    assert any("to" in error["field"] for error in problem["errors"])
-    assert_problem(
-        client.get(f"{lecture}/diff?from=-1&to=0", headers=auth()), 422, "validation_failed"
-    )
+    # Each parameter named as the client sent it (`from`, not the handler's `from_revision`),
+    # missing or malformed alike.
+    for query, field in [
+        ("from=0", "to"),
+        ("to=0", "from"),
+        ("from=a&to=0", "from"),
+        ("from=-1&to=0", "from"),
+        ("from=0&to=2147483648", "to"),
+    ]:
+        problem = assert_problem(
+            client.get(f"{lecture}/diff?{query}", headers=auth()), 422, "validation_failed"
+        )
+        assert [error["field"] for error in problem["errors"]] == [field], query

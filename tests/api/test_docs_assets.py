@@ -91,5 +91,35 @@ def test_the_asset_routes_stay_out_of_the_document(client: Client) -> None:
     assert not [path for path in paths if path.startswith("/schema")]
 
 
-def test_swagger_ui_is_not_offered(client: Client) -> None:
-    assert client.get("/schema/swagger").status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/schema/swagger",
+        "/schema/redoc",
+        "/schema/elements",
+        "/schema/rapidoc",
+        "/schema/nope",
+        "/schema/openapi.yaml",
+        "/schema/openapi.json/more",
+        "/schema/%00",
+    ],
+)
+def test_swagger_ui_is_not_offered_and_no_other_name_either(client: Client, path: str) -> None:
+    """Litestar answers an unknown name under /schema with an HTML page of its own: here it is
+    a 404 problem like everywhere else (api/docs_page.py)."""
+    answer = client.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["code"] == "not_found"
+
+
+def test_the_page_runs_no_inline_script(client: Client) -> None:
+    """Its Content-Security-Policy allows only the page's own script files: Scalar is configured
+    by an attribute of a JSON data block (never run), the bundle mounts the reference itself."""
+    page = client.get("/schema").text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.DOTALL)
+    assert [attributes for attributes, _ in scripts if " src=" in attributes]
+    for attributes, content in scripts:
+        assert " src=" in attributes or 'type="application/json"' in attributes, attributes
+        assert not content.strip()
+    assert "<style" not in page

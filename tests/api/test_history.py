@@ -15,7 +15,9 @@ def lecture_with_titles(client: Client, auth: Headers, *titles: str) -> str:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     for revision, title in enumerate(titles):
         saved = client.patch(
-            lecture, json={"baseRevision": revision, "payload": {"title": title}}, headers=auth()
+            lecture,
+            json={"payload": {"title": title}},
+            headers={**auth(), "If-Match": f'"{revision}"'},
         )
         assert saved.status_code == 200, saved.text
     return lecture
@@ -46,23 +48,24 @@ def test_one_revision_and_its_content(client: Client, auth: Headers) -> None:
 
 def test_restore_is_a_new_revision_and_respects_the_base(client: Client, auth: Headers) -> None:
     lecture = lecture_with_titles(client, auth, "Good", "Bad")
-    restored = client.post(f"{lecture}/history/1/restore", json={"baseRevision": 2}, headers=auth())
+    restored = client.post(f"{lecture}/history/1/restore", headers={**auth(), "If-Match": '"2"'})
     assert (restored.status_code, restored.json()["revision"]) == (200, 3)
     assert client.get(lecture, headers=auth()).json()["title"] == "Good"
     stale = client.post(
         f"{lecture}/history/2/restore", json={}, headers={**auth(), "If-Match": '"2"'}
     )
     assert assert_problem(stale, 409, "revision_conflict")["lecture"]["revision"] == 3
-    assert_problem(
+    problem = assert_problem(
         client.post(f"{lecture}/history/2/restore", json={}, headers=auth()),
-        428,
-        "precondition_required",
+        422,
+        "validation_failed",
     )
+    assert [error["field"] for error in problem["errors"]] == ["If-Match"]
 
 
 def test_bad_paging_parameters_are_422(client: Client, auth: Headers) -> None:
     lecture = lecture_with_titles(client, auth, "A")
-    for query in ("limit=0", "limit=501", "limit=x", "before=-1"):
+    for query in ("limit=0", "limit=501", "limit=x", "before=-1", "before=null"):
         problem = assert_problem(
             client.get(f"{lecture}/history?{query}", headers=auth()), 422, "validation_failed"
         )

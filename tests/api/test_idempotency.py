@@ -46,9 +46,10 @@ def test_a_retried_save_is_the_same_revision_not_a_conflict(
     client: Client, auth: Headers, admin_conn: Conn
 ) -> None:
     lecture = new_lecture(client, auth())["lectureId"]
-    save = {"baseRevision": 0, "payload": {"title": "Tides"}}
-    first = client.patch(f"/lectures/{lecture}", json=save, headers=keyed(auth(), "save-1"))
-    again = client.patch(f"/lectures/{lecture}", json=save, headers=keyed(auth(), "save-1"))
+    save = {"payload": {"title": "Tides"}}
+    on_0 = keyed({**auth(), "If-Match": '"0"'}, "save-1")
+    first = client.patch(f"/lectures/{lecture}", json=save, headers=on_0)
+    again = client.patch(f"/lectures/{lecture}", json=save, headers=on_0)
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json() == first.json()
     assert again.headers["etag"] == first.headers["etag"] == '"1"'
@@ -59,11 +60,14 @@ def test_a_retried_save_is_the_same_revision_not_a_conflict(
 def test_a_conflict_is_kept_with_its_draft_and_replayed(client: Client, auth: Headers) -> None:
     lecture = new_lecture(client, auth())["lectureId"]
     client.patch(
-        f"/lectures/{lecture}", json={"baseRevision": 0, "payload": {"title": "A"}}, headers=auth()
+        f"/lectures/{lecture}",
+        json={"payload": {"title": "A"}},
+        headers={**auth(), "If-Match": '"0"'},
     )
-    stale = {"baseRevision": 0, "payload": {"title": "B"}}
-    first = client.patch(f"/lectures/{lecture}", json=stale, headers=keyed(auth(), "stale"))
-    again = client.patch(f"/lectures/{lecture}", json=stale, headers=keyed(auth(), "stale"))
+    stale = {"payload": {"title": "B"}}
+    on_0 = keyed({**auth(), "If-Match": '"0"'}, "stale")
+    first = client.patch(f"/lectures/{lecture}", json=stale, headers=on_0)
+    again = client.patch(f"/lectures/{lecture}", json=stale, headers=on_0)
     assert_problem(first, 409, "revision_conflict")
     # The first answer byte for byte: its requestId names the request that did the work.
     assert (again.status_code, again.json()) == (409, first.json())
@@ -76,8 +80,8 @@ def test_the_same_key_for_another_request_is_422_and_writes_nothing(
 ) -> None:
     client.post("/projects", json={"prompt": "Tides"}, headers=keyed(auth(), "k"))
     other = client.post("/projects", json={"prompt": "Reefs"}, headers=keyed(auth(), "k"))
-    problem = assert_problem(other, 422, "invalid_input")
-    assert "Idempotency-Key" in problem["detail"]
+    problem = assert_problem(other, 422, "idempotency_key_reused")
+    assert [error["field"] for error in problem["errors"]] == ["Idempotency-Key"]
     assert count(admin_conn, "project_count") == 1
 
 
@@ -99,11 +103,12 @@ def test_without_a_key_every_request_writes(
 
 def test_a_refused_request_keeps_nothing(client: Client, auth: Headers) -> None:
     """A write that failed wrote nothing: its key is free for the request that works."""
-    missing = {"baseRevision": 0, "payload": {"title": "x"}}
-    refused = client.patch("/lectures/999", json=missing, headers=keyed(auth(), "k"))
+    missing = {"payload": {"title": "x"}}
+    on_0 = keyed({**auth(), "If-Match": '"0"'}, "k")
+    refused = client.patch("/lectures/999", json=missing, headers=on_0)
     assert_problem(refused, 404, "not_found")
     lecture = new_lecture(client, auth())["lectureId"]
-    works = client.patch(f"/lectures/{lecture}", json=missing, headers=keyed(auth(), "k"))
+    works = client.patch(f"/lectures/{lecture}", json=missing, headers=on_0)
     assert works.status_code == 200, works.text
 
 

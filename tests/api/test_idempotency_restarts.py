@@ -60,8 +60,8 @@ def test_a_key_replays_across_processes_and_restarts(tmp_path: Path) -> None:
             created = http.post("/projects", json=CREATE, headers=keyed("create"))
             assert created.status_code == 201, created.text
             lecture = created.json()["lectureId"]
-            save = {"baseRevision": 0, "payload": {"title": "Tides"}}
-            saved = http.patch(f"/lectures/{lecture}", json=save, headers=keyed("save"))
+            save, on_0 = {"payload": {"title": "Tides"}}, {**keyed("save"), "If-Match": '"0"'}
+            saved = http.patch(f"/lectures/{lecture}", json=save, headers=on_0)
             assert saved.status_code == 200, saved.text
             for _ in range(6):  # two API processes share the port: both answer some of these
                 again = http.post("/projects", json=CREATE, headers=keyed("create"))
@@ -72,12 +72,10 @@ def test_a_key_replays_across_processes_and_restarts(tmp_path: Path) -> None:
             assert again.headers["idempotent-replayed"] == "true"
             db.stop()
             db.start()
-            again = first_answer(
-                http, "PATCH", f"/lectures/{lecture}", json=save, headers=keyed("save")
-            )
+            again = first_answer(http, "PATCH", f"/lectures/{lecture}", json=save, headers=on_0)
             assert (again.status_code, again.json()) == (200, saved.json())
             other = first_answer(
                 http, "POST", "/projects", json={"prompt": "Reefs"}, headers=keyed("create")
             )
-            assert other.status_code == 422
+            assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
         assert counts(db) == [1, 1, 2]  # one project, one run, revision 0 and one save

@@ -33,7 +33,7 @@ def test_if_none_match_gives_304_until_the_lecture_changes(client: Client, auth:
     unchanged = client.get(lecture, headers={**auth(), "If-None-Match": '"0"'})
     assert (unchanged.status_code, unchanged.content) == (304, b"")
     assert unchanged.headers["etag"] == '"0"'
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "New"}}, headers=auth())
+    client.patch(lecture, json={"payload": {"title": "New"}}, headers={**auth(), "If-Match": '"0"'})
     changed = client.get(lecture, headers={**auth(), "If-None-Match": 'W/"0", "7"'})
     assert (changed.status_code, changed.json()["title"]) == (200, "New")
 
@@ -53,8 +53,8 @@ def test_save_on_the_current_revision(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     response = client.patch(
         lecture,
-        json={"baseRevision": 0, "payload": {"title": "Roads", "script": SCRIPT}},
-        headers=auth(),
+        json={"payload": {"title": "Roads", "script": SCRIPT}},
+        headers={**auth(), "If-Match": '"0"'},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -70,9 +70,11 @@ def test_save_on_the_current_revision(client: Client, auth: Headers) -> None:
 
 def test_stale_save_is_409_with_the_winners_snapshot(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Winner"}}, headers=auth())
+    client.patch(
+        lecture, json={"payload": {"title": "Winner"}}, headers={**auth(), "If-Match": '"0"'}
+    )
     stale = client.patch(
-        lecture, json={"baseRevision": 0, "payload": {"title": "Loser"}}, headers=auth()
+        lecture, json={"payload": {"title": "Loser"}}, headers={**auth(), "If-Match": '"0"'}
     )
     problem = assert_problem(stale, 409, "revision_conflict")
     assert (problem["lecture"]["title"], problem["lecture"]["revision"]) == ("Winner", 1)
@@ -90,13 +92,9 @@ def test_if_match_is_a_precondition_too(client: Client, auth: Headers) -> None:
         lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": '"0"'}
     )
     assert_problem(stale, 409, "revision_conflict")
-    disagree = client.patch(
-        lecture,
-        json={"baseRevision": 1, "payload": {"title": "B"}},
-        headers={**auth(), "If-Match": '"0"'},
-    )
-    assert assert_problem(disagree, 422, "validation_failed")["errors"][0]["field"] == "If-Match"
-    for bad in ("*", "5", 'W/"1"', '"x"', '"9999999999"', '"2147483648"'):
+    # One strong ETag of a revision, as the server writes it: a strong comparison (RFC 9110)
+    # matches that spelling only, so `"01"` is not `"1"`.
+    for bad in ("*", "5", 'W/"1"', '"x"', '"01"', '"1", "2"', '"9999999999"', '"2147483648"'):
         response = client.patch(
             lecture, json={"payload": {"title": "B"}}, headers={**auth(), "If-Match": bad}
         )
@@ -105,26 +103,36 @@ def test_if_match_is_a_precondition_too(client: Client, auth: Headers) -> None:
     assert client.get(lecture, headers=auth()).json()["revision"] == 1
 
 
-def test_save_without_a_precondition_is_428(client: Client, auth: Headers) -> None:
+def test_a_save_names_its_revision_in_if_match_only(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    response = client.patch(lecture, json={"payload": {"title": "A"}}, headers=auth())
-    assert_problem(response, 428, "precondition_required")
+    missing = client.patch(lecture, json={"payload": {"title": "A"}}, headers=auth())
+    problem = assert_problem(missing, 422, "validation_failed")
+    assert problem["errors"] == [{"field": "If-Match", "message": "missing header parameter"}]
+    in_the_body = client.patch(
+        lecture,
+        json={"baseRevision": 0, "payload": {"title": "A"}},
+        headers={**auth(), "If-Match": '"0"'},
+    )
+    problem = assert_problem(in_the_body, 422, "validation_failed")
+    assert [error["field"] for error in problem["errors"]] == ["baseRevision"]
     assert client.get(lecture, headers=auth()).json()["revision"] == 0
 
 
 def test_force_and_merge_options(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
+    client.patch(
+        lecture, json={"payload": {"title": "Theirs"}}, headers={**auth(), "If-Match": '"0"'}
+    )
     merged = client.patch(
         lecture,
-        json={"baseRevision": 0, "merge": True, "payload": {"summary": "Mine"}},
-        headers=auth(),
+        json={"merge": True, "payload": {"summary": "Mine"}},
+        headers={**auth(), "If-Match": '"0"'},
     )
     assert (merged.status_code, merged.json()["revision"]) == (200, 2)
     forced = client.patch(
         lecture,
-        json={"baseRevision": 0, "force": True, "payload": {"title": "Mine"}},
-        headers=auth(),
+        json={"force": True, "payload": {"title": "Mine"}},
+        headers={**auth(), "If-Match": '"0"'},
     )
     assert (forced.status_code, forced.json()["revision"]) == (200, 3)
     history = client.get(f"{lecture}/history", headers=auth()).json()["items"]
@@ -134,22 +142,21 @@ def test_force_and_merge_options(client: Client, auth: Headers) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"baseRevision": 0, "payload": {"chapters": []}}, "payload.chapters"),
-        ({"baseRevision": 0, "payload": {"title": ""}}, "payload.title"),
-        ({"baseRevision": 0, "payload": {}}, "payload"),
-        ({"baseRevision": -1, "payload": {"title": "x"}}, "baseRevision"),
-        ({"baseRevision": "one", "payload": {"title": "x"}}, "baseRevision"),
-        ({"baseRevision": 0, "payload": {"title": "x"}, "extra": 1}, "extra"),
-        ({"baseRevision": 0}, "payload"),
-        ({"baseRevision": 0, "payload": {"images": [{"id": "i"}]}}, "payload.images"),
+        ({"payload": {"chapters": []}}, "payload.chapters"),
+        ({"payload": {"title": ""}}, "payload.title"),
+        ({"payload": {}}, "payload"),
+        ({"payload": {"title": "x"}, "extra": 1}, "extra"),
+        ({}, "payload"),
+        ({"payload": {"images": [{"id": "i"}]}}, "payload.images"),
     ],
 )
 def test_invalid_bodies_are_422_naming_the_field(
     client: Client, auth: Headers, body: dict[str, object], field: str
 ) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
+    on_0 = {**auth(), "If-Match": '"0"'}
     problem = assert_problem(
-        client.patch(lecture, json=body, headers=auth()), 422, "validation_failed"
+        client.patch(lecture, json=body, headers=on_0), 422, "validation_failed"
     )
     assert any(error["field"].startswith(field) for error in problem["errors"]), problem
     assert client.get(lecture, headers=auth()).json()["revision"] == 0
@@ -158,23 +165,23 @@ def test_invalid_bodies_are_422_naming_the_field(
 @pytest.mark.parametrize(
     "raw",
     [
-        b'{"baseRevision": 0, "payload": {"title": "a\\u0000b"}}',
-        b'{"baseRevision": 0, "payload": {"title": "x"',
+        b'{"payload": {"title": "a\\u0000b"}}',
+        b'{"payload": {"title": "x"',
         b"\xff\xfe not json",
-        b'{"baseRevision": 1e999, "payload": {"title": "x"}}',
-        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
+        b'{"force": 1e999, "payload": {"title": "x"}}',
+        b'{"payload": {"images": [{"id": "i", "prompt": "p", "x": '
         + b"[" * 5000
         + b"]" * 5000
         + b"}]}}",
-        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": '
+        b'{"payload": {"images": [{"id": "i", "prompt": "p", "x": '
         + b"[" * 250
         + b"]" * 250
         + b"}]}}",
-        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": 1e400}]}}',
-        b'{"baseRevision": 0, "payload": {"images": [{"id": "i", "prompt": "p", "x": NaN}]}}',
-        b'{"baseRevision": 0, "payload": {"title": "a\\ud800"}}',
-        b'{"baseRevision": 0, "baseRevision": 0, "payload": {"title": "x"}}',
-        b'{"baseRevision": 0, "payload": {"title": "x", "summary": "s", "title": "y"}}',
+        b'{"payload": {"images": [{"id": "i", "prompt": "p", "x": 1e400}]}}',
+        b'{"payload": {"images": [{"id": "i", "prompt": "p", "x": NaN}]}}',
+        b'{"payload": {"title": "a\\ud800"}}',
+        b'{"merge": true, "merge": true, "payload": {"title": "x"}}',
+        b'{"payload": {"title": "x", "summary": "s", "title": "y"}}',
         b"[]",
         b"null",
     ],
@@ -184,7 +191,9 @@ def test_hostile_bodies_never_500_and_write_nothing(
 ) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     response = client.patch(
-        lecture, content=raw, headers={**auth(), "Content-Type": "application/json"}
+        lecture,
+        content=raw,
+        headers={**auth(), "Content-Type": "application/json", "If-Match": '"0"'},
     )
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -193,40 +202,42 @@ def test_hostile_bodies_never_500_and_write_nothing(
 
 def test_bodies_over_the_cap_are_413_and_write_nothing(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    huge = {"baseRevision": 0, "payload": {"summary": "x" * (BODY_CAP + 10)}}
-    assert_problem(client.patch(lecture, json=huge, headers=auth()), 413, "payload_too_large")
+    huge = {"payload": {"summary": "x" * (BODY_CAP + 10)}}
+    on_0 = {**auth(), "If-Match": '"0"'}
+    assert_problem(client.patch(lecture, json=huge, headers=on_0), 413, "payload_too_large")
     assert client.get(lecture, headers=auth()).json()["revision"] == 0
 
 
 def test_wrong_json_types_are_422_and_write_nothing(client: Client, auth: Headers) -> None:
-    """No coercion: `"yes"` is not true (it once forced a stale save), `"2"` is not 2."""
+    """No coercion: `"yes"` is not true (it once forced a stale save), 1 is not true."""
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
-    for body, field in [
-        ({"baseRevision": 0, "force": "yes", "payload": {"title": "Mine"}}, "force"),
-        ({"baseRevision": 0, "force": 1, "payload": {"title": "Mine"}}, "force"),
-        ({"baseRevision": "1", "payload": {"title": "Mine"}}, "baseRevision"),
-        ({"baseRevision": True, "payload": {"title": "Mine"}}, "baseRevision"),
-        ({"baseRevision": 1, "merge": "no", "payload": {"title": "Mine"}}, "merge"),
+    client.patch(
+        lecture, json={"payload": {"title": "Theirs"}}, headers={**auth(), "If-Match": '"0"'}
+    )
+    for body, if_match, field in [
+        ({"force": "yes", "payload": {"title": "Mine"}}, '"0"', "force"),
+        ({"force": 1, "payload": {"title": "Mine"}}, '"0"', "force"),
+        ({"merge": "no", "payload": {"title": "Mine"}}, '"1"', "merge"),
     ]:
+        headers = {**auth(), "If-Match": if_match}
         problem = assert_problem(
-            client.patch(lecture, json=body, headers=auth()), 422, "validation_failed"
+            client.patch(lecture, json=body, headers=headers), 422, "validation_failed"
         )
         assert [error["field"] for error in problem["errors"]] == [field], body
     history = client.get(f"{lecture}/history", headers=auth()).json()["items"]
     assert ([item["revision"] for item in history], history[0]["forced"]) == ([1, 0], False)
-    whole = client.patch(
-        lecture, json={"baseRevision": 1.0, "payload": {"title": "Mine"}}, headers=auth()
-    )
-    assert (whole.status_code, whole.json()["revision"]) == (200, 2)
 
 
 def test_duplicate_keys_are_400_not_last_wins(client: Client, auth: Headers) -> None:
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
-    client.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Theirs"}}, headers=auth())
-    raw = b'{"baseRevision":0,"force":false,"force":true,"payload":{"title":"Mine"}}'
+    client.patch(
+        lecture, json={"payload": {"title": "Theirs"}}, headers={**auth(), "If-Match": '"0"'}
+    )
+    raw = b'{"force":false,"force":true,"payload":{"title":"Mine"}}'
     response = client.patch(
-        lecture, content=raw, headers={**auth(), "Content-Type": "application/json"}
+        lecture,
+        content=raw,
+        headers={**auth(), "Content-Type": "application/json", "If-Match": '"0"'},
     )
     assert_problem(response, 400, "bad_request")
     assert client.get(lecture, headers=auth()).json()["title"] == "Theirs"
@@ -241,8 +252,8 @@ def test_passthrough_items_are_strict_on_known_keys_and_keep_the_others(
     wrong = {**clip, "startTime": "0"}
     refused = client.patch(
         lecture,
-        json={"baseRevision": 0, "payload": {"timeline": {"tracks": {"voice": [wrong]}}}},
-        headers=auth(),
+        json={"payload": {"timeline": {"tracks": {"voice": [wrong]}}}},
+        headers={**auth(), "If-Match": '"0"'},
     )
     problem = assert_problem(refused, 422, "validation_failed")
     assert problem["errors"][0]["field"].endswith("startTime")
@@ -250,10 +261,9 @@ def test_passthrough_items_are_strict_on_known_keys_and_keep_the_others(
     saved = client.patch(
         lecture,
         json={
-            "baseRevision": 0,
             "payload": {"images": [image], "timeline": {"tracks": {"voice": [{**clip, **extra}]}}},
         },
-        headers=auth(),
+        headers={**auth(), "If-Match": '"0"'},
     )
     assert saved.status_code == 200, saved.text
     stored = client.get(lecture, headers=auth()).json()

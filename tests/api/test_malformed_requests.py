@@ -17,7 +17,9 @@ from litestar.testing import TestClient
 from psycopg import sql
 
 from tests.api.catalogue import (
+    ON_A_REVISION,
     ROUTES,
+    VALID_IF_MATCH,
     Bad,
     Route,
     auth_cases,
@@ -63,7 +65,7 @@ def _cases(route: Route) -> list[Bad]:
     cases = auth_cases()
     if route.body is not None:
         cases += body_cases(route.body)
-    if route.body in ("save", "restore", "project_update"):
+    if route.body in ON_A_REVISION:
         cases += if_match_cases()
     if "{lecture}" in route.path:
         cases += lecture_path_cases(route)
@@ -118,7 +120,8 @@ def test_malformed_requests_get_4xx_problems_and_change_nothing(
     gc.collect()  # what earlier tests left behind is finalized (and logged) before, not during
     with caplog.at_level(logging.DEBUG):
         for bad in cases:
-            headers = encoded({**auth(), "Content-Type": "application/json", **bad.headers})
+            base = {"If-Match": VALID_IF_MATCH} if route.body in ON_A_REVISION else {}
+            headers = encoded({**auth(), "Content-Type": "application/json", **base, **bad.headers})
             target = path if bad.path is None else bad.path.format(**ids)
             response = client.request(route.method, target, content=bad.content, headers=headers)
             failures += _problems(response, bad)
@@ -149,7 +152,7 @@ def test_the_digests_see_a_write(client: Client, auth: Headers, database: TestDa
     lecture = f"/lectures/{new_lecture(client, auth())['lectureId']}"
     before = _digests(database)
     saved = client.patch(
-        lecture, json={"baseRevision": 0, "payload": {"title": "T"}}, headers=auth()
+        lecture, json={"payload": {"title": "T"}}, headers={**auth(), "If-Match": '"0"'}
     )
     assert saved.status_code == 200
     assert _digests(database) != before
@@ -181,16 +184,13 @@ def test_a_refused_identifier_checks_out_no_connection(
             for _ in range(10):
                 for method, path, body in [
                     ("GET", "/lectures/0", None),
-                    (
-                        "PATCH",
-                        "/lectures/2147483648",
-                        {"baseRevision": 0, "payload": {"title": "x"}},
-                    ),
+                    ("PATCH", "/lectures/2147483648", {"payload": {"title": "x"}}),
                     ("GET", "/lectures/-1/history", None),
                     ("POST", "/workflow-runs/NOT-A-RUN/cancel", None),
                     ("GET", f"/workflow-runs/{created['runId'].upper()}", None),
                 ]:
-                    response = client.request(method, path, headers=auth(), json=body)
+                    headers = {**auth(), "If-Match": '"0"'}
+                    response = client.request(method, path, headers=headers, json=body)
                     assert response.status_code == 404, (method, path, response.text)
             gc.collect()
         assert _CountingDatabase.checkouts == before

@@ -72,7 +72,7 @@ def assert_unavailable_at_once(client: Client, lecture: str, headers: dict[str, 
     requests = [
         lambda: client.get(lecture, headers=headers),
         lambda: client.patch(
-            lecture, json={"baseRevision": 0, "payload": {"title": "X"}}, headers=headers
+            lecture, json={"payload": {"title": "X"}}, headers={**headers, "If-Match": '"0"'}
         ),
         lambda: client.get("/projects", headers=headers),
     ]

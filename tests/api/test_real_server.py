@@ -39,7 +39,9 @@ def test_the_auto_save_loop_over_real_http(server: str) -> None:
         )
         assert (saved.status_code, saved.json()["revision"]) == (200, 1)
 
-        stale = http.patch(lecture, json={"baseRevision": 0, "payload": {"title": "Tunnels"}})
+        stale = http.patch(
+            lecture, json={"payload": {"title": "Tunnels"}}, headers={"If-Match": '"0"'}
+        )
         assert stale.status_code == 409
         assert stale.headers["content-type"].startswith("application/problem+json")
         winner = stale.json()["lecture"]
@@ -47,7 +49,8 @@ def test_the_auto_save_loop_over_real_http(server: str) -> None:
 
         again = http.patch(
             lecture,
-            json={"baseRevision": winner["revision"], "payload": {"summary": "Arches and cables"}},
+            json={"payload": {"summary": "Arches and cables"}},
+            headers={"If-Match": f'"{winner["revision"]}"'},
         )
         assert (again.status_code, again.json()["revision"]) == (200, 2)
 

@@ -50,7 +50,8 @@ def test_the_service_saves_and_runs_a_workflow_through_the_pooler(
         for step in range(8):  # more than psycopg's prepare threshold: nothing is prepared
             saved = http.patch(
                 f"/lectures/{lecture}",
-                json={"baseRevision": revision + step, "payload": {"title": f"Estuary {step}"}},
+                json={"payload": {"title": f"Estuary {step}"}},
+                headers={"If-Match": f'"{revision + step}"'},
             )
             assert saved.status_code == 200, saved.text
         sessions = admin_conn.execute(test_query("api_session_users")).fetchall()

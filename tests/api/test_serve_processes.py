@@ -105,7 +105,9 @@ async def test_two_api_processes_serve_one_port_and_one_worker_runs_the_workflow
             for _ in tasks:
                 await asyncio.wait_for(ready.acquire(), 30)
             saved = await http.patch(
-                f"/lectures/{lecture}", json={"baseRevision": current, "payload": {"title": "Both"}}
+                f"/lectures/{lecture}",
+                json={"payload": {"title": "Both"}},
+                headers={"If-Match": f'"{current}"'},
             )
             assert saved.status_code == 200, saved.text
             revisions = await asyncio.wait_for(asyncio.gather(*tasks), 30)

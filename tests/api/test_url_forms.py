@@ -107,7 +107,7 @@ def test_serve_takes_every_form(
             opening = next(events)
             revision = http.get(lecture).json()["revision"]
             saved = http.patch(
-                lecture, json={"baseRevision": revision, "payload": {"title": "Ice"}}
+                lecture, json={"payload": {"title": "Ice"}}, headers={"If-Match": f'"{revision}"'}
             )
             announced = next(events)  # the publisher's NOTIFY, through the hub's LISTEN
     assert run["status"] == "succeeded", run

@@ -158,10 +158,15 @@ def test_project_settings_over_http(http: Http) -> None:
     assert (changed.status_code, changed.headers["etag"]) == (200, '"1"')
     assert changed.json()["settings"]["general"]["language"] == "es"
     assert changed.json()["settings"]["general"]["audience"] == "Adults"
-    stale = http.patch(project, json={"baseRevision": 0, "name": "late"})
+    stale = http.patch(project, json={"name": "late"}, headers={"If-Match": '"0"'})
     assert_problem(stale, 409, "conflict")
-    assert_problem(http.patch(project, json={"name": "x"}), 428, "precondition_required")
-    unknown = http.patch(project, json={"baseRevision": 1, "settings": {"general": {"x": 1}}})
+    unconditional = assert_problem(
+        http.patch(project, json={"name": "x"}), 422, "validation_failed"
+    )
+    assert [error["field"] for error in unconditional["errors"]] == ["If-Match"]
+    unknown = http.patch(
+        project, json={"settings": {"general": {"x": 1}}}, headers={"If-Match": '"1"'}
+    )
     assert_problem(unknown, 422, "validation_failed")
     bob = {"Authorization": f"Bearer {issue_token(SECRET, 'bob')}"}
     assert_problem(http.get(project, headers=bob), 404, "not_found")
@@ -182,11 +187,12 @@ def test_a_refused_save_is_kept_as_a_draft_and_applied(http: Http) -> None:
     lecture, start = quiet_lecture(http, "Tides")
     base = start["revision"]
     assert http.patch(
-        lecture, json={"baseRevision": base, "payload": {"title": "Tides"}}
+        lecture, json={"payload": {"title": "Tides"}}, headers={"If-Match": f'"{base}"'}
     ).is_success
     refused = http.patch(
         lecture,
-        json={"baseRevision": base, "payload": {"summary": "Why the sea rises twice a day"}},
+        json={"payload": {"summary": "Why the sea rises twice a day"}},
+        headers={"If-Match": f'"{base}"'},
     )
     body = assert_problem(refused, 409, "revision_conflict")
     draft_id = body["draftId"]
@@ -205,10 +211,12 @@ def test_a_merge_conflict_names_the_paths_and_the_draft_can_be_discarded(http: H
     lecture, start = quiet_lecture(http, "Dunes")
     base = start["revision"]
     assert http.patch(
-        lecture, json={"baseRevision": base, "payload": {"title": "Dunes"}}
+        lecture, json={"payload": {"title": "Dunes"}}, headers={"If-Match": f'"{base}"'}
     ).is_success
     clash = http.patch(
-        lecture, json={"baseRevision": base, "payload": {"title": "Sand"}, "merge": True}
+        lecture,
+        json={"payload": {"title": "Sand"}, "merge": True},
+        headers={"If-Match": f'"{base}"'},
     )
     body = assert_problem(clash, 409, "revision_conflict")
     assert body["conflicts"] == [
@@ -225,6 +233,8 @@ def test_a_merge_conflict_names_the_paths_and_the_draft_can_be_discarded(http: H
     assert http.delete(draft).status_code == 204
     assert_problem(http.get(draft), 404, "not_found")
     merged = http.patch(
-        lecture, json={"baseRevision": base, "payload": {"summary": "Wind"}, "merge": True}
+        lecture,
+        json={"payload": {"summary": "Wind"}, "merge": True},
+        headers={"If-Match": f'"{base}"'},
     )
     assert (merged.status_code, merged.json()["mergedOnto"]) == (200, base + 1)

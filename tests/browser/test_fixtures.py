@@ -28,9 +28,13 @@ def test_the_token_is_accepted_by_the_server(browser_server: BrowserServer) -> N
 
 
 def test_requests_beyond_the_server_are_aborted_and_recorded(
-    browser_page: Page, browser_watch: BrowserWatch
+    browser_page: Page, browser_server: BrowserServer, browser_watch: BrowserWatch
 ) -> None:
-    browser_page.goto("/health")
+    # A page of the server's origin without the server's Content-Security-Policy (which would
+    # stop these requests before the fixture sees them, api/security_headers.py).
+    blank = f"{browser_server.base_url}/a-page-without-a-policy"
+    browser_page.route(blank, lambda route: route.fulfill(body="<p>", content_type="text/html"))
+    browser_page.goto(blank)
     outcome = browser_page.evaluate(
         """async () => {
             const tries = ["https://example.com/x.js", "http://127.0.0.2:9/y"];

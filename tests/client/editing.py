@@ -36,6 +36,7 @@ class Save:
     started: float
     ended: float = 0.0
     key: str = ""  # its Idempotency-Key
+    if_match: str = ""  # the revision it was made on, as the strong ETag `"5"`
 
 
 @dataclass
@@ -52,7 +53,12 @@ class SlowSaves(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "PATCH":
             return await self.inner.handle_async_request(request)
-        save = Save(request.content, time.monotonic(), key=request.headers["idempotency-key"])
+        save = Save(
+            request.content,
+            time.monotonic(),
+            key=request.headers["idempotency-key"],
+            if_match=request.headers["if-match"],
+        )
         self.saves.append(save)
         await asyncio.sleep(self.delay)
         if self.fail > 0:

@@ -131,9 +131,8 @@ async def test_another_writers_save_to_another_part_is_merged(
     assert [image.prompt for image in latest.images[:2]] == prompts[:2]
     assert status.revision == latest.revision == other.revision + 1
     theirs, mine = wire.saves[:2]  # the other writer's save went through this client too
-    assert json.loads(theirs.body)["baseRevision"] == lecture.revision
-    sent = json.loads(mine.body)
-    assert (sent["baseRevision"], sent.get("merge", False)) == (lecture.revision, follow_events)
+    assert theirs.if_match == mine.if_match == f'"{lecture.revision}"'
+    assert json.loads(mine.body).get("merge", False) == follow_events
     assert await client.list_drafts(lecture.id) == []
 
 

@@ -11,9 +11,9 @@ from tests.support.processes import free_port
 from tutopanda.client import (
     AsyncTutopandaClient,
     Conflict,
+    IdempotencyKeyReused,
     NotFound,
     PayloadTooLarge,
-    PreconditionRequired,
     ProblemError,
     QuotaExceeded,
     RevisionConflict,
@@ -108,16 +108,29 @@ def test_invalid_input_names_the_fields(client: TutopandaClient) -> None:
     assert unknown.value.fields[0].startswith("settings.general")
 
 
-def test_a_write_without_a_base_revision_is_precondition_required(
+def test_a_write_without_its_revision_is_validation_failed_naming_if_match(
     client: TutopandaClient,
 ) -> None:
     created = client.create_project("No base")
     no_base = Call(
         "PATCH", f"/lectures/{created.lecture_id}", lambda _: None, body={"payload": {"title": "x"}}
     )
-    with pytest.raises(PreconditionRequired) as error:
+    with pytest.raises(ValidationFailed) as error:
         client.send(no_base)
-    assert (error.value.status, error.value.code) == (428, "precondition_required")
+    assert (error.value.status, error.value.code) == (422, "validation_failed")
+    assert error.value.fields == ["If-Match"]
+
+
+def test_a_key_sent_with_another_request_is_idempotency_key_reused(
+    client: TutopandaClient,
+) -> None:
+    lecture = client.create_project("Keys").lecture_id
+    client.save_lecture(lecture, {"title": "A"}, base_revision=0, idempotency_key="key-1")
+    with pytest.raises(IdempotencyKeyReused) as reused:
+        client.save_lecture(lecture, {"title": "B"}, base_revision=1, idempotency_key="key-1")
+    assert (reused.value.status, reused.value.code) == (422, "idempotency_key_reused")
+    assert reused.value.fields == ["Idempotency-Key"]
+    assert isinstance(reused.value, ValidationFailed)
 
 
 def test_an_oversized_body_is_payload_too_large(client: TutopandaClient) -> None:

@@ -51,10 +51,12 @@ class Editor:
         while not stop.is_set():
             count += 1
             summary = f"{self.name} save {count}"
-            body = {"baseRevision": base, "payload": {"summary": summary}}
+            body = {"payload": {"summary": summary}}
             sent = time.monotonic()
             try:
-                response = await http.patch(f"/lectures/{self.lecture_id}", json=body)
+                response = await http.patch(
+                    f"/lectures/{self.lecture_id}", json=body, headers={"If-Match": f'"{base}"'}
+                )
             except httpx.TransportError as error:
                 self.failures.append((time.monotonic(), type(error).__name__))
             else:

@@ -112,9 +112,10 @@ class PayloadTooLarge(ProblemError):
 
 
 class ValidationFailed(ProblemError):
-    """422: the request is well-formed JSON but invalid; `errors` name the fields."""
+    """422 `validation_failed`: the request breaks a rule of the API's OpenAPI document (a type,
+    a bound, a pattern, a required or unknown field); `errors` name the fields as sent."""
 
-    codes = ("validation_failed", "invalid_input")
+    codes = ("validation_failed",)
 
     def __init__(self, status: int, problem: dict[str, Any], headers: httpx.Headers):
         super().__init__(status, problem, headers)
@@ -126,16 +127,17 @@ class ValidationFailed(ProblemError):
         return [error.field for error in self.errors]
 
 
+class IdempotencyKeyReused(ValidationFailed):
+    """422 `idempotency_key_reused`: the `Idempotency-Key` was sent before with another request
+    (nothing was done): a new request needs a new key."""
+
+    codes = ("idempotency_key_reused",)
+
+
 class PreconditionFailed(ProblemError):
     """412: a precondition header did not hold."""
 
     codes = ("precondition_failed",)
-
-
-class PreconditionRequired(ProblemError):
-    """428: a write without a base revision (`baseRevision` or `If-Match`)."""
-
-    codes = ("precondition_required",)
 
 
 class TooManyRequests(ProblemError):
@@ -180,8 +182,8 @@ _BY_CODE: dict[str, type[ProblemError]] = {
         RevisionConflict,
         PayloadTooLarge,
         ValidationFailed,
+        IdempotencyKeyReused,
         PreconditionFailed,
-        PreconditionRequired,
         TooManyRequests,
         QuotaExceeded,
         ServiceUnavailable,
@@ -197,7 +199,6 @@ _BY_STATUS: dict[int, type[ProblemError]] = {
     412: PreconditionFailed,
     413: PayloadTooLarge,
     422: ValidationFailed,
-    428: PreconditionRequired,
     429: TooManyRequests,
     503: ServiceUnavailable,
 }

@@ -142,6 +142,12 @@ def health() -> Call[bool]:
     return Call("GET", "/health", _is_ready, ok=(200,))
 
 
+def _etag(revision: int) -> str:
+    """A revision as the API writes it in `ETag` (a strong ETag: `"5"`), for `If-Match` and
+    `If-None-Match`."""
+    return f'"{revision}"'
+
+
 def ready() -> Call[bool]:
     return Call("GET", "/ready", _is_ready, ok=(200, 503))
 
@@ -163,8 +169,9 @@ def get_project(project_id: int) -> Call[ProjectDetail]:
 def update_project(
     project_id: int, base_revision: int, name: str | None, settings: Any
 ) -> Call[ProjectDetail]:
-    body = _no_none(baseRevision=base_revision, name=name, settings=settings)
-    return Call("PATCH", f"/projects/{project_id}", _project_detail, body=body)
+    body = _no_none(name=name, settings=settings)
+    headers = {"If-Match": _etag(base_revision)}
+    return Call("PATCH", f"/projects/{project_id}", _project_detail, body=body, headers=headers)
 
 
 def get_lecture(lecture_id: int) -> Call[LectureSnapshot]:
@@ -172,19 +179,20 @@ def get_lecture(lecture_id: int) -> Call[LectureSnapshot]:
 
 
 def get_lecture_if_changed(lecture_id: int, revision: int) -> Call[LectureSnapshot | None]:
-    headers = {"If-None-Match": f'"{revision}"'}
+    headers = {"If-None-Match": _etag(revision)}
     return Call("GET", f"/lectures/{lecture_id}", _lecture_or_none, headers=headers, ok=(200, 304))
 
 
 def save_lecture(
     lecture_id: int, payload: Mapping[str, Any], base_revision: int, merge: bool, force: bool
 ) -> Call[SaveResponse]:
-    body: dict[str, Any] = {"baseRevision": base_revision, "payload": wire(payload)}
+    body: dict[str, Any] = {"payload": wire(payload)}
     if merge:
         body["merge"] = True
     if force:
         body["force"] = True
-    return Call("PATCH", f"/lectures/{lecture_id}", _save, body=body)
+    headers = {"If-Match": _etag(base_revision)}
+    return Call("PATCH", f"/lectures/{lecture_id}", _save, body=body, headers=headers)
 
 
 def list_history(lecture_id: int, limit: int | None, before: int | None) -> Call[HistoryPage]:
@@ -204,11 +212,10 @@ def diff(lecture_id: int, from_revision: int, to_revision: int) -> Call[LectureD
 def restore_revision(
     lecture_id: int, revision: int, base_revision: int, force: bool
 ) -> Call[SaveResponse]:
-    body: dict[str, Any] = {"baseRevision": base_revision}
-    if force:
-        body["force"] = True
+    body = {"force": True} if force else _NO_BODY
+    headers = {"If-Match": _etag(base_revision)}
     path = f"/lectures/{lecture_id}/history/{revision}/restore"
-    return Call("POST", path, _save, body=body)
+    return Call("POST", path, _save, body=body, headers=headers)
 
 
 def list_drafts(lecture_id: int) -> Call[list[ConflictDraft]]:

@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field, JsonValue, create_model
 
 from tutopanda.models.assets import ImageStyle
 from tutopanda.models.base import (
-    MAX_SERIAL,
     WHOLE_FLOATS_ARE_INTS,
     AspectRatio,
     CheckedModel,
@@ -169,11 +168,11 @@ ProjectSettingsPatch = create_model(  # type: ignore[call-overload]
 
 
 class ProjectUpdate(CheckedModel):
-    """A new name and/or settings (merged per group), on the settings revision last read."""
+    """A new name and/or settings (merged per group); the settings revision it builds on is the
+    request's `If-Match`."""
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     settings: ProjectSettingsPatch | None = None
-    base_revision: Annotated[int, Field(ge=0, le=MAX_SERIAL)] | None = None
 
     def settings_sent(self) -> dict[str, JsonValue]:
         """The groups and options that were sent, in their stored (camelCase JSON) form."""

@@ -7,34 +7,34 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    ConfigDict,
     Field,
     JsonValue,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     field_validator,
     model_serializer,
 )
+from pydantic.config import JsonDict
 
-from tutopanda.models.base import MAX_SERIAL, WHOLE_FLOATS_ARE_INTS, CheckedModel, WireModel
+from tutopanda.models.base import WHOLE_FLOATS_ARE_INTS, CheckedModel, WireModel
 from tutopanda.models.history import RevisionSummary
 from tutopanda.models.lecture import LecturePatch, LectureSnapshot
 from tutopanda.models.project import ProjectSummary
-from tutopanda.models.workflow import RunStatus
+from tutopanda.models.workflow import RUN_ID_PATTERN, RunStatus
 from tutopanda.quotas import QuotaName
-from tutopanda.workflows import StartableKind
-
-Revision = Annotated[int, Field(ge=0, le=MAX_SERIAL), WHOLE_FLOATS_ARE_INTS]
+from tutopanda.workflows import STARTABLE_KINDS, StartableKind, workflow_kind
 
 
 class SaveRequest(CheckedModel):
-    """An auto-save: the dirty sections (`payload`) on the revision the editor last saw.
+    """An auto-save: the dirty sections (`payload`) on the revision the editor last saw, which
+    the request's `If-Match` names.
 
-    The base revision comes from `baseRevision` or the `If-Match` header (one is required).
     `merge` merges the save onto a newer revision per JSON path (docs/merge.md) unless a path
     it changed was changed differently since the base (409 naming the paths);
     `force` overwrites whatever happened since (recorded as forced in the history).
     """
 
-    base_revision: Revision | None = None
     payload: Annotated[LecturePatch, Field(json_schema_extra={"minProperties": 1})]
     merge: bool = False
     force: bool = False
@@ -72,9 +72,9 @@ class MergeConflict(WireModel):
 
 
 class RestoreRequest(CheckedModel):
-    """Restore an old revision on the revision the editor last saw (or `If-Match`)."""
+    """Options of a restore (on the revision the request's `If-Match` names): `force` restores
+    even if the lecture moved on."""
 
-    base_revision: Revision | None = None
     force: bool = False
 
 
@@ -93,16 +93,45 @@ class ProjectPage(WireModel):
     next_before: int | None
 
 
+_DEFAULT_KIND: StartableKind = "timeline_resynthesis"
+_MOST_STEPS = max(workflow_kind(kind).total_steps for kind in STARTABLE_KINDS)
+
+
+def _steps_per_kind(schema: JsonDict) -> None:
+    """`fromStep` is at most the number of steps of the `kind` (the default kind when absent)."""
+    schema["anyOf"] = [
+        {
+            "properties": {
+                "kind": {"const": kind},
+                "fromStep": {"maximum": workflow_kind(kind).total_steps},
+            },
+            **({} if kind == _DEFAULT_KIND else {"required": ["kind"]}),
+        }
+        for kind in STARTABLE_KINDS
+    ]
+
+
 class WorkflowStartRequest(CheckedModel):
     """Which workflow to run on the lecture, from which step (1-based; earlier steps count as
     done), and whether to redo steps whose output the lecture already has (`force`; without it
     they are skipped). The run repeats `originalRunId`, or the lecture's latest run of the kind.
     """
 
-    kind: StartableKind = "timeline_resynthesis"
-    from_step: Annotated[int, Field(ge=1, le=100), WHOLE_FLOATS_ARE_INTS] = 1
+    model_config = ConfigDict(json_schema_extra=_steps_per_kind)
+
+    kind: StartableKind = _DEFAULT_KIND
+    from_step: Annotated[int, Field(ge=1, le=_MOST_STEPS), WHOLE_FLOATS_ARE_INTS] = 1
     force: bool = False
-    original_run_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    original_run_id: Annotated[str, Field(pattern=RUN_ID_PATTERN)] | None = None
+
+    @field_validator("from_step")
+    @classmethod
+    def _a_step_of_the_kind(cls, from_step: int, info: ValidationInfo) -> int:
+        kind = info.data.get("kind", _DEFAULT_KIND)
+        steps = workflow_kind(kind).total_steps
+        if from_step > steps:
+            raise ValueError(f"{kind} has {steps} step(s): fromStep is 1 to {steps}")
+        return from_step
 
 
 class RunStatusResponse(WireModel):

@@ -27,6 +27,8 @@ RunStatus = Literal[
 FINISHED: frozenset[RunStatus] = frozenset(
     {"succeeded", "failed", "cancelled", "rejected", "expired"}
 )
+# A run id: a lowercase UUID (gen_random_uuid()::text).
+RUN_ID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class WorkflowStep(WireModel):

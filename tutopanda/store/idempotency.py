@@ -6,6 +6,7 @@ from psycopg.types.json import Jsonb
 from pydantic import BaseModel, ConfigDict
 
 from tutopanda.db.execute import Connection, fetch_all, fetch_value
+from tutopanda.errors import IdempotencyKeyReused, InvalidInput
 
 
 class KeptAnswer(BaseModel):
@@ -20,10 +21,13 @@ class KeptAnswer(BaseModel):
 
 async def claim(conn: Connection, user_id: str, key: str, fingerprint: bytes) -> KeptAnswer | None:
     """Inside the write's transaction: the answer kept for this key and request, else None (go
-    ahead). Conflict while another request holds the key; InvalidInput when the key was used for
-    another request."""
+    ahead). Conflict while another request holds the key; IdempotencyKeyReused when the key was
+    used for another request."""
     params = {"user_id": user_id, "key": key, "fingerprint": fingerprint}
-    kept = await fetch_all(conn, "idempotency_claim", params, KeptAnswer)
+    try:
+        kept = await fetch_all(conn, "idempotency_claim", params, KeptAnswer)
+    except InvalidInput as error:  # a key of 1 to 255 characters meets only this refusal
+        raise IdempotencyKeyReused(error.message, hint=error.hint) from error
     return kept[0] if kept else None
 
 

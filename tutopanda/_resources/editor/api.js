@@ -33,11 +33,13 @@ export function newIdempotencyKey() {
 }
 
 /** The API as functions, one per route the editor uses. Every write carries an
- * Idempotency-Key: `key` when given (to send one write again), else a fresh one. */
+ * Idempotency-Key: `key` when given (to send one write again), else a fresh one; a write on a
+ * revision names it in If-Match (`baseRevision`, as the strong ETag `"5"`). */
 export function createApi(token) {
-  async function call(method, path, payload, key) {
+  async function call(method, path, payload, key, baseRevision) {
     const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
     if (WRITES.has(method)) headers['Idempotency-Key'] = key || newIdempotencyKey();
+    if (baseRevision !== undefined) headers['If-Match'] = `"${baseRevision}"`;
     const init = { method, headers, cache: 'no-store' };
     if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -67,11 +69,12 @@ export function createApi(token) {
     /** Auto-save: the dirty sections on a base revision, merged per JSON path when stale;
      * `key` names this save (the same key when it is sent again after a lost answer). */
     save: (id, payload, baseRevision, key) =>
-      call('PATCH', lecture(id), { payload, baseRevision, merge: true }, key),
+      call('PATCH', lecture(id), { payload, merge: true }, key, baseRevision),
     history: (id) => call('GET', `${lecture(id)}/history?limit=50`),
     diff: (id, from, to) => call('GET', `${lecture(id)}/diff?from=${from}&to=${to}`),
     restore: (id, revision, baseRevision) =>
-      call('POST', `${lecture(id)}/history/${revision}/restore`, { baseRevision }),
+      call('POST', `${lecture(id)}/history/${revision}/restore`, undefined, undefined,
+        baseRevision),
     listDrafts: (id) => call('GET', `${lecture(id)}/drafts`),
     applyDraft: (id, draftId) => call('POST', `${lecture(id)}/drafts/${draftId}/apply`),
     discardDraft: (id, draftId) => call('DELETE', `${lecture(id)}/drafts/${draftId}`),
