@@ -164,6 +164,12 @@ def _answer(exc: Exception, names: dict[str, str]) -> _Answer:  # noqa: PLR0911
     return _Answer(500, "internal_error", "an unexpected error occurred; quote the request id")
 
 
+# Body fields that moved elsewhere: their unknown-field message says where.
+_MOVED = {
+    ("baseRevision",): 'not read: the revision a write builds on is its If-Match header, like "5"',
+}
+
+
 def _invalid_fields(exc: Exception, names: dict[str, str]) -> list[FieldError] | None:
     """The invalid fields a validation error names (body, header, path or query), else None;
     a parameter by the name the client sent (`names`: Python name -> name on the wire)."""
@@ -171,7 +177,9 @@ def _invalid_fields(exc: Exception, names: dict[str, str]) -> list[FieldError] |
         return [
             FieldError(
                 field=".".join(str(part) for part in line["loc"]) or "body",
-                message=str(line["msg"]),
+                message=_MOVED.get(line["loc"], str(line["msg"]))
+                if line["type"] == "extra_forbidden"
+                else str(line["msg"]),
             )
             for line in exc.errors(include_url=False)
         ]

@@ -55,3 +55,7 @@ WHERE r.rolname = current_user;
 -- login_may_assume_runtime --
 -- True when the session's login may assume tutopanda_runtime (SET ROLE, or the `-c role=` option).
 SELECT pg_catalog.pg_has_role(current_user, 'tutopanda_runtime', 'MEMBER') AS may_assume;
+
+-- runtime_role_exists --
+-- True once `tutopanda db migrate` has created tutopanda_runtime (a server answers without it).
+SELECT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tutopanda_runtime') AS migrated;

@@ -115,6 +115,7 @@ def test_a_save_names_its_revision_in_if_match_only(client: Client, auth: Header
     )
     problem = assert_problem(in_the_body, 422, "validation_failed")
     assert [error["field"] for error in problem["errors"]] == ["baseRevision"]
+    assert "If-Match" in problem["errors"][0]["message"]  # where the base revision goes now
     assert client.get(lecture, headers=auth()).json()["revision"] == 0
 
 

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import psycopg
 
+from tests.support.processes import free_port
 from tests.support.sql import test_query
 from tutopanda.db import embedded
 
 
-def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["TUTOPANDA_HOME"] = str(home)
+    env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "tutopanda", *args],
         env=env,
@@ -35,6 +37,17 @@ def test_start_migrate_reuse_and_stop_without_database_url(tmp_path: Path) -> No
         url = started.stdout.strip().splitlines()[-1]
         assert url.startswith("postgresql://")
         assert (data_dir / "PG_VERSION").exists()
+
+        # Served before it is migrated: one line saying so at once, not the startup wait.
+        unmigrated = run_cli(
+            home, "serve", "--port", str(free_port()), TUTOPANDA_STARTUP_WAIT_SECONDS="60"
+        )
+        assert (unmigrated.returncode, unmigrated.stdout) == (1, ""), unmigrated.stderr
+        assert unmigrated.stderr.splitlines()[-1:] == [
+            "tutopanda: the database answers but is not migrated (the embedded server: "
+            "DATABASE_URL is not set; no role tutopanda_runtime): run `tutopanda db migrate` "
+            "first"
+        ]
 
         migrated = run_cli(home, "db", "migrate")
         assert migrated.returncode == 0, migrated.stderr

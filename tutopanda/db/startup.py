@@ -21,6 +21,8 @@ from psycopg import AsyncConnection
 
 from tutopanda.db.connection import RUNTIME_ROLE, api_conninfo, role_conninfo
 from tutopanda.db.pooler import options_refused, takes_login_without_options
+from tutopanda.db.queries import query
+from tutopanda.db.urls import without_options
 from tutopanda.settings import Settings, SettingsError
 
 logger = logging.getLogger("tutopanda.serve")
@@ -32,6 +34,17 @@ class DatabaseUnreachable(Exception):
 
     def __init__(self, variable: str, error: psycopg.Error):
         super().__init__(f"cannot reach the database ({variable}): {failure_text(error)}")
+
+
+class DatabaseNotMigrated(DatabaseUnreachable):
+    """The server answers, but `tutopanda db migrate` never ran on it (no runtime role)."""
+
+    def __init__(self, variable: str):
+        Exception.__init__(
+            self,
+            f"the database answers but is not migrated ({variable}; no role {RUNTIME_ROLE}): "
+            "run `tutopanda db migrate` first",
+        )
 
 
 def failure_text(error: psycopg.Error) -> str:
@@ -59,8 +72,8 @@ async def check_at_start(settings: Settings, api_url: str | None, direct: str) -
     checks: dict[str, tuple[str, bool]] = {}  # conninfo -> (its variable, startup options)
     if api_url is not None:
         conninfo = api_conninfo(api_url, settings, application_name="tutopanda-check")
-        checks[conninfo] = ("DATABASE_URL", settings.database_pooler == "session")
-    variable = "TUTOPANDA_DIRECT_DATABASE_URL" if settings.direct_database_url else "DATABASE_URL"
+        checks[conninfo] = (url_variable(settings), settings.database_pooler == "session")
+    variable = url_variable(settings, direct=True)
     direct_conninfo = role_conninfo(
         direct,
         RUNTIME_ROLE,
@@ -71,6 +84,19 @@ async def check_at_start(settings: Settings, api_url: str | None, direct: str) -
     deadline = time.monotonic() + settings.startup_wait_seconds
     for conninfo, (name, with_options) in checks.items():
         await _until_answered(settings, name, conninfo, deadline, with_options=with_options)
+
+
+async def _runtime_role_missing(conninfo: str) -> bool:
+    """True when the login of `conninfo`, whose connection failed, connects without the startup
+    options to a database where the runtime role does not exist (yet)."""
+    try:
+        async with await AsyncConnection.connect(
+            without_options(conninfo), autocommit=True, prepare_threshold=None
+        ) as conn:
+            row = await (await conn.execute(query("runtime_role_exists"))).fetchone()
+    except psycopg.Error:  # away or refused: waiting may help
+        return False
+    return row is not None and row[0] is False
 
 
 async def _until_answered(
@@ -84,6 +110,8 @@ async def _until_answered(
         except psycopg.OperationalError as error:
             if with_options and await takes_login_without_options(conninfo):
                 raise SettingsError(options_refused(variable, settings)) from None
+            if with_options and await _runtime_role_missing(conninfo):
+                raise DatabaseNotMigrated(variable) from None  # no wait would change that
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DatabaseUnreachable(variable, error) from None
