@@ -165,7 +165,7 @@ def _answer(exc: Exception, names: dict[str, str]) -> _Answer:  # noqa: PLR0911
 
 
 # Body fields that moved elsewhere: their unknown-field message says where.
-_MOVED = {
+_MOVED: dict[tuple[int | str, ...], str] = {
     ("baseRevision",): 'not read: the revision a write builds on is its If-Match header, like "5"',
 }
 
