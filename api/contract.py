@@ -16,11 +16,13 @@ from litestar import Litestar, Request, Response
 from litestar.openapi.spec import Link, OpenAPIType, Operation, Reference, RequestBody, Schema
 
 from tutopanda.api.openapi import answer_options
-from tutopanda.api.params import refuse_null_parameters
+from tutopanda.api.params import refuse_null_parameters, refuse_unknown_ids
 
 
 async def before_route(request: Request[Any, Any, Any]) -> Response[None] | None:
-    """before_request of the app: parameters as the document types them, OPTIONS answered."""
+    """before_request of the app: ids no row can have are 404, parameters as the document types
+    them, OPTIONS answered."""
+    refuse_unknown_ids(request)
     refuse_null_parameters(request)
     return await answer_options(request)
 

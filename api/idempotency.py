@@ -32,6 +32,7 @@ from tutopanda.store.idempotency import KeptAnswer
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"  # "true" on an answer sent again for a key
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_KEY_NAME = KEY_HEADER.lower().encode()
 KEY_PATTERN = "^[!#-~]{1,255}$"  # visible ASCII but the double quote, 1 to 255 characters
 # The headers of an answer that a replay sends again (the request id is the retry's own).
 KEPT_HEADERS = ("content-type", "etag", "location", "cache-control", "retry-after")
@@ -52,11 +53,11 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP or scope["method"] not in UNSAFE_METHODS:
             await app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        raw = headers.get(KEY_HEADER.lower().encode())
+        raw = next((value for name, value in scope["headers"] if name == _KEY_NAME), None)
         if raw is None or "user" not in scope:
             await app(scope, receive, send)
             return
+        headers = dict(scope["headers"])
         key = request_key(raw.decode("latin-1"))
         body = await Request[Any, Any, Any](scope, receive).body()  # kept for the route too
         keyed = _KeyedWrite(str(scope["user"]), key, _fingerprint(scope, headers, body))

@@ -6,12 +6,12 @@ import re
 import uuid
 
 from litestar.config.app import AppConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
-_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_HEADER = REQUEST_ID_HEADER.encode()
+_SANE_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}\Z")
 
 
 def request_id_of(scope: Scope) -> str:
@@ -32,13 +32,17 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        incoming = next((value for name, value in scope["headers"] if name == _HEADER), b"")
+        request_id = incoming.decode("latin-1") if _SANE_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        header = (_HEADER, request_id.encode("latin-1"))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+                headers = list(message.get("headers", ()))
+                if not any(name == _HEADER for name, _ in headers):  # a problem carries it
+                    headers.append(header)
+                message["headers"] = headers
             await send(message)
 
         await app(scope, receive, send_with_id)

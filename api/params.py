@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import Annotated, Any
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.enums import ParamType
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg, PathParameter, QueryParameter
 
 from tutopanda.api.bodies import NO_NUL_PATTERN
@@ -65,13 +67,16 @@ ToRevision = Annotated[
     int, QueryParameter(name="to", ge=0, le=MAX_SERIAL, description="the newer revision")
 ]
 
-# What handlers declare: `user: UserId`, `lecture: LectureId`, `run: RunId`, …
+# What handlers declare: `user: UserId` (the caller) and the path's ids as such (`lecture_id:
+# LectureIdPath`, …), which `refuse_unknown_ids` has checked before anything else runs.
 UserId = NamedDependency[str]
-LectureId = NamedDependency[int]
-ProjectId = NamedDependency[int]
-DraftId = NamedDependency[int]
-RunId = NamedDependency[str]
 MAX_BIGSERIAL = 2**63 - 1
+# Each id of a path, its kind (for the 404) and the largest value its column holds.
+_PATH_IDS = {
+    "lecture_id": ("lecture", MAX_SERIAL),
+    "project_id": ("project", MAX_SERIAL),
+    "draft_id": ("conflict draft", MAX_BIGSERIAL),
+}
 
 
 async def provide_user(request: Request[str, Any, Any]) -> str:
@@ -79,45 +84,38 @@ async def provide_user(request: Request[str, Any, Any]) -> str:
     return request.user
 
 
-async def provide_lecture(lecture_id: LectureIdPath) -> int:
-    """The lecture id of the path, within the range of the `serial` column (404 otherwise)."""
-    if not 1 <= lecture_id <= MAX_SERIAL:
-        raise NotFound(f"lecture {lecture_id} not found")
-    return lecture_id
-
-
-async def provide_project(project_id: ProjectIdPath) -> int:
-    """The project id of the path, within the range of the `serial` column (404 otherwise)."""
-    if not 1 <= project_id <= MAX_SERIAL:
-        raise NotFound(f"project {project_id} not found")
-    return project_id
-
-
-async def provide_draft(draft_id: DraftIdPath) -> int:
-    """The conflict draft id of the path, within the range of its `bigserial` (404 otherwise)."""
-    if not 1 <= draft_id <= MAX_BIGSERIAL:
-        raise NotFound(f"conflict draft {draft_id} not found")
-    return draft_id
-
-
-async def provide_run(run_id: RunIdPath) -> str:
-    """The workflow run id of the path: a lowercase UUID (404 otherwise)."""
-    if not _RUN_ID.match(run_id):
-        raise NotFound("workflow run not found")
-    return run_id
+def refuse_unknown_ids(request: Request[Any, Any, Any]) -> None:
+    """404 for an id of the path that no row can have: below 1, beyond its column's range, a run
+    id that is not a lowercase UUID. Checked before the body is read or a connection taken."""
+    for name, value in request.path_params.items():
+        if name == "run_id":
+            if not _RUN_ID.match(value):
+                raise NotFound("workflow run not found")
+        elif (known := _PATH_IDS.get(name)) is not None and not 1 <= value <= known[1]:
+            raise NotFound(f"{known[0]} {value} not found")
 
 
 def refuse_null_parameters(request: Request[Any, Any, Any]) -> None:
     """An optional query parameter sent as `null` (`?before=null`) is 422 naming it, like
     `?before=x`: Litestar's parser reads that text as None, as if the parameter were left out,
     while the document says it is an integer."""
-    for name, parameter in request.route_handler.parsed_fn_signature.parameters.items():
-        kwarg = parameter.kwarg_definition
-        if not isinstance(kwarg, ParameterKwarg) or kwarg.param_type != ParamType.QUERY:
-            continue
-        wire = kwarg.name or name
-        if parameter.is_optional and "null" in request.query_params.getall(wire, []):
+    if not request.scope["query_string"]:
+        return
+    for wire in _optional_query_names(request.route_handler):
+        if "null" in request.query_params.getall(wire, []):
             raise InvalidField(wire, "null is not a value: leave the parameter out instead")
+
+
+@cache
+def _optional_query_names(handler: HTTPRouteHandler) -> tuple[str, ...]:
+    """The names on the wire of the handler's optional query parameters."""
+    return tuple(
+        kwarg.name or name
+        for name, parameter in handler.parsed_fn_signature.parameters.items()
+        if isinstance(kwarg := parameter.kwarg_definition, ParameterKwarg)
+        and kwarg.param_type == ParamType.QUERY
+        and parameter.is_optional
+    )
 
 
 _request_connection = asynccontextmanager(provide_connection)
@@ -127,11 +125,12 @@ async def provide_db(
     request: Request[Any, Any, Any],
     user: UserId,  # noqa: ARG001 (a dependency on the caller: see below)
 ) -> AsyncGenerator[Connection, None]:
-    """The request's connection, checked out once the caller and the ids are known to be valid.
+    """The request's connection, checked out once the caller is known (and the path's ids, by
+    `refuse_unknown_ids`, before any dependency).
 
-    Litestar resolves independent dependencies together: beside an id check that fails, a
-    checkout would race it and leave its connection to the garbage collector. Depending on
-    `user` puts this one in a later batch than `user`, `lecture` and `run`.
+    Depending on `user` puts this one in a batch of its own after `user`: Litestar resolves a
+    batch of several dependencies in a task group (~50 us a request), and beside a dependency
+    that fails a checkout would leave its connection to the garbage collector.
     """
     async with _request_connection(request) as conn:
         yield conn
@@ -140,8 +139,4 @@ async def provide_db(
 REQUEST_DEPENDENCIES = {
     "db": Provide(provide_db),
     "user": Provide(provide_user),
-    "lecture": Provide(provide_lecture),
-    "run": Provide(provide_run),
-    "project": Provide(provide_project),
-    "draft": Provide(provide_draft),
 }

@@ -14,7 +14,6 @@ not be framed (clickjacking) and sends no `Referer`; every response, the API's J
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from tutopanda.api.docs_page import SCHEMA_PATH
@@ -41,12 +40,22 @@ def content_security_policy(path: str) -> str:
     return API_POLICY
 
 
+def _encoded(policy: str) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),  # frame-ancestors for browsers without CSP 2
+        (b"referrer-policy", b"no-referrer"),
+    )
+
+
+_HEADERS = {policy: _encoded(policy) for policy in (EDITOR_POLICY, DOCS_POLICY, API_POLICY)}
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
-    """before_send hook of the app: every response, errors and unknown routes included."""
+    """before_send hook of the app: every response, errors and unknown routes included (no route
+    sets these headers itself: they are added, encoded once)."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = content_security_policy(scope["path"])
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"  # frame-ancestors for browsers without CSP 2
-    headers["Referrer-Policy"] = "no-referrer"
+    extra = _HEADERS[content_security_policy(scope["path"])]
+    message["headers"] = [*message.get("headers", ()), *extra]

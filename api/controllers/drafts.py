@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Response, delete, get, post
 
 from tutopanda.api.database import Db
-from tutopanda.api.params import DraftId, LectureId, UserId
+from tutopanda.api.params import DraftIdPath, LectureIdPath, UserId
 from tutopanda.api.problems import problems
 from tutopanda.api.writes import saved_or_conflict
 from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
@@ -20,10 +20,12 @@ class DraftController(Controller):
     tags = ["drafts"]
 
     @get("/", summary="List my conflict drafts", responses=problems(401, 404, 503))
-    async def list_mine(self, db: Db, user: UserId, lecture: LectureId) -> list[ConflictDraft]:
+    async def list_mine(
+        self, db: Db, user: UserId, lecture_id: LectureIdPath
+    ) -> list[ConflictDraft]:
         """Saves of mine refused as conflicts and not resolved yet, oldest first: the sections
         sent, the revision they were made on and the one they lost to."""
-        return await drafts.list_drafts(db, user, lecture)
+        return await drafts.list_drafts(db, user, lecture_id)
 
     @get(
         "/{draft_id:int}",
@@ -31,10 +33,10 @@ class DraftController(Controller):
         responses=problems(401, 404, 503),
     )
     async def read(
-        self, db: Db, user: UserId, lecture: LectureId, draft: DraftId
+        self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
     ) -> ConflictDraftDetail:
         """One unresolved draft with the content of the revision it was made on."""
-        return await drafts.get_draft(db, user, lecture, draft)
+        return await drafts.get_draft(db, user, lecture_id, draft_id)
 
     @post(
         "/{draft_id:int}/apply",
@@ -43,12 +45,12 @@ class DraftController(Controller):
         responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def apply(
-        self, db: Db, user: UserId, lecture: LectureId, draft: DraftId
+        self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
     ) -> Response[SaveResponse]:
         """Merge the draft onto the latest revision (200, `mergedOnto`; the draft is resolved),
         or 409 naming the paths changed differently since (the draft stays). To keep the draft's
         sections over those paths anyway, save them with `force` and discard the draft."""
-        result = await drafts.apply_draft(db, user, lecture, draft)
+        result = await drafts.apply_draft(db, user, lecture_id, draft_id)
         return saved_or_conflict(result, None)
 
     @delete(
@@ -57,6 +59,8 @@ class DraftController(Controller):
         summary="Discard a conflict draft",
         responses=problems(401, 404, 409, 422, 503),
     )
-    async def discard(self, db: Db, user: UserId, lecture: LectureId, draft: DraftId) -> None:
+    async def discard(
+        self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
+    ) -> None:
         """Discard the draft (kept for auditors, marked discarded, until pruned)."""
-        await drafts.discard_draft(db, user, lecture, draft)
+        await drafts.discard_draft(db, user, lecture_id, draft_id)

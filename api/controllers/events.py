@@ -12,7 +12,7 @@ from litestar.params import HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from tutopanda.api.database import Database
-from tutopanda.api.params import LectureId, UserId
+from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.problems import problems
 from tutopanda.events.cursor import Cursor
 from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
@@ -105,7 +105,7 @@ class LectureEventsController(Controller):
         self,
         state: State,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         """`lecture.state` first (revision, active runs), then `lecture.revised` and
@@ -115,15 +115,15 @@ class LectureEventsController(Controller):
         database: Database = state.database
         settings: Settings = state.settings
         async with database.connection() as conn:
-            start = await events.open_stream(conn, user, lecture)
+            start = await events.open_stream(conn, user, lecture_id)
         current = Cursor(start.revision, start.progress_seq)
         resume = Cursor.parse(last_event_id) if last_event_id else None
         replayable = resume is not None and _within(resume, current)
         opening = None
         if resume is None or not replayable:
             kind = "lecture.state" if last_event_id is None else "resync"
-            opening = _message(kind, _state(start, lecture), current)
-        subscription = hub.subscribe(lecture, resume if replayable and resume else current)
+            opening = _message(kind, _state(start, lecture_id), current)
+        subscription = hub.subscribe(lecture_id, resume if replayable and resume else current)
         return ServerSentEvent(
             _stream(hub, subscription, opening, settings.stream_heartbeat_seconds),
             retry_duration=RETRY_MS,

@@ -9,7 +9,7 @@ from tutopanda.api.database import Db
 from tutopanda.api.params import (
     Before,
     FromRevision,
-    LectureId,
+    LectureIdPath,
     Limit,
     RevisionNumber,
     ToRevision,
@@ -39,19 +39,24 @@ class DiffController(Controller):
         self,
         db: Db,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         from_revision: FromRevision,
         to_revision: ToRevision,
     ) -> LectureDiff:
         """RFC 6902 operations per changed section that turn revision `from` into `to`."""
-        before = await history.get_revision(db, user, lecture, from_revision)
-        after = await history.get_revision(db, user, lecture, to_revision)
+        before = await history.get_revision(db, user, lecture_id, from_revision)
+        after = await history.get_revision(db, user, lecture_id, to_revision)
         sections = section_diff(
             before.data.model_dump(mode="json", by_alias=True),
             after.data.model_dump(mode="json", by_alias=True),
         )
         return LectureDiff.model_validate(
-            {"lectureId": lecture, "from": from_revision, "to": to_revision, "sections": sections}
+            {
+                "lectureId": lecture_id,
+                "from": from_revision,
+                "to": to_revision,
+                "sections": sections,
+            }
         )
 
 
@@ -63,19 +68,26 @@ class HistoryController(Controller):
 
     @get("/", summary="List revisions, newest first", responses=problems(401, 404, 422, 503))
     async def list_revisions(
-        self, db: Db, user: UserId, lecture: LectureId, limit: Limit = 50, before: Before = None
+        self,
+        db: Db,
+        user: UserId,
+        lecture_id: LectureIdPath,
+        limit: Limit = 50,
+        before: Before = None,
     ) -> HistoryPage:
         """Who changed what and when: source (app, workflow, system), actor, run, sections."""
-        items = await history.list_history(db, user, lecture, limit=limit, before_revision=before)
+        items = await history.list_history(
+            db, user, lecture_id, limit=limit, before_revision=before
+        )
         more = len(items) == limit and items[-1].revision > 0
         return HistoryPage(items=items, next_before=items[-1].revision if more else None)
 
     @get("/{revision:int}", summary="Get one revision", responses=problems(401, 404, 422, 503))
     async def read_revision(
-        self, db: Db, user: UserId, lecture: LectureId, revision: RevisionNumber
+        self, db: Db, user: UserId, lecture_id: LectureIdPath, revision: RevisionNumber
     ) -> RevisionDetail:
         """One revision with the full lecture content after that write."""
-        return await history.get_revision(db, user, lecture, revision)
+        return await history.get_revision(db, user, lecture_id, revision)
 
     @post(
         "/{revision:int}/restore",
@@ -87,7 +99,7 @@ class HistoryController(Controller):
         self,
         db: Db,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         revision: RevisionNumber,
         if_match: IfMatch,
         data: JSONBody[RestoreRequest | None] = None,
@@ -96,5 +108,5 @@ class HistoryController(Controller):
         the revision the editor last saw (`If-Match`; 409 when the lecture moved on)."""
         base = base_revision(if_match)
         force = data is not None and data.force
-        result = await history.restore_revision(db, user, lecture, revision, base, force=force)
+        result = await history.restore_revision(db, user, lecture_id, revision, base, force=force)
         return saved_or_conflict(result, base)

@@ -8,7 +8,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from tutopanda.api.database import Db
 from tutopanda.api.openapi import NOT_MODIFIED
-from tutopanda.api.params import LectureId, UserId
+from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.preconditions import IfMatch, IfNoneMatch, base_revision, etag, none_match
 from tutopanda.api.problems import problems
 from tutopanda.api.writes import saved_or_conflict
@@ -29,10 +29,10 @@ class LectureController(Controller):
         responses={304: NOT_MODIFIED, **problems(401, 404, 503)},
     )
     async def read(
-        self, db: Db, user: UserId, lecture: LectureId, if_none_match: IfNoneMatch = None
+        self, db: Db, user: UserId, lecture_id: LectureIdPath, if_none_match: IfNoneMatch = None
     ) -> Response[LectureSnapshot]:
         """The lecture with its revision; the `ETag` is the revision (`If-None-Match` gives 304)."""
-        snapshot = await lectures.get_lecture(db, user, lecture)
+        snapshot = await lectures.get_lecture(db, user, lecture_id)
         headers = {"ETag": etag(snapshot.revision), "Cache-Control": "private, no-cache"}
         if none_match(if_none_match, snapshot.revision):
             return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=headers)  # type: ignore[arg-type]
@@ -47,7 +47,7 @@ class LectureController(Controller):
         self,
         db: Db,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         data: JSONBody[SaveRequest],
         if_match: IfMatch,
     ) -> Response[SaveResponse]:
@@ -60,7 +60,7 @@ class LectureController(Controller):
         result = await lectures.save_draft(
             db,
             user,
-            lecture,
+            lecture_id,
             base,
             data.payload,
             merge=data.merge,

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import JSONBody
 
 from tutopanda.api.database import Db
-from tutopanda.api.params import ProjectBefore, ProjectId, ProjectLimit, UserId
+from tutopanda.api.params import ProjectBefore, ProjectIdPath, ProjectLimit, UserId
 from tutopanda.api.preconditions import IfMatch, base_revision, etag
 from tutopanda.api.problems import problems
 from tutopanda.models.project import (
@@ -76,9 +76,11 @@ class ProjectController(Controller):
         summary="Get a project with its settings",
         responses=problems(401, 404, 503),
     )
-    async def read(self, db: Db, user: UserId, project: ProjectId) -> Response[ProjectDetail]:
+    async def read(
+        self, db: Db, user: UserId, project_id: ProjectIdPath
+    ) -> Response[ProjectDetail]:
         """Name and generation settings (`LectureConfig`); the `ETag` is the settings revision."""
-        detail = await projects.get_project(db, user, project)
+        detail = await projects.get_project(db, user, project_id)
         return Response(detail, headers={"ETag": etag(detail.settings_revision)})
 
     @patch(
@@ -90,7 +92,7 @@ class ProjectController(Controller):
         self,
         db: Db,
         user: UserId,
-        project: ProjectId,
+        project_id: ProjectIdPath,
         data: JSONBody[ProjectUpdate],
         if_match: IfMatch,
     ) -> Response[ProjectDetail]:
@@ -100,5 +102,5 @@ class ProjectController(Controller):
         settings revision, recorded with who made it; runs already started keep the settings
         they started with."""
         base = base_revision(if_match)
-        detail = await projects.update_project(db, user, project, data, base_revision=base)
+        detail = await projects.update_project(db, user, project_id, data, base_revision=base)
         return Response(detail, headers={"ETag": etag(detail.settings_revision)})

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from tutopanda.api.database import Db
-from tutopanda.api.params import AssetIdPath, AssetKindPath, LectureId, RunId, UserId
+from tutopanda.api.params import AssetIdPath, AssetKindPath, LectureIdPath, RunIdPath, UserId
 from tutopanda.api.problems import problems
 from tutopanda.models.wire import (
     AcceptRequest,
@@ -40,7 +40,7 @@ class LectureWorkflowController(Controller):
         self,
         db: Db,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         data: JSONBody[WorkflowStartRequest],
         request: Request[Any, Any, Any],
     ) -> Response[RunStatusResponse]:
@@ -56,7 +56,7 @@ class LectureWorkflowController(Controller):
         run_id = await workflows.create_run(
             db,
             user,
-            lecture,
+            lecture_id,
             workflow_kind(data.kind),
             from_step=data.from_step,
             force=data.force,
@@ -77,11 +77,11 @@ class WorkflowRunController(Controller):
     tags = ["workflows"]
 
     @get("/", summary="Get a run with its completed steps", responses=problems(401, 404, 503))
-    async def read(self, db: Db, user: UserId, run: RunId) -> WorkflowRun:
+    async def read(self, db: Db, user: UserId, run_id: RunIdPath) -> WorkflowRun:
         """Status, current step of total steps, error, each completed step's revision, the run
         it repeats and its attempt; for a regeneration, the `proposal` beside the lecture's
         `currentAsset` and when the proposal expires."""
-        return await workflows.get_run(db, user, run)
+        return await workflows.get_run(db, user, run_id)
 
     @post(
         "/cancel",
@@ -89,10 +89,10 @@ class WorkflowRunController(Controller):
         summary="Cancel a run",
         responses=problems(401, 404, 409, 422, 503),
     )
-    async def cancel(self, db: Db, user: UserId, run: RunId) -> RunStatusResponse:
+    async def cancel(self, db: Db, user: UserId, run_id: RunIdPath) -> RunStatusResponse:
         """Stop at the next step boundary; nothing more is written. 409 when already finished."""
-        status = await workflows.cancel_run(db, user, run)
-        return RunStatusResponse(run_id=run, status=status)
+        status = await workflows.cancel_run(db, user, run_id)
+        return RunStatusResponse(run_id=run_id, status=status)
 
     @post(
         "/resume",
@@ -101,14 +101,14 @@ class WorkflowRunController(Controller):
         responses=problems(401, 404, 409, 422, 503),
     )
     async def resume(
-        self, db: Db, user: UserId, run: RunId, request: Request[Any, Any, Any]
+        self, db: Db, user: UserId, run_id: RunIdPath, request: Request[Any, Any, Any]
     ) -> Response[RunStatusResponse]:
         """Continue from the first incomplete step: completed steps and their revisions stand.
         409 when the run is not failed or cancelled, or another run is active on the lecture;
         429 `quota_exceeded` when the user has `TUTOPANDA_MAX_ACTIVE_RUNS` active runs."""
         settings: Settings = request.app.state.settings
-        status = await workflows.resume_run(db, user, run, quotas=settings.quotas)
-        return Response(RunStatusResponse(run_id=run, status=status), status_code=202)
+        status = await workflows.resume_run(db, user, run_id, quotas=settings.quotas)
+        return Response(RunStatusResponse(run_id=run_id, status=status), status_code=202)
 
     @post(
         "/accept",
@@ -117,17 +117,17 @@ class WorkflowRunController(Controller):
         responses=problems(401, 404, 409, 413, 422, 503),
     )
     async def accept(
-        self, db: Db, user: UserId, run: RunId, data: JSONBody[AcceptRequest | None] = None
+        self, db: Db, user: UserId, run_id: RunIdPath, data: JSONBody[AcceptRequest | None] = None
     ) -> AcceptResponse:
         """Apply the proposal as a revision (source `workflow`, this run): only its asset is
         replaced, other edits since the proposal stand. 409 when the asset itself was edited or
         removed since (unless `force`), when the run is not waiting for review, or when the
         review time passed (the run is then `expired`)."""
         outcome = await workflows.accept_proposal(
-            db, user, run, force=data is not None and data.force
+            db, user, run_id, force=data is not None and data.force
         )
         return AcceptResponse(
-            run_id=run,
+            run_id=run_id,
             status="succeeded",
             revision=outcome.revision,
             merged_base=outcome.merged_base,
@@ -139,10 +139,10 @@ class WorkflowRunController(Controller):
         summary="Reject a regenerated asset",
         responses=problems(401, 404, 409, 422, 503),
     )
-    async def reject(self, db: Db, user: UserId, run: RunId) -> RunStatusResponse:
+    async def reject(self, db: Db, user: UserId, run_id: RunIdPath) -> RunStatusResponse:
         """Discard the proposal (kept on the run for the record); the lecture is unchanged."""
-        status = await workflows.reject_proposal(db, user, run)
-        return RunStatusResponse(run_id=run, status=status)
+        status = await workflows.reject_proposal(db, user, run_id)
+        return RunStatusResponse(run_id=run_id, status=status)
 
 
 class AssetRegenerationController(Controller):
@@ -161,7 +161,7 @@ class AssetRegenerationController(Controller):
         self,
         db: Db,
         user: UserId,
-        lecture: LectureId,
+        lecture_id: LectureIdPath,
         asset_kind: AssetKindPath,
         asset_id: AssetIdPath,
         request: Request[Any, Any, Any],
@@ -176,7 +176,7 @@ class AssetRegenerationController(Controller):
         run_id = await workflows.regenerate_asset(
             db,
             user,
-            lecture,
+            lecture_id,
             asset_kind,
             asset_id,
             review_seconds=settings.review_timeout_seconds,
