@@ -1,11 +1,12 @@
-"""The API on a free loopback port, for wrk to drive: `tutopanda serve --no-worker` (uvicorn)
-or the same app under granian (bench/granian_app.py), to compare the two ASGI servers."""
+"""An HTTP server on a free loopback port, for wrk to drive: the product (`tutopanda serve
+--no-worker`) or the floor (bench/floor_app.py), each stopped (SIGSTOP) while the other runs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,31 +19,37 @@ from typing import Literal
 import httpx
 
 from bench.database import BENCH_USER, BenchDatabase
-from bench.tools import BenchError, free_port
+from bench.tools import BenchError, free_port, signal_process_tree
 from tutopanda.api.auth import issue_token
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-AsgiServer = Literal["uvicorn", "granian"]
+Kind = Literal["product", "floor"]
 
 
 @dataclass(frozen=True)
 class Server:
-    """A running API: where it listens, its process (for CPU accounting) and a bearer token."""
+    """A running server: where it listens, its process (for CPU accounting) and a bearer token."""
 
     base_url: str
     pid: int
     token: str
     processes: int
-    kind: AsgiServer = "uvicorn"
+    kind: Kind = "product"
+
+    def pause(self) -> None:
+        """Stop every process of the server (its background work included) until `resume`."""
+        signal_process_tree(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        signal_process_tree(self.pid, signal.SIGCONT)
 
 
 @contextlib.contextmanager
 def serving(
-    db: BenchDatabase, processes: int, log_path: Path, kind: AsgiServer = "uvicorn"
+    db: BenchDatabase, processes: int, log_path: Path, kind: Kind = "product"
 ) -> Iterator[Server]:
-    """Run the API (no in-process worker) with `processes` server processes until the block ends.
-
-    Its output goes to `log_path`.
+    """Run the product's API (no in-process worker) or the floor with `processes` server
+    processes until the block ends, with the same environment. Its output goes to `log_path`.
     """
     port = free_port()
     secret = secrets.token_urlsafe(48)
@@ -71,38 +78,17 @@ def serving(
             _wait_ready(process, base, log_path)
             yield Server(base, process.pid, issue_token(secret, BENCH_USER), processes, kind)
         finally:
+            signal_process_tree(process.pid, signal.SIGCONT)  # a paused server cannot stop
             process.terminate()
             process.wait(timeout=30)
 
 
-def _command(kind: AsgiServer, port: int, processes: int) -> list[str]:
-    if kind == "granian":
-        return [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--factory",
-            "--loop",
-            "uvloop",
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(processes),
-            "bench.granian_app:create",
-        ]
+def _command(kind: Kind, port: int, processes: int) -> list[str]:
+    program = ["bench.floor_app"] if kind == "floor" else ["tutopanda", "serve", "--no-worker"]
     return [
         sys.executable,
         "-m",
-        "tutopanda",
-        "serve",
-        "--no-worker",
+        *program,
         "--host",
         "127.0.0.1",
         "--port",

@@ -25,9 +25,10 @@ def markdown(results: Results, config: Config, server: str) -> str:
     mode = "smoke mode (a functional check, not figures)" if config.smoke else "full run"
     lines = [
         f"`make bench`, {mode}: {results.rounds} interleaved round(s) of {results.seconds:g} s "
-        f"per variant; {server}; medians with min-max over the rounds.",
+        f"per variant; {server}; medians with min-max over the rounds; /s: saves per second "
+        "(reads per second for a GET).",
         "",
-        "| subject / baseline | case | subject saves/s | baseline saves/s | ratio | target |",
+        "| subject / baseline | case | subject /s | baseline /s | ratio | target |",
         "|---|---|---|---|---|---|",
     ]
     for c in results.comparisons:
@@ -37,7 +38,7 @@ def markdown(results: Results, config: Config, server: str) -> str:
         )
     lines += [
         "",
-        "| scenario · case · variant | saves/s | p50 ms | p99 ms | load generator cores |",
+        "| scenario · case · variant | /s | p50 ms | p99 ms | load generator cores |",
         "|---|---|---|---|---|",
     ]
     for name, samples in results.samples.items():
@@ -60,6 +61,8 @@ def _extras(results: Results) -> list[str]:
     """CPU shares of the server and the proxy, achieved job rates: medians per variant."""
     labels = {
         "server_cpu": "API server cores",
+        "server_cpu_ms_per_request": "API server CPU ms per request",
+        "bytes_per_response": "bytes per response",
         "proxy_cpu": "delaying proxy cores",
         "jobs_per_s": "jobs deferred/s",
     }

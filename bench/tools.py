@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import shutil
@@ -81,20 +82,38 @@ def run_tool(command: list[str], env: dict[str, str] | None = None) -> Finished:
         )
 
 
-def process_tree_cpu_seconds(pid: int) -> float:
-    """CPU seconds used so far by a running process and its children (e.g. server workers)."""
-    total = 0.0
+def process_tree_pids(pid: int) -> list[int]:
+    """A running process and its descendants (e.g. server workers), parent first."""
+    found: list[int] = []
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        found.append(current)
+    return found
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a running process and its children (e.g. server workers)."""
+    total = 0.0
+    for current in process_tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
     return total
+
+
+def signal_process_tree(pid: int, signum: int) -> None:
+    """Send `signum` to a process and its descendants (SIGSTOP / SIGCONT a server)."""
+    for current in process_tree_pids(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(current, signum)
 
 
 def free_port() -> int:

@@ -66,9 +66,9 @@ function done(summary, latency, requests)
     end
   end
   io.write(string.format(
-    'BENCH-JSON {"saved": %d, "conflicts": %d, "failed": %d, "duration_us": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "socket_errors": %d}\n',
+    'BENCH-JSON {"done": %d, "conflicts": %d, "failed": %d, "duration_us": %d, ' ..
+    '"p50_us": %d, "p99_us": %d, "requests": %d, "bytes": %d, "socket_errors": %d}\n',
     totals.saved, totals.conflicts, totals.failed, summary.duration,
-    latency:percentile(50), latency:percentile(99),
+    latency:percentile(50), latency:percentile(99), summary.requests, summary.bytes,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
