@@ -63,8 +63,11 @@ def create_app(
     database_url: str,
     *,
     database: Database | None = None,
+    publish_events: bool = True,
 ) -> Litestar:
-    """The HTTP API over the database at `database_url` (connections assume the runtime role)."""
+    """The HTTP API over the database at `database_url` (connections assume the runtime role);
+    with `publish_events`, a candidate for the database's event publisher runs in the process
+    (`tutopanda serve` runs it beside, tutopanda.events.publisher_process)."""
     api_database = database or Database(database_url, settings)
     return Litestar(
         route_handlers=[
@@ -89,7 +92,7 @@ def create_app(
         dependencies=REQUEST_DEPENDENCIES,
         lifespan=[
             database_lifespan(api_database),
-            realtime_lifespan(settings, database_url, api_database),
+            realtime_lifespan(settings, database_url, api_database, publish=publish_events),
         ],
         state=State({"settings": settings}),
         on_app_init=[

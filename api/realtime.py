@@ -12,11 +12,10 @@ from litestar import Litestar
 
 from tutopanda.db.connection import RUNTIME_ROLE, direct_url, role_conninfo
 from tutopanda.events.hub import ConnectionSource, EventHub
-from tutopanda.events.publisher import PublisherThread
+from tutopanda.events.publisher import PUBLISHER_NAME, PublisherThread, publisher_conninfo
 from tutopanda.settings import Settings
 
 LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
-PUBLISHER_NAME = "tutopanda-publisher"
 STOPPING = "server shutting down"  # the `disconnect` reason streams get when the server stops
 
 
@@ -28,11 +27,16 @@ def close_streams(app: Litestar) -> None:
         hub.close_all(STOPPING)
 
 
-def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSource) -> Any:
-    """Run the hub (one LISTEN connection) and a publisher candidate while the app runs.
+def realtime_lifespan(
+    settings: Settings, database_url: str, pool: ConnectionSource, *, publish: bool = True
+) -> Any:
+    """Run the hub (one LISTEN connection) and, with `publish`, a publisher candidate while the
+    app runs.
 
     The hub runs on the app's loop, beside its subscribers; the publisher on a thread of its
     own (see PublisherThread), so that a busy loop does not delay the database's events.
+    `tutopanda serve` runs its publisher in a process of its own instead
+    (tutopanda.events.publisher_process), so that it takes nothing from the requests.
 
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
     """
@@ -53,17 +57,17 @@ def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSou
             pool,
             queue_size=settings.stream_queue_events,
         )
-        publisher = PublisherThread(
-            role_conninfo(
-                direct,
-                RUNTIME_ROLE,
-                application_name=PUBLISHER_NAME,
-                connect_timeout_seconds=timeout,
-            ),
-            interval_seconds=settings.event_poll_ms / 1000,
-            name=PUBLISHER_NAME,
+        publisher = (
+            PublisherThread(
+                publisher_conninfo(settings, direct),
+                interval_seconds=settings.event_poll_ms / 1000,
+                name=PUBLISHER_NAME,
+            )
+            if publish
+            else None
         )
-        publisher.start()
+        if publisher is not None:
+            publisher.start()
         listener = asyncio.create_task(hub.run())
         app.state.event_hub = hub
         try:
@@ -72,6 +76,7 @@ def realtime_lifespan(settings: Settings, database_url: str, pool: ConnectionSou
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
-            await asyncio.to_thread(publisher.stop)
+            if publisher is not None:
+                await asyncio.to_thread(publisher.stop)
 
     return lifespan

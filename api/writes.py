@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Response
+from litestar.enums import MediaType
 
 from tutopanda.api.preconditions import etag
 from tutopanda.api.problems import RevisionConflict
@@ -25,4 +26,6 @@ def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResp
         changed_sections=result.changed_sections,
         merged_onto=result.merged_onto,
     )
-    return Response(body, headers={"ETag": etag(result.revision)})
+    # Encoded here, once: Litestar's pydantic plugin would dump the model and encode it again.
+    content = body.model_dump_json(by_alias=True).encode()
+    return Response(content, media_type=MediaType.JSON, headers={"ETag": etag(result.revision)})  # type: ignore[arg-type]

@@ -225,3 +225,13 @@ async def supervise(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await api_stopped
+
+
+def run_async(main: Coroutine[Any, Any, None]) -> None:
+    """Run `main` on uvloop where it is installed (else asyncio's own loop)."""
+    try:
+        import uvloop  # noqa: PLC0415 (optional: not on every platform)
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)

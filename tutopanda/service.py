@@ -5,12 +5,9 @@ Only `tutopanda serve` and `tutopanda worker` import it (the other commands stay
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import socket
-from collections.abc import Coroutine
-from typing import Any
 
 import uvicorn
 from litestar import Litestar
@@ -21,11 +18,14 @@ from tutopanda.api.realtime import close_streams
 from tutopanda.db.connection import admin_url, direct_url
 from tutopanda.db.pooler import check_pooled_login
 from tutopanda.db.startup import check_at_start
+from tutopanda.events.publisher import publisher_conninfo
+from tutopanda.events.publisher_process import PublisherProcess
 from tutopanda.processes import (
     STOP_SIGNALS,
     ApiProcesses,
     StopWatchdog,
     listening_socket,
+    run_async,
     supervise,
 )
 from tutopanda.settings import ENVIRONMENT_VARIABLES, Settings, SettingsError
@@ -74,6 +74,30 @@ def serve(
         "" if processes == 1 else "es",
         " and one workflow worker" if with_worker else "",
     )
+    publisher = PublisherProcess(
+        publisher_conninfo(settings, worker_url),
+        interval_seconds=settings.event_poll_ms / 1000,
+        log_level=settings.log_level,
+    )
+    publisher.start()
+    try:
+        _serve_processes(
+            settings, url, worker_url, sock, with_worker=with_worker, processes=processes
+        )
+    finally:
+        publisher.stop()
+
+
+def _serve_processes(
+    settings: Settings,
+    url: str,
+    worker_url: str,
+    sock: socket.socket,
+    *,
+    with_worker: bool,
+    processes: int,
+) -> None:
+    """The API processes (one: this one) and the worker, until SIGTERM or SIGINT."""
     if processes == 1:
         run_async(_serve_here(settings, url, worker_url, sock, with_worker=with_worker))
         return
@@ -92,16 +116,6 @@ def work(settings: Settings) -> None:
     run_async(run_worker_until_signalled(settings, url))
 
 
-def run_async(main: Coroutine[Any, Any, None]) -> None:
-    """Run `main` on uvloop where it is installed (else asyncio's own loop)."""
-    try:
-        import uvloop  # noqa: PLC0415 (optional: not on every platform)
-    except ImportError:
-        asyncio.run(main)
-        return
-    uvloop.run(main)
-
-
 async def _serve_here(
     settings: Settings, url: str, worker_url: str, sock: socket.socket, *, with_worker: bool
 ) -> None:
@@ -115,7 +129,7 @@ async def _serve_here(
 async def _serve_api(settings: Settings, url: str, sock: socket.socket) -> None:
     """The API on a listening socket until SIGTERM or SIGINT (uvicorn's graceful shutdown), with
     the connection limits of api/connection_limits.py; its log lines are the command's."""
-    app = create_app(settings, url)
+    app = create_app(settings, url, publish_events=False)  # serve's own process does (above)
     config = uvicorn.Config(
         RequestLimit(app, settings.max_concurrent_requests),
         http=limited_protocol(settings),

@@ -28,7 +28,7 @@ from bench.scenarios import Context
 from bench.stats import percentile
 from bench.subscribers import Tally
 from bench.tools import process_tree_cpu_seconds
-from tutopanda.api.realtime import PUBLISHER_NAME
+from tutopanda.events.publisher import PUBLISHER_NAME
 from tutopanda.settings import load_settings
 
 SIZE_KB = 2

@@ -4,6 +4,10 @@
 -- A lecture of a user as JSON text (PT404 when missing or not theirs).
 SELECT api.lecture_get(%(user_id)s::text, %(lecture_id)s::integer)::text AS lecture;
 
+-- lecture_get_wire --
+-- A lecture of a user as the HTTP API sends it (JSON text) and its revision (PT404 as above).
+SELECT * FROM api.lecture_get_wire(%(user_id)s::text, %(lecture_id)s::integer);
+
 -- lecture_save --
 -- Save sections on a base revision: saved, or conflict with the latest snapshot.
 SELECT * FROM api.lecture_save(

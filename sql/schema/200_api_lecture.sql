@@ -16,6 +16,35 @@ COMMENT ON FUNCTION api.lecture_get(text, integer) IS
     'A lecture of a user as JSON (sections, id, projectId, revision, updatedAt). PT404: missing '
     'or not theirs.';
 
+CREATE OR REPLACE FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer)
+RETURNS TABLE (revision integer, lecture text)
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
+    SELECT l.revision, (
+        (SELECT jsonb_object_agg(c.key, CASE
+                    WHEN c.value = 'null' AND 'array' = ANY (app.lecture_section_types(c.key))
+                    THEN '[]'::jsonb ELSE c.value END)
+         FROM jsonb_each(app.lecture_content(l)) AS c)
+        || jsonb_build_object(
+            'id', l.id, 'projectId', l.project_id, 'revision', l.revision,
+            'updatedAt', regexp_replace(
+                to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                '\.000000Z$', 'Z'))
+    )::text
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+END
+$$;
+COMMENT ON FUNCTION api.lecture_get_wire(text, integer) IS
+    'A lecture of a user as the HTTP API sends it, as JSON text, and its revision: the snapshot of '
+    'api.lecture_get with list sections never null and updatedAt in UTC with a Z (microseconds '
+    'only when there are any, as pydantic writes them). PT404: missing or not theirs.';
+
 CREATE OR REPLACE FUNCTION api.lecture_save(
     p_user_id text,
     p_lecture_id integer,

@@ -8,6 +8,7 @@ from litestar.testing import TestClient
 
 from tests.api.conftest import BODY_CAP, Headers
 from tests.api.helpers import assert_problem, new_lecture
+from tutopanda.models.lecture import LectureSnapshot
 
 Client = TestClient[Litestar]
 SCRIPT = {"segments": [{"narration": "Roads.", "backgroundMusic": "drums", "effect": "hooves"}]}
@@ -26,6 +27,20 @@ def test_get_returns_the_snapshot_with_its_revision_as_etag(client: Client, auth
     )
     assert (body["title"], body["images"], body["timeline"]) == ("Untitled Lecture", [], None)
     assert "updatedAt" in body
+    # The database writes this JSON (api.lecture_get_wire): it is what the model would write.
+    snapshot = LectureSnapshot.model_validate(body)
+    assert body == snapshot.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    saved = client.patch(
+        f"/lectures/{created['lectureId']}",
+        json={"payload": {"title": "Roads", "summary": "Stone and time"}},
+        headers={**auth(), "If-Match": '"0"'},
+    ).json()
+    read = client.get(f"/lectures/{created['lectureId']}", headers=auth()).json()
+    assert (read["title"], read["summary"], read["videos"]) == ("Roads", "Stone and time", [])
+    assert read["updatedAt"] == saved["updatedAt"]  # the save's answer and the read agree
+    assert read == LectureSnapshot.model_validate(read).model_dump(
+        mode="json", by_alias=True, exclude_unset=True
+    )
 
 
 def test_if_none_match_gives_304_until_the_lecture_changes(client: Client, auth: Headers) -> None:

@@ -28,10 +28,19 @@ pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
 
 
-def children(process: subprocess.Popen[str]) -> set[int]:
-    """The live child processes of `process` (its API processes)."""
-    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    return {int(pid) for pid in path.read_text().split()}
+def children(process: subprocess.Popen[str], *, publisher: bool = False) -> set[int]:
+    """The live child processes of `process`: its API processes, or (`publisher`) the event
+    publisher's process (tutopanda.events.publisher_process)."""
+    tasks = Path(f"/proc/{process.pid}/task").glob("*/children")  # each thread's children
+    pids = {int(pid) for path in tasks for pid in path.read_text().split()}
+    return {pid for pid in pids if _is_publisher(pid) == publisher}
+
+
+def _is_publisher(pid: int) -> bool:
+    try:
+        return b"publisher_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:  # gone meanwhile
+        return False
 
 
 def alive(pid: int) -> bool:
@@ -63,6 +72,7 @@ async def test_two_api_processes_serve_one_port_and_one_worker_runs_the_workflow
     with serve_process("--workers", "2", env=env) as (base, process):
         api = children(process)
         assert len(api) == 2
+        assert len(children(process, publisher=True)) == 1  # one event publisher per serve
         async with httpx.AsyncClient(base_url=base, headers=ALICE, timeout=10) as http:
             # Each process answers from its own connections; both are reached through one port.
             answers = await asyncio.gather(*(http.get("/projects") for _ in range(40)))
@@ -146,3 +156,24 @@ async def test_workers_out_of_range_is_one_line_and_exit_2(
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "--workers" in result.stderr
+
+
+async def test_the_event_publisher_runs_beside_serve_again_after_a_crash_and_ends_with_it(
+    database: TestDatabase, tmp_path: Path
+) -> None:
+    """One publisher process per serve, started again 1 s after it dies, gone once serve is.
+    ~3 s: a serve starts, and the restart waits its second."""
+    env = server_env(database.admin_url, tmp_path)
+    with serve_process("--no-worker", env=env, log=tmp_path / "serve.log") as (_, process):
+        (first,) = children(process, publisher=True)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while not (restarted := children(process, publisher=True) - {first}):
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            await asyncio.sleep(0.1)
+        (second,) = restarted
+        assert alive(second)
+    deadline = time.monotonic() + 10
+    while alive(second):
+        assert time.monotonic() < deadline, "the publisher outlived serve"
+        await asyncio.sleep(0.1)

@@ -303,6 +303,32 @@ ALTER FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) OWNER TO tu
 
 COMMENT ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) IS 'A lecture of a user as JSON (sections, id, projectId, revision, updatedAt). PT404: missing or not theirs.';
 
+CREATE FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, lecture text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    RETURN QUERY
+    SELECT l.revision, (
+        (SELECT jsonb_object_agg(c.key, CASE
+                    WHEN c.value = 'null' AND 'array' = ANY (app.lecture_section_types(c.key))
+                    THEN '[]'::jsonb ELSE c.value END)
+         FROM jsonb_each(app.lecture_content(l)) AS c)
+        || jsonb_build_object(
+            'id', l.id, 'projectId', l.project_id, 'revision', l.revision,
+            'updatedAt', regexp_replace(
+                to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                '\.000000Z$', 'Z'))
+    )::text
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+END
+$_$;
+
+ALTER FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) IS 'A lecture of a user as the HTTP API sends it, as JSON text, and its revision: the snapshot of api.lecture_get with list sections never null and updatedAt in UTC with a Z (microseconds only when there are any, as pydantic writes them). PT404: missing or not theirs.';
+
 CREATE FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer DEFAULT 50, p_before_revision integer DEFAULT NULL::integer) RETURNS TABLE(revision integer, source text, created_by text, run_id text, changed_sections text[], forced boolean, restored_from integer, size_bytes integer, created_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
@@ -2696,6 +2722,9 @@ GRANT ALL ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision 
 
 REVOKE ALL ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) TO tutopanda_runtime;
 
 REVOKE ALL ON FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.lecture_history_list(p_user_id text, p_lecture_id integer, p_limit integer, p_before_revision integer) TO tutopanda_runtime;

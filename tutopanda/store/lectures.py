@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg.types.json import Jsonb
+from pydantic import BaseModel
 
 from tutopanda.db.execute import Connection, fetch_json, fetch_one
 from tutopanda.merge import MergeResult
@@ -17,6 +18,20 @@ async def get_lecture(conn: Connection, user_id: str, lecture_id: int) -> Lectur
     """The lecture with its revision; NotFound when missing or another user's."""
     params = {"user_id": user_id, "lecture_id": lecture_id}
     return await fetch_json(conn, "lecture_get", params, LectureSnapshot)
+
+
+class WireLecture(BaseModel):
+    """A lecture as the HTTP API sends it (JSON text, LectureSnapshot's shape) and its revision."""
+
+    revision: int
+    lecture: str
+
+
+async def get_lecture_wire(conn: Connection, user_id: str, lecture_id: int) -> WireLecture:
+    """The lecture as JSON text made by the database, not parsed here (a read answers with it as
+    it is); NotFound when missing or another user's."""
+    params = {"user_id": user_id, "lecture_id": lecture_id}
+    return await fetch_one(conn, "lecture_get_wire", params, WireLecture)
 
 
 @dataclass(frozen=True)
