@@ -30,7 +30,7 @@ from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 from tutopanda.db.connection import api_conninfo
 from tutopanda.db.deadline import deadline
 from tutopanda.db.pooler import options_refused, takes_login_without_options
-from tutopanda.db.startup import failure_text, url_variable
+from tutopanda.db.startup import failure_text
 from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings
 
@@ -67,7 +67,6 @@ class Database:
         if settings.database_pooler == "transaction":
             self._connect_kwargs["prepare_threshold"] = None
         self._settings = settings
-        self._variable = url_variable(settings)  # what the log names when the database is away
         self._pool: Pool | None = None  # None while the database is away
         self._diagnosis: asyncio.Task[None] | None = None
         self._probe: asyncio.Task[None] | None = None
@@ -158,12 +157,11 @@ class Database:
         if self._settings.database_pooler == "session" and await takes_login_without_options(
             self._conninfo
         ):
-            logger.error("requests answer 503: %s", options_refused(self._variable, self._settings))
+            logger.error("requests answer 503: %s", options_refused("DATABASE_URL", self._settings))
             return
         logger.warning(
-            "the database is unavailable (%s: %s): requests answer 503 until it is back "
+            "the database is unavailable (DATABASE_URL: %s): requests answer 503 until it is back "
             "(probed every %s s)",
-            self._variable,
             self._failure,
             self._settings.db_probe_seconds,
         )
