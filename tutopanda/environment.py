@@ -13,7 +13,7 @@ PREFIX = "TUTOPANDA_"
 # Variables of the project's own tools, not of the service: the test suite's (passed on to the
 # servers it starts), the benchmarks' and the snapshot refreshers'.
 TOOL_PREFIXES = ("TUTOPANDA_TEST_", "TUTOPANDA_BENCH_", "TUTOPANDA_UPDATE_")
-TOOL_VARIABLES = frozenset({"TUTOPANDA_PROPERTY_SEED"})
+TOOL_VARIABLES = frozenset({"TUTOPANDA_PROPERTY_SEED", "TUTOPANDA_PROPERTY_WRITES"})
 
 
 def is_known(variable: str) -> bool:

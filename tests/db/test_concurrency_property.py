@@ -1,14 +1,15 @@
 """Many concurrent writers on a few lectures: the history stays exact, nothing is lost.
 
-44 writers x 100 writes each on 4 lectures, each with a timeline of 8 visual and 8 voice clips:
-28 editor sessions saving random sections on random, often stale, base revisions (strict, merge
-or force), 12 editors changing one field of one clip of the timeline they last saw and saving it
-with `merge`, and 4 workflow runs applying 100 steps each (sometimes retrying a step) that
-alternately rewrite the narration and regenerate one voice clip (tests/support/concurrent_writers).
-Afterwards every invariant of the revision engine is checked; every revision is shown to change
-only what its writer changed, so no acknowledged change is lost or silently undone; and, on the
-same schedule, the merge saves the path-level merge refused (409) are counted against those a
-section-level merge would have refused (printed: `pytest -s`).
+44 writers x 60 writes each (TUTOPANDA_PROPERTY_WRITES: 100 and more for a longer run) on 4
+lectures, each with a timeline of 8 visual and 8 voice clips: 28 editor sessions saving random
+sections on random, often stale, base revisions (strict, merge or force), 12 editors changing one
+field of one clip of the timeline they last saw and saving it with `merge`, and 4 workflow runs
+applying as many steps each (sometimes retrying a step) that alternately rewrite the narration
+and regenerate one voice clip (tests/support/concurrent_writers). Afterwards every invariant of
+the revision engine is checked; every revision is shown to change only what its writer changed,
+so no acknowledged change is lost or silently undone; and, on the same schedule, the merge saves
+the path-level merge refused (409) are counted against those a section-level merge would have
+refused (printed: `pytest -s`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -27,7 +28,9 @@ from tutopanda.workflows import WorkflowKind
 Conn = AsyncConnection[Any]
 
 CLIPS = 8  # visual and voice clips of each lecture's timeline
-WRITES_PER_WRITER = 100
+# Writes per writer: 60 in `make test` (~2,600 writes, ~20 s under 4 processes); more with
+# TUTOPANDA_PROPERTY_WRITES for a longer run of the same schedule.
+WRITES_PER_WRITER = int(os.environ.get("TUTOPANDA_PROPERTY_WRITES", "60"))
 STRESS = WorkflowKind("stress", tuple(f"step_{i}" for i in range(1, WRITES_PER_WRITER + 1)))
 EFFECTS = ("portraitZoomIn", "landscapePanLeft", "architectureRise", "dramaticZoomOut")
 
