@@ -309,17 +309,17 @@ CREATE FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) RETUR
     AS $_$
 BEGIN
     PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    -- app.lecture_snapshot's object (api.lecture_get's), a null list section as [] and
+    -- updatedAt rewritten: what LectureSnapshot would make of it.
     RETURN QUERY
     SELECT l.revision, (
         (SELECT jsonb_object_agg(c.key, CASE
                     WHEN c.value = 'null' AND 'array' = ANY (app.lecture_section_types(c.key))
                     THEN '[]'::jsonb ELSE c.value END)
-         FROM jsonb_each(app.lecture_content(l)) AS c)
-        || jsonb_build_object(
-            'id', l.id, 'projectId', l.project_id, 'revision', l.revision,
-            'updatedAt', regexp_replace(
-                to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                '\.000000Z$', 'Z'))
+         FROM jsonb_each(app.lecture_snapshot(l)) AS c)
+        || jsonb_build_object('updatedAt', regexp_replace(
+            to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+            '\.000000Z$', 'Z'))
     )::text
     FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
 END
