@@ -24,6 +24,7 @@ from litestar.utils.scope.state import ScopeState
 from psycopg.pq import TransactionStatus
 
 from tutopanda.api.database import SHARED_CONNECTION, Connection, Database
+from tutopanda.api.middleware import raw_header
 from tutopanda.api.problems import InvalidField
 from tutopanda.settings import Settings
 from tutopanda.store import idempotency
@@ -53,7 +54,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP or scope["method"] not in UNSAFE_METHODS:
             await app(scope, receive, send)
             return
-        raw = next((value for name, value in scope["headers"] if name == _KEY_NAME), None)
+        raw = raw_header(scope, _KEY_NAME)
         if raw is None or "user" not in scope:
             await app(scope, receive, send)
             return

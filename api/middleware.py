@@ -14,6 +14,12 @@ _HEADER = REQUEST_ID_HEADER.encode()
 _SANE_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}\Z")
 
 
+def raw_header(scope: Scope, name: bytes) -> bytes | None:
+    """The first value of the request's header `name` (lowercase, as ASGI gives the names),
+    found without building a mapping of every header."""
+    return next((value for key, value in scope["headers"] if key == name), None)
+
+
 def request_id_of(scope: Scope) -> str:
     """The request id of this request; assigned here when no middleware ran (unknown routes)."""
     state = scope.setdefault("state", {})
@@ -32,7 +38,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        incoming = next((value for name, value in scope["headers"] if name == _HEADER), b"")
+        incoming = raw_header(scope, _HEADER) or b""
         request_id = incoming.decode("latin-1") if _SANE_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         header = (_HEADER, request_id.encode("latin-1"))
