@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar import Litestar
 
-from tutopanda.db.connection import RUNTIME_ROLE, direct_url, role_conninfo
+from tutopanda.db.connection import direct_url, runtime_conninfo
 from tutopanda.events.hub import ConnectionSource, EventHub
 from tutopanda.events.publisher import PUBLISHER_NAME, PublisherThread, publisher_conninfo
 from tutopanda.settings import Settings
@@ -41,19 +41,11 @@ def realtime_lifespan(
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
     """
     direct = direct_url(settings, database_url)
-    # Each host of a multi-host URL gets this long before the next is tried (without it psycopg
-    # gives a host that is gone 130 s).
-    timeout = settings.connect_timeout_seconds
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         hub = EventHub(
-            role_conninfo(
-                direct,
-                RUNTIME_ROLE,
-                application_name=LISTENER_NAME,
-                connect_timeout_seconds=timeout,
-            ),
+            runtime_conninfo(direct, settings, application_name=LISTENER_NAME),
             pool,
             queue_size=settings.stream_queue_events,
         )

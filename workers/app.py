@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from procrastinate import App, RetryStrategy
 
-from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.db.connection import runtime_conninfo
 from tutopanda.settings import Settings
 from tutopanda.workers.listener import ListeningConnector
 from tutopanda.workers.tasks import run_workflow_step
@@ -23,12 +23,7 @@ def create_worker_app(url: str, settings: Settings) -> App:
     connector = ListeningConnector(
         check_seconds=settings.worker_poll_seconds,
         stopping_wait_seconds=settings.connect_timeout_seconds,
-        conninfo=role_conninfo(
-            url,
-            RUNTIME_ROLE,
-            application_name="tutopanda-worker",
-            connect_timeout_seconds=settings.connect_timeout_seconds,
-        ),
+        conninfo=runtime_conninfo(url, settings, application_name="tutopanda-worker"),
         min_size=1,
         max_size=settings.worker_concurrency + EXTRA_CONNECTIONS,
         timeout=max(settings.connect_timeout_seconds, 30.0),

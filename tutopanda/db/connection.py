@@ -34,6 +34,12 @@ def api_conninfo(url: str, settings: Settings, *, application_name: str) -> str:
             "connect_timeout": str(max(1, round(settings.connect_timeout_seconds))),
         }
         return make_conninfo(url, **extra)
+    return runtime_conninfo(url, settings, application_name=application_name)
+
+
+def runtime_conninfo(url: str, settings: Settings, *, application_name: str) -> str:
+    """The runtime role on `url` (by startup option), each host of a multi-host URL tried for
+    TUTOPANDA_CONNECT_TIMEOUT (without it psycopg gives a host that is gone 130 s)."""
     return role_conninfo(
         url,
         RUNTIME_ROLE,

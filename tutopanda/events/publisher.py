@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import AsyncConnection
 
-from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
+from tutopanda.db.connection import runtime_conninfo
 from tutopanda.errors import Unavailable
 from tutopanda.settings import Settings
 from tutopanda.store import events
@@ -53,14 +53,8 @@ PUBLISHER_NAME = "tutopanda-publisher"  # its application_name
 
 def publisher_conninfo(settings: Settings, direct: str) -> str:
     """A publisher's connection: the runtime role on the direct URL (the advisory lock that
-    elects it belongs to its session), each host of a multi-host URL tried for the connect
-    timeout (without it psycopg gives a host that is gone 130 s)."""
-    return role_conninfo(
-        direct,
-        RUNTIME_ROLE,
-        application_name=PUBLISHER_NAME,
-        connect_timeout_seconds=settings.connect_timeout_seconds,
-    )
+    elects it belongs to its session)."""
+    return runtime_conninfo(direct, settings, application_name=PUBLISHER_NAME)
 
 
 class PublisherThread:
