@@ -52,10 +52,11 @@ SELECT r.rolsuper AS superuser,
 FROM pg_catalog.pg_roles AS r
 WHERE r.rolname = current_user;
 
--- login_may_assume_runtime --
--- True when the session's login may assume tutopanda_runtime (SET ROLE, or the `-c role=` option).
-SELECT pg_catalog.pg_has_role(current_user, 'tutopanda_runtime', 'MEMBER') AS may_assume;
-
--- runtime_role_exists --
--- True once `tutopanda db migrate` has created tutopanda_runtime (a server answers without it).
-SELECT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'tutopanda_runtime') AS migrated;
+-- login_standing --
+-- Whether `tutopanda db migrate` has created tutopanda_runtime (a server answers without it), and
+-- whether the session's login may assume it (SET ROLE, or the `-c role=` option).
+SELECT r.oid IS NOT NULL AS migrated,
+       CASE WHEN r.oid IS NULL THEN false
+            ELSE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER') END AS may_assume_runtime
+FROM (SELECT) AS one
+LEFT JOIN pg_catalog.pg_roles AS r ON r.rolname = 'tutopanda_runtime';

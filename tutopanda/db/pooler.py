@@ -11,6 +11,8 @@ yet takes the same login without them, and that login may assume the runtime rol
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import psycopg
 from psycopg import AsyncConnection
 
@@ -59,18 +61,37 @@ def check_pooled_login(conninfo: str, *, allow_privileged: bool) -> None:
         )
 
 
-async def takes_login_without_options(conninfo: str) -> bool:
-    """True when the login of `conninfo`, whose connection failed, connects without the startup
-    options and may assume the runtime role: the options were what the server refused."""
+@dataclass(frozen=True)
+class LoginStanding:
+    """What a login that connected without our startup options found (query login_standing)."""
+
+    migrated: bool  # tutopanda_runtime exists
+    may_assume_runtime: bool
+
+
+async def login_without_options(conninfo: str) -> LoginStanding | None:
+    """The standing of the login of `conninfo`, whose connection failed, when it connects
+    without the startup options; None when it does not connect that way either (away)."""
     try:
         plain = without_options(conninfo)
         async with await AsyncConnection.connect(
             plain, autocommit=True, prepare_threshold=None
         ) as conn:
-            row = await (await conn.execute(query("login_may_assume_runtime"))).fetchone()
-    except psycopg.Error:  # away, or the role is missing: not the pooler's doing
-        return False
-    return row is not None and row[0] is True
+            row = await (await conn.execute(query("login_standing"))).fetchone()
+    except psycopg.Error:
+        return None
+    return None if row is None else LoginStanding(*row)
+
+
+def options_were_refused(standing: LoginStanding | None) -> bool:
+    """True when the login connects without the startup options and may assume the runtime
+    role: the options were what the server refused (a pooler's doing, not a missing role)."""
+    return standing is not None and standing.may_assume_runtime
+
+
+async def takes_login_without_options(conninfo: str) -> bool:
+    """options_were_refused for the login of `conninfo`, whose connection failed."""
+    return options_were_refused(await login_without_options(conninfo))
 
 
 def options_refused(variable: str, settings: Settings) -> str:

@@ -19,10 +19,8 @@ import time
 import psycopg
 from psycopg import AsyncConnection
 
-from tutopanda.db.connection import RUNTIME_ROLE, api_conninfo, role_conninfo
-from tutopanda.db.pooler import options_refused, takes_login_without_options
-from tutopanda.db.queries import query
-from tutopanda.db.urls import without_options
+from tutopanda.db.connection import RUNTIME_ROLE, api_conninfo, runtime_conninfo
+from tutopanda.db.pooler import login_without_options, options_refused, options_were_refused
 from tutopanda.settings import Settings, SettingsError
 
 logger = logging.getLogger("tutopanda.serve")
@@ -74,29 +72,11 @@ async def check_at_start(settings: Settings, api_url: str | None, direct: str) -
         conninfo = api_conninfo(api_url, settings, application_name="tutopanda-check")
         checks[conninfo] = (url_variable(settings), settings.database_pooler == "session")
     variable = url_variable(settings, direct=True)
-    direct_conninfo = role_conninfo(
-        direct,
-        RUNTIME_ROLE,
-        application_name="tutopanda-check",
-        connect_timeout_seconds=settings.connect_timeout_seconds,
-    )
+    direct_conninfo = runtime_conninfo(direct, settings, application_name="tutopanda-check")
     checks.setdefault(direct_conninfo, (variable, True))
     deadline = time.monotonic() + settings.startup_wait_seconds
     for conninfo, (name, with_options) in checks.items():
         await _until_answered(settings, name, conninfo, deadline, with_options=with_options)
-
-
-async def _runtime_role_missing(conninfo: str) -> bool:
-    """True when the login of `conninfo`, whose connection failed, connects without the startup
-    options to a database where the runtime role does not exist (yet)."""
-    try:
-        async with await AsyncConnection.connect(
-            without_options(conninfo), autocommit=True, prepare_threshold=None
-        ) as conn:
-            row = await (await conn.execute(query("runtime_role_exists"))).fetchone()
-    except psycopg.Error:  # away or refused: waiting may help
-        return False
-    return row is not None and row[0] is False
 
 
 async def _until_answered(
@@ -108,9 +88,10 @@ async def _until_answered(
             async with await AsyncConnection.connect(conninfo, autocommit=True):
                 return
         except psycopg.OperationalError as error:
-            if with_options and await takes_login_without_options(conninfo):
+            standing = await login_without_options(conninfo) if with_options else None
+            if options_were_refused(standing):
                 raise SettingsError(options_refused(variable, settings)) from None
-            if with_options and await _runtime_role_missing(conninfo):
+            if standing is not None and not standing.migrated:
                 raise DatabaseNotMigrated(variable) from None  # no wait would change that
             left = deadline - time.monotonic()
             if left <= 0:
