@@ -150,7 +150,7 @@ async def test_slow_headers_are_answered_408_and_closed_while_others_stay_fast(
             peak = max(peak, connections_of(server))
             await asyncio.sleep(0.02)
         assert peak >= SLOW_CLIENTS, peak  # all of them were taken in and held
-        deadline = time.monotonic() + HEADER_TIMEOUT + 5  # it reads and drops for 2 s after answering
+        deadline = time.monotonic() + HEADER_TIMEOUT + 5  # it reads and drops 2 s after answering
         while connections_of(server) > 1:  # the clients keep theirs open; 1: the GETs'
             assert time.monotonic() < deadline, connections_of(server)
             await asyncio.sleep(0.1)
