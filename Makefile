@@ -16,7 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) system-tools ## Create .venv and install the project with its development tools
+# The better-auth issuer that tests/identity (and the tests of JWT sign-in) run under Node 20+:
+# reinstalled from its lock file when node_modules is missing or the lock file is newer.
+IDENTITY := identity/better-auth
+IDENTITY_STAMP := $(IDENTITY)/node_modules/.installed
+$(IDENTITY_STAMP): $(IDENTITY)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "make install needs Node.js 20.19+ with npm, for the test issuer in $(IDENTITY)" >&2; exit 2; }
+	npm ci --prefix $(IDENTITY) --no-audit --no-fund --loglevel=error
+	@touch $(IDENTITY_STAMP)
+
+install: $(STAMP) $(IDENTITY_STAMP) system-tools ## Create .venv and install the project with its development tools and the test issuer (npm)
 
 # System packages the tests use: pgbouncer (a real transaction-mode pooler) and chromium (the
 # headless browser of tests/browser, driven by the Python playwright package; Playwright's own
