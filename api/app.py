@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 
-from tutopanda.api.auth import SECURITY, bearer_auth
+from tutopanda.api.auth import SECURITY, bearer_auth, provider_keys_lifespan
 from tutopanda.api.bodies import StrictBodies
 from tutopanda.api.contract import before_route, complete_document
 from tutopanda.api.controllers.drafts import DraftController
@@ -33,8 +33,8 @@ from tutopanda.api.problems import problem_response
 from tutopanda.api.realtime import realtime_lifespan
 from tutopanda.api.security_headers import security_headers
 from tutopanda.api.write_rate import document_write_limits, write_rate_middleware
+from tutopanda.bearer import token_verifier
 from tutopanda.settings import Settings
-from tutopanda.tokens import signing_secret
 
 API_VERSION = "1.0.0"
 
@@ -69,6 +69,7 @@ def create_app(
     with `publish_events`, a candidate for the database's event publisher runs in the process
     (`tutopanda serve` runs it beside, tutopanda.events.publisher_process)."""
     api_database = database or Database(database_url, settings)
+    verifier = token_verifier(settings)
     return Litestar(
         route_handlers=[
             HealthController,
@@ -91,12 +92,13 @@ def create_app(
         ],
         dependencies=REQUEST_DEPENDENCIES,
         lifespan=[
+            provider_keys_lifespan(verifier),
             database_lifespan(api_database),
             realtime_lifespan(settings, database_url, api_database, publish=publish_events),
         ],
         state=State({"settings": settings}),
         on_app_init=[
-            bearer_auth(signing_secret(settings), settings.token_max_days),
+            bearer_auth(verifier),
             install_outermost,
         ],
         # After the request id and the caller are known; a write past the rate takes no connection.

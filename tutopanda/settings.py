@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -29,6 +30,12 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "home": "TUTOPANDA_HOME",
     "jwt_secret": "TUTOPANDA_JWT_SECRET",
     "token_max_days": "TUTOPANDA_TOKEN_MAX_DAYS",
+    "jwt_jwks_url": "TUTOPANDA_JWT_JWKS_URL",
+    "jwt_issuer": "TUTOPANDA_JWT_ISSUER",
+    "jwt_audience": "TUTOPANDA_JWT_AUDIENCE",
+    "jwt_jwks_refresh_seconds": "TUTOPANDA_JWT_JWKS_REFRESH_SECONDS",
+    "jwt_jwks_cache_seconds": "TUTOPANDA_JWT_JWKS_CACHE_SECONDS",
+    "jwt_jwks_min_fetch_seconds": "TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS",
     "host": "TUTOPANDA_HOST",
     "port": "TUTOPANDA_PORT",
     "server_processes": "TUTOPANDA_SERVER_PROCESSES",
@@ -86,6 +93,16 @@ class Settings(BaseModel):
     jwt_secret: SecretStr | None = None
     # A bearer token valid for longer than this (exp - iat, or exp - now without iat) is refused.
     token_max_days: Annotated[int, Field(ge=1, le=365)] = 30
+    # The app's identity provider (tutopanda/bearer.py): its JWKS, the `iss` its tokens must name
+    # (required with a JWKS) and the `aud` (enforced when set). The key set is fetched again when
+    # older than the refresh interval, trusted for the cache lifetime after its last successful
+    # fetch, and fetched at most once per the minimum interval (unknown `kid`s, failures).
+    jwt_jwks_url: str | None = None
+    jwt_issuer: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    jwt_audience: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    jwt_jwks_refresh_seconds: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    jwt_jwks_cache_seconds: Annotated[float, Field(gt=0, le=7 * 86400)] = 3600.0
+    jwt_jwks_min_fetch_seconds: Annotated[float, Field(ge=0, le=3600)] = 10.0
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     # API processes of `tutopanda serve` (None: one per core); the worker runs once beside them.
@@ -151,6 +168,15 @@ class Settings(BaseModel):
             raise ValueError("must be at least 32 characters long")
         return value
 
+    @field_validator("jwt_jwks_url")
+    @classmethod
+    def _jwks_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be an http:// or https:// URL of a JWKS")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -165,6 +191,19 @@ class Settings(BaseModel):
             raise ValueError(
                 "TUTOPANDA_STALLED_AFTER_SECONDS must be at least twice "
                 "TUTOPANDA_WORKER_HEARTBEAT_SECONDS, or live workers look stalled"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _jwks_names_its_issuer(self) -> Settings:
+        if self.jwt_jwks_url is not None and self.jwt_issuer is None:
+            raise ValueError(
+                "TUTOPANDA_JWT_JWKS_URL needs TUTOPANDA_JWT_ISSUER: the `iss` its tokens must name"
+            )
+        if self.jwt_jwks_url is None and (self.jwt_issuer or self.jwt_audience) is not None:
+            raise ValueError(
+                "TUTOPANDA_JWT_ISSUER and TUTOPANDA_JWT_AUDIENCE apply to the tokens of "
+                "TUTOPANDA_JWT_JWKS_URL, which is not set"
             )
         return self
 

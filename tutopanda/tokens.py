@@ -1,4 +1,7 @@
-"""Bearer tokens: the user-id rule, the signing secret and development tokens (no web stack)."""
+"""Bearer tokens: the user-id rule, the signing secret and development tokens (no web stack).
+
+Tokens of an identity provider (a JWKS) are verified by tutopanda/bearer.py, with the same rules
+for `sub` and the times."""
 
 from __future__ import annotations
 
@@ -81,7 +84,7 @@ def token_user_id(token: str, secret: str, *, max_days: int) -> str | None:
     except jwt.InvalidTokenError:
         return None
     subject = claims.get("sub")
-    if not is_valid_user_id(subject) or not _times_are_valid(claims, max_days):
+    if not is_valid_user_id(subject) or not times_are_valid(claims, max_days):
         return None
     _verified[key] = (str(subject), int(claims["exp"]))  # PyJWT checked exp
     if len(_verified) > _VERIFIED_TOKENS:
@@ -89,7 +92,7 @@ def token_user_id(token: str, secret: str, *, max_days: int) -> str | None:
     return str(subject)
 
 
-def _times_are_valid(claims: dict[str, object], max_days: int) -> bool:
+def times_are_valid(claims: dict[str, object], max_days: int) -> bool:
     """`exp`, `nbf`, `iat` are JSON numbers (PyJWT takes "9999999999" too), and the token is
     valid for at most `max_days` from its `iat` (or from now)."""
     times: dict[str, float] = {}

@@ -6,10 +6,11 @@ import argparse
 from datetime import timedelta
 from typing import Any
 
+from tutopanda.bearer import development_secret
 from tutopanda.cli.errors import UsageError
 from tutopanda.processes import default_process_count
 from tutopanda.settings import Settings
-from tutopanda.tokens import issue_token, signing_secret
+from tutopanda.tokens import issue_token
 
 
 def register(commands: Any) -> None:
@@ -75,8 +76,14 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
         raise UsageError(
             f"--hours must be more than 0 and at most {most} (TUTOPANDA_TOKEN_MAX_DAYS)"
         )
+    secret = development_secret(settings)
+    if secret is None:
+        raise UsageError(
+            "TUTOPANDA_JWT_JWKS_URL is set and TUTOPANDA_JWT_SECRET is not: the API accepts only "
+            "the identity provider's tokens (set TUTOPANDA_JWT_SECRET to mint development ones)"
+        )
     try:
-        token = issue_token(signing_secret(settings), args.user, timedelta(hours=args.hours))
+        token = issue_token(secret, args.user, timedelta(hours=args.hours))
     except ValueError as error:
         raise UsageError(str(error)) from None
     print(token)
