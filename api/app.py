@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Litestar, Router
-from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
@@ -22,6 +21,7 @@ from tutopanda.api.controllers.workflows import (
     LectureWorkflowController,
     WorkflowRunController,
 )
+from tutopanda.api.cors import allow_cross_origin
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin, schema_router
 from tutopanda.api.editor_page import editor_router
@@ -37,25 +37,6 @@ from tutopanda.bearer import token_verifier
 from tutopanda.settings import Settings
 
 API_VERSION = "1.0.0"
-
-
-def _cors(settings: Settings) -> CORSConfig | None:
-    """Browsers on these origins may call the API (none: same origin only)."""
-    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
-    if not origins:
-        return None
-    return CORSConfig(
-        allow_origins=origins,
-        allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
-        allow_headers=[
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            "If-None-Match",
-            "X-Request-ID",
-        ],
-        expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
-    )
 
 
 def create_app(
@@ -100,6 +81,7 @@ def create_app(
         on_app_init=[
             bearer_auth(verifier),
             install_outermost,
+            allow_cross_origin(settings),  # TUTOPANDA_CORS_ORIGINS; methods, headers: the routes'
         ],
         # After the request id and the caller are known; a write past the rate takes no connection.
         middleware=[write_rate_middleware(settings.writes_per_minute), idempotency_middleware],
@@ -113,7 +95,6 @@ def create_app(
         ],
         before_request=before_route,
         request_max_body_size=settings.max_body_bytes,
-        cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(
             title="Tutopanda lecture store",
             version=API_VERSION,
