@@ -24,7 +24,7 @@ from tutopanda.api.controllers.workflows import (
 from tutopanda.api.cors import allow_cross_origin
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin, schema_router
-from tutopanda.api.editor_page import editor_router
+from tutopanda.api.editor_page import editor_config, editor_router, origin_of
 from tutopanda.api.idempotency import document_idempotency_keys, idempotency_middleware
 from tutopanda.api.middleware import install_outermost
 from tutopanda.api.openapi import PydanticSchemas
@@ -51,10 +51,13 @@ def create_app(
     (`tutopanda serve` runs it beside, tutopanda.events.publisher_process)."""
     api_database = database or Database(database_url, settings)
     verifier = token_verifier(settings)
+    token_url = settings.editor_token_url
+    token_origin = origin_of(token_url) if token_url is not None else None  # the editor calls it
     return Litestar(
         route_handlers=[
             HealthController,
             editor_router(),
+            editor_config(settings.editor_token_url),
             Router(
                 path="/",
                 security=SECURITY,  # api/auth.py lets only health, readiness and the schema through
@@ -86,7 +89,7 @@ def create_app(
         # After the request id and the caller are known; a write past the rate takes no connection.
         middleware=[write_rate_middleware(settings.writes_per_minute), idempotency_middleware],
         on_startup=[document_idempotency_keys, document_write_limits, complete_document],
-        before_send=[security_headers],
+        before_send=[security_headers(token_origin)],
         exception_handlers={Exception: problem_response},
         plugins=[
             StrictBodies(),

@@ -1,13 +1,16 @@
 """`/editor/`: the browser editor page, plain files shipped in the package (no build step).
 
-Only the page's own files are public (api/auth.py); every API call the page makes carries the
-bearer token the user pasted. An unknown or unreadable name is a 404 problem, never a 500.
+Only the page's own files are public (api/auth.py); every API call the page makes carries a
+bearer token: the app's, from TUTOPANDA_EDITOR_TOKEN_URL (`/editor/config.json` tells the page),
+or a pasted development token. An unknown or unreadable name is a 404 problem, never a 500.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
 from litestar.file_system import BaseLocalFileSystem
 from litestar.router import Router
@@ -18,6 +21,7 @@ from litestar.types.file_types import FileInfo
 from tutopanda.resources import resource_dir
 
 EDITOR_PATH = "/editor"
+CONFIG_PATH = f"{EDITOR_PATH}/config.json"
 
 
 class _PageFiles(BaseLocalFileSystem):
@@ -32,6 +36,22 @@ class _PageFiles(BaseLocalFileSystem):
             return await super().info(path, **kwargs)
         except (OSError, ValueError) as error:
             raise FileNotFoundError(str(path)) from error
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of an http(s) URL (what a browser compares for CORS and CSP)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def editor_config(token_url: str | None) -> Any:
+    """`GET /editor/config.json`: where the page takes its token (null: a pasted one)."""
+
+    @get(CONFIG_PATH, include_in_schema=False, cache_control=CacheControlHeader(no_cache=True))
+    async def config() -> Response[dict[str, str | None]]:
+        return Response({"tokenUrl": token_url})
+
+    return config
 
 
 def editor_router() -> Router:

@@ -53,6 +53,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "generator_providers": "TUTOPANDA_GENERATORS",
     "log_level": "TUTOPANDA_LOG_LEVEL",
     "cors_origins": "TUTOPANDA_CORS_ORIGINS",
+    "editor_token_url": "TUTOPANDA_EDITOR_TOKEN_URL",
     "worker_heartbeat_seconds": "TUTOPANDA_WORKER_HEARTBEAT_SECONDS",
     "worker_poll_seconds": "TUTOPANDA_WORKER_POLL_SECONDS",
     "stalled_after_seconds": "TUTOPANDA_STALLED_AFTER_SECONDS",
@@ -127,6 +128,10 @@ class Settings(BaseModel):
     generator_providers: str = ""
     log_level: str = "INFO"
     cors_origins: str = ""
+    # The app's URL that answers {"token": …} for its signed-in user (better-auth's
+    # /api/auth/token), called by the editor page with the browser's cookies: the page signs in
+    # through the app instead of asking for a pasted development token.
+    editor_token_url: str | None = None
     worker_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
     worker_poll_seconds: Annotated[float, Field(gt=0, le=300)] = 5.0
     stalled_after_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
@@ -168,13 +173,15 @@ class Settings(BaseModel):
             raise ValueError("must be at least 32 characters long")
         return value
 
-    @field_validator("jwt_jwks_url")
+    @field_validator("jwt_jwks_url", "editor_token_url")
     @classmethod
-    def _jwks_url_is_http(cls, value: str | None) -> str | None:
+    def _url_is_http(cls, value: str | None) -> str | None:
         if value is not None:
             parts = urlsplit(value)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError("must be an http:// or https:// URL of a JWKS")
+                raise ValueError("must be an http:// or https:// URL")
+            if any(character in value for character in " \"'<>;\x00"):
+                raise ValueError("must be a URL without spaces, quotes, angle brackets or ';'")
         return value
 
     @field_validator("log_level")

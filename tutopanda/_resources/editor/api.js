@@ -32,12 +32,20 @@ export function newIdempotencyKey() {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The API as functions, one per route the editor uses. Every write carries an
- * Idempotency-Key: `key` when given (to send one write again), else a fresh one; a write on a
- * revision names it in If-Match (`baseRevision`, as the strong ETag `"5"`). */
-export function createApi(token) {
+/** The API as functions, one per route the editor uses. `tokens` is the bearer token: a
+ * pasted development token, or a source of the app's (`appTokens`), asked before every call and
+ * asked for a fresh one when a call is 401 (that call is then sent once more: nothing was
+ * written). Every write carries an Idempotency-Key: `key` when given (to send one write again),
+ * else a fresh one; a write on a revision names it in If-Match (`baseRevision`, as the strong
+ * ETag `"5"`). */
+export function createApi(tokens) {
+  const source = typeof tokens === 'function' ? tokens : async () => tokens;
+  async function authorized(response, send) {
+    if (response.status !== 401 || !source.refreshable) return response;
+    return send(await source({ fresh: true }));
+  }
   async function call(method, path, payload, key, baseRevision) {
-    const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    const headers = { Accept: 'application/json' };
     if (WRITES.has(method)) headers['Idempotency-Key'] = key || newIdempotencyKey();
     if (baseRevision !== undefined) headers['If-Match'] = `"${baseRevision}"`;
     const init = { method, headers, cache: 'no-store' };
@@ -45,12 +53,15 @@ export function createApi(token) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(payload);
     }
-    let response;
-    try {
-      response = await fetch(path, init);
-    } catch (error) {
-      throw new ApiError(0, { code: 'network_error', detail: `network error: ${error.message}` });
-    }
+    const send = async (token) => {
+      headers.Authorization = `Bearer ${token}`;
+      try {
+        return await fetch(path, init);
+      } catch (error) {
+        throw new ApiError(0, { code: 'network_error', detail: `network error: ${error.message}` });
+      }
+    };
+    const response = await authorized(await send(await source()), send);
     const data = response.status === 204 ? null : await body(response);
     if (!response.ok) {
       const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
@@ -88,23 +99,77 @@ export function createApi(token) {
     accept: (runId) => call('POST', `/workflow-runs/${encodeURIComponent(runId)}/accept`, {}),
     reject: (runId) => call('POST', `/workflow-runs/${encodeURIComponent(runId)}/reject`),
     /** The raw response of the event stream (read by events.js). */
-    openEvents: (id, lastEventId, signal) => {
-      const headers = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
-      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-      return fetch(`${lecture(id)}/events`, { headers, signal, cache: 'no-store' });
+    openEvents: async (id, lastEventId, signal) => {
+      const send = (token) => {
+        const headers = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
+        if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+        return fetch(`${lecture(id)}/events`, { headers, signal, cache: 'no-store' });
+      };
+      return authorized(await send(await source()), send);
     },
   };
 }
 
-/** The user id a development token names (its `sub`), for display only. */
-export function tokenUser(token) {
+/** The claims of a JWT, not verified (for display and timing only), or null. */
+export function tokenClaims(token) {
   try {
     const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
     const json = decodeURIComponent(
       [...atob(part)].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
     );
-    return JSON.parse(json).sub ?? null;
+    const claims = JSON.parse(json);
+    return claims && typeof claims === 'object' ? claims : null;
   } catch {
     return null;
   }
+}
+
+/** The user id a token names (its `sub`), for display only. */
+export function tokenUser(token) {
+  return tokenClaims(token)?.sub ?? null;
+}
+
+/** The app's tokens for its signed-in user: `GET tokenUrl` with the browser's cookies answers
+ * `{"token": …}` (better-auth's /api/auth/token). A token is fetched again once three quarters
+ * of its life (`exp` - `iat`) have passed here, at most a minute before its end — timed by this
+ * page's clock from the fetch, so a skewed clock does not matter — and at once when the API
+ * refused it. Not signed in to the app: an ApiError 401; the app unreachable or failing: an
+ * ApiError 0 (network_error), which a save treats as offline and retries. */
+export function appTokens(tokenUrl) {
+  let token = null;
+  let refreshAt = 0;
+  let pending = null;
+  const unreachable = (detail) => new ApiError(0, { code: 'network_error', detail });
+  async function fetchToken() {
+    let response;
+    try {
+      response = await fetch(tokenUrl, {
+        credentials: 'include', cache: 'no-store', headers: { Accept: 'application/json' },
+      });
+    } catch (error) {
+      throw unreachable(`the app's sign-in could not be reached: ${error.message}`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new ApiError(401, { code: 'unauthorized', detail: 'not signed in to the app' });
+    }
+    const data = response.ok ? await body(response) : null;
+    if (typeof data?.token !== 'string') {
+      throw unreachable(`the app's sign-in answered HTTP ${response.status} without a token`);
+    }
+    const claims = tokenClaims(data.token) ?? {};
+    const lifetime = typeof claims.exp === 'number' && typeof claims.iat === 'number'
+      ? (claims.exp - claims.iat) * 1000 : 60000;
+    refreshAt = Date.now() + lifetime - Math.min(60000, lifetime / 4);
+    token = data.token;
+  }
+  const source = async ({ fresh = false } = {}) => {
+    if (fresh || token === null || Date.now() >= refreshAt) {
+      pending ??= fetchToken().finally(() => { pending = null; });
+      await pending;
+    }
+    return token;
+  };
+  source.refreshable = true;
+  source.current = () => token;
+  return source;
 }
