@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import json
 import logging
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -230,6 +232,27 @@ def test_a_bad_jwks_starts_the_service_with_one_line_and_401_until_it_is_fixed(
         assert caplog.records[0].getMessage().startswith(f"JWKS {endpoint.url} not fetched: ")
         endpoint.publish(*keys.values())
         assert client.get("/projects", headers=token).status_code == 200
+
+
+def test_cli_token_refuses_when_only_the_provider_signs(endpoint: JwksEndpoint) -> None:
+    """With a JWKS and no TUTOPANDA_JWT_SECRET, HS256 tokens are off: `tutopanda token` says so
+    in one line (exit 2) instead of printing a token the API would refuse."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TUTOPANDA_JWT_JWKS_URL": endpoint.url,
+        "TUTOPANDA_JWT_ISSUER": ISSUER,
+    }
+    refused = subprocess.run(
+        [sys.executable, "-m", "tutopanda", "token", "--user", "dev"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.startswith("tutopanda: TUTOPANDA_JWT_JWKS_URL is set and ")
+    assert refused.stderr.count("\n") == 1
 
 
 def test_an_issuer_is_required_with_a_jwks() -> None:
