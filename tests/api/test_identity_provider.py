@@ -9,8 +9,6 @@ import hashlib
 import hmac
 import json
 import logging
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +30,9 @@ from tests.support.jwks import (
     SigningKey,
     jwks_endpoint,
     new_key,
+    provider_settings,
 )
+from tests.support.processes import run_command
 from tutopanda.api.app import create_app
 from tutopanda.settings import load_settings
 from tutopanda.tokens import issue_token
@@ -62,16 +62,9 @@ def connect(tmp_path: Path, database: TestDatabase, endpoint: JwksEndpoint) -> C
 
     @contextmanager
     def client(**extra: str) -> Iterator[Client]:
-        settings = load_settings(
-            {
-                "TUTOPANDA_HOME": str(tmp_path / "home"),
-                "TUTOPANDA_JWT_JWKS_URL": endpoint.url,
-                "TUTOPANDA_JWT_ISSUER": ISSUER,
-                "TUTOPANDA_JWT_AUDIENCE": AUDIENCE,
-                "TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS": "0",
-                "TUTOPANDA_CONNECT_TIMEOUT": "1",
-                **extra,
-            }
+        fetch_at_once = {"TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS": "0"}  # unless `extra` says
+        settings = provider_settings(
+            tmp_path, endpoint.url, ISSUER, AUDIENCE, **(fetch_at_once | extra)
         )
         with TestClient(create_app(settings, database.admin_url)) as test_client:
             yield test_client
@@ -234,21 +227,19 @@ def test_a_bad_jwks_starts_the_service_with_one_line_and_401_until_it_is_fixed(
         assert client.get("/projects", headers=token).status_code == 200
 
 
-def test_cli_token_refuses_when_only_the_provider_signs(endpoint: JwksEndpoint) -> None:
+def test_cli_token_refuses_when_only_the_provider_signs(
+    endpoint: JwksEndpoint, tmp_path: Path
+) -> None:
     """With a JWKS and no TUTOPANDA_JWT_SECRET, HS256 tokens are off: `tutopanda token` says so
     in one line (exit 2) instead of printing a token the API would refuse."""
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "TUTOPANDA_JWT_JWKS_URL": endpoint.url,
-        "TUTOPANDA_JWT_ISSUER": ISSUER,
-    }
-    refused = subprocess.run(
-        [sys.executable, "-m", "tutopanda", "token", "--user", "dev"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
+    refused = run_command(
+        ["token", "--user", "dev"],
+        env={
+            "TUTOPANDA_HOME": str(tmp_path),
+            "TUTOPANDA_JWT_SECRET": "",  # unset, whatever this process has
+            "TUTOPANDA_JWT_JWKS_URL": endpoint.url,
+            "TUTOPANDA_JWT_ISSUER": ISSUER,
+        },
     )
     assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr.startswith("tutopanda: TUTOPANDA_JWT_JWKS_URL is set and ")

@@ -21,9 +21,9 @@ from litestar.testing import TestClient
 
 from tests.support.better_auth import BetterAuth, better_auth_issuer
 from tests.support.databases import TestDatabase
+from tests.support.jwks import provider_settings
 from tests.support.processes import free_port
 from tutopanda.api.app import create_app
-from tutopanda.settings import load_settings
 
 ISSUER = "https://app.tutopanda.test"
 AUDIENCE = "tutopanda-lecture-store"
@@ -39,15 +39,9 @@ def port() -> int:
 @pytest.fixture
 def client(tmp_path: Path, database: TestDatabase, port: int) -> Iterator[Client]:
     """The API with better-auth (on `port`) as its identity provider; no development secret."""
-    settings = load_settings(
-        {
-            "TUTOPANDA_HOME": str(tmp_path / "home"),
-            "TUTOPANDA_JWT_JWKS_URL": f"http://127.0.0.1:{port}/api/auth/jwks",
-            "TUTOPANDA_JWT_ISSUER": ISSUER,
-            "TUTOPANDA_JWT_AUDIENCE": AUDIENCE,
-            "TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS": "0.2",
-            "TUTOPANDA_CONNECT_TIMEOUT": "2",
-        }
+    jwks_url = f"http://127.0.0.1:{port}/api/auth/jwks"
+    settings = provider_settings(
+        tmp_path, jwks_url, ISSUER, AUDIENCE, TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS="0.2"
     )
     with TestClient(create_app(settings, database.admin_url)) as test_client:
         yield test_client

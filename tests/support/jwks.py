@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+
+from tutopanda.settings import Settings, load_settings
 
 ISSUER = "https://id.example.test"
 AUDIENCE = "tutopanda-api"
@@ -139,3 +142,20 @@ def jwks_endpoint() -> Iterator[JwksEndpoint]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def provider_settings(
+    home: Path, jwks_url: str, issuer: str, audience: str, **extra: str
+) -> Settings:
+    """The API's settings with this identity provider and no development secret (`extra`
+    settings by variable name), a home of its own and a short connect timeout."""
+    return load_settings(
+        {
+            "TUTOPANDA_HOME": str(home / "home"),
+            "TUTOPANDA_JWT_JWKS_URL": jwks_url,
+            "TUTOPANDA_JWT_ISSUER": issuer,
+            "TUTOPANDA_JWT_AUDIENCE": audience,
+            "TUTOPANDA_CONNECT_TIMEOUT": "1",
+            **extra,
+        }
+    )
