@@ -55,7 +55,14 @@ def serve(
     """Serve the API from `processes` processes (and one worker) until SIGTERM or SIGINT."""
     if with_worker:
         check_generators(settings)
-    if settings.jwt_secret is None:
+    if settings.jwt_jwks_url is not None:
+        logger.info(
+            "bearer tokens: the identity provider's (JWKS %s, issuer %s)%s",
+            settings.jwt_jwks_url,
+            settings.jwt_issuer,
+            "" if settings.jwt_secret is None else " and development tokens (TUTOPANDA_JWT_SECRET)",
+        )
+    elif settings.jwt_secret is None:
         logger.warning(
             "TUTOPANDA_JWT_SECRET is not set: using the development secret in %s",
             development_secret_path(settings),
