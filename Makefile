@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml
 IDENTITY := identity/better-auth
 IDENTITY_STAMP := $(IDENTITY)/node_modules/.installed
 $(IDENTITY_STAMP): $(IDENTITY)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-	  echo "make install needs Node.js 20.19+ with npm, for the test issuer in $(IDENTITY)" >&2; exit 2; }
-	npm ci --prefix $(IDENTITY) --no-audit --no-fund --loglevel=error
-	@touch $(IDENTITY_STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(IDENTITY) --no-audit --no-fund --loglevel=error && touch $(IDENTITY_STAMP); \
+	else \
+	  echo "warning: no npm (Node.js 20.19+): the identity tests are skipped (the service needs no Node)" >&2; \
+	fi
 
 install: $(STAMP) $(IDENTITY_STAMP) system-tools ## Create .venv and install the project with its development tools and the test issuer (npm)
 
