@@ -15,6 +15,7 @@ from tutopanda.api.controllers.events import LectureEventsController
 from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
+from tutopanda.api.controllers.members import MemberController
 from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import (
     AssetRegenerationController,
@@ -63,6 +64,7 @@ def create_app(
                 security=SECURITY,  # api/auth.py lets only health, readiness and the schema through
                 route_handlers=[
                     ProjectController,
+                    MemberController,
                     LectureController,
                     HistoryController,
                     DiffController,

@@ -22,6 +22,7 @@ from tutopanda.db.errors import domain_error
 from tutopanda.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     IdempotencyKeyReused,
     InvalidInput,
     NotFound,
@@ -34,8 +35,10 @@ from tutopanda.models.wire import FieldError, MergeConflict, Problem
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("tutopanda.api")
 
-# A subclass answers as its base: DeadlineExceeded and CommitUnconfirmed are Unavailable (503).
+# A subclass answers as its base: DeadlineExceeded and CommitUnconfirmed are Unavailable (503),
+# LastOwner is a Conflict (409).
 _DOMAIN_STATUS: dict[type[DomainError], int] = {
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     InvalidInput: 422,
@@ -45,6 +48,7 @@ _DOMAIN_STATUS: dict[type[DomainError], int] = {
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",

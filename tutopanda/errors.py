@@ -23,10 +23,23 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Forbidden(DomainError):
+    """The user is a member of the project, but their role does not allow this (a viewer who
+    writes, an editor who shares)."""
+
+    code = "forbidden"
+
+
 class Conflict(DomainError):
     """The request clashes with the current state (a finished run, a run in progress, …)."""
 
     code = "conflict"
+
+
+class LastOwner(Conflict):
+    """The change would leave a project without an owner: make another member an owner first."""
+
+    code = "last_owner"
 
 
 class InvalidInput(DomainError):

@@ -19,7 +19,7 @@ class DraftController(Controller):
     path = "/lectures/{lecture_id:int}/drafts"
     tags = ["drafts"]
 
-    @get("/", summary="List my conflict drafts", responses=problems(401, 404, 503))
+    @get("/", summary="List my conflict drafts", responses=problems(401, 403, 404, 503))
     async def list_mine(
         self, db: Db, user: UserId, lecture_id: LectureIdPath
     ) -> list[ConflictDraft]:
@@ -30,7 +30,7 @@ class DraftController(Controller):
     @get(
         "/{draft_id:int}",
         summary="Get a conflict draft",
-        responses=problems(401, 404, 503),
+        responses=problems(401, 403, 404, 503),
     )
     async def read(
         self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
@@ -42,7 +42,7 @@ class DraftController(Controller):
         "/{draft_id:int}/apply",
         status_code=200,
         summary="Apply a conflict draft",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def apply(
         self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
@@ -57,7 +57,7 @@ class DraftController(Controller):
         "/{draft_id:int}",
         status_code=204,
         summary="Discard a conflict draft",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 403, 404, 409, 422, 503),
     )
     async def discard(
         self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath

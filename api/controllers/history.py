@@ -93,7 +93,7 @@ class HistoryController(Controller):
         "/{revision:int}/restore",
         status_code=200,
         summary="Restore a revision as a new one",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def restore(
         self,

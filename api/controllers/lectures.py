@@ -45,7 +45,7 @@ class LectureController(Controller):
     @patch(
         "/",
         summary="Save a draft (auto-save)",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def save(
         self,

@@ -86,7 +86,7 @@ class ProjectController(Controller):
     @patch(
         "/{project_id:int}",
         summary="Update a project's name or settings",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def update(
         self,

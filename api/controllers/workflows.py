@@ -34,7 +34,7 @@ class LectureWorkflowController(Controller):
         "/",
         status_code=202,
         summary="Start a workflow on a lecture",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def start(
         self,
@@ -87,7 +87,7 @@ class WorkflowRunController(Controller):
         "/cancel",
         status_code=200,
         summary="Cancel a run",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 403, 404, 409, 422, 503),
     )
     async def cancel(self, db: Db, user: UserId, run_id: RunIdPath) -> RunStatusResponse:
         """Stop at the next step boundary; nothing more is written. 409 when already finished."""
@@ -98,7 +98,7 @@ class WorkflowRunController(Controller):
         "/resume",
         status_code=202,
         summary="Resume a failed or cancelled run",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 403, 404, 409, 422, 503),
     )
     async def resume(
         self, db: Db, user: UserId, run_id: RunIdPath, request: Request[Any, Any, Any]
@@ -114,7 +114,7 @@ class WorkflowRunController(Controller):
         "/accept",
         status_code=200,
         summary="Accept a regenerated asset",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def accept(
         self, db: Db, user: UserId, run_id: RunIdPath, data: JSONBody[AcceptRequest | None] = None
@@ -137,7 +137,7 @@ class WorkflowRunController(Controller):
         "/reject",
         status_code=200,
         summary="Reject a regenerated asset",
-        responses=problems(401, 404, 409, 422, 503),
+        responses=problems(401, 403, 404, 409, 422, 503),
     )
     async def reject(self, db: Db, user: UserId, run_id: RunIdPath) -> RunStatusResponse:
         """Discard the proposal (kept on the run for the record); the lecture is unchanged."""
@@ -155,7 +155,7 @@ class AssetRegenerationController(Controller):
         "/",
         status_code=202,
         summary="Regenerate one asset (a proposal to review)",
-        responses=problems(401, 404, 409, 413, 422, 503),
+        responses=problems(401, 403, 404, 409, 413, 422, 503),
     )
     async def regenerate(
         self,

@@ -20,3 +20,17 @@ SELECT * FROM api.project_get(%(user_id)s::text, %(project_id)s::integer);
 SELECT * FROM api.project_update(
     %(user_id)s::text, %(project_id)s::integer, %(base_revision)s::integer, %(name)s::text,
     %(settings)s::jsonb);
+
+-- project_members --
+-- The members of a project the user is a member of, owners first.
+SELECT * FROM api.project_members(%(user_id)s::text, %(project_id)s::integer);
+
+-- project_member_set --
+-- Add a member with a role or change their role (an owner only); the member after.
+SELECT * FROM api.project_member_set(
+    %(user_id)s::text, %(project_id)s::integer, %(member_id)s::text, %(role)s::text);
+
+-- project_member_remove --
+-- Remove a member (an owner only; never the last owner).
+SELECT api.project_member_remove(
+    %(user_id)s::text, %(project_id)s::integer, %(member_id)s::text);

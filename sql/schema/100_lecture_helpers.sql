@@ -70,22 +70,13 @@ BEGIN
 END
 $$;
 
--- app.owns_project: THE ownership rule: a project, its lectures and their runs belong to the user
--- who created the project. Another user's things must look exactly like missing ones (PT404).
-CREATE OR REPLACE FUNCTION app.owns_project(p_user_id text, p_project_id integer)
-RETURNS boolean
-LANGUAGE plpgsql
-STABLE
-AS $$
-BEGIN  -- PL/pgSQL, not SQL: its plan is cached for the session (it runs inside every write)
-    RETURN EXISTS (SELECT FROM app.projects AS p WHERE p.id = p_project_id AND p.created_by = p_user_id);
-END
-$$;
-
--- app.lecture_owned: the revision of a lecture if this user owns it (locked for writing when
--- p_lock), else PT404. Reads no section.
+-- app.lecture_owned: THE access rule of lectures: the revision of a lecture if this user may do
+-- p_action on its project (app.project_allows; 'write' unless told, so a caller that forgets
+-- refuses viewers), locked for writing when p_lock; PT404 when they are no member, PT403 when
+-- their role does not allow it. Reads no section.
 CREATE OR REPLACE FUNCTION app.lecture_owned(
-    p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false
+    p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false,
+    p_action text DEFAULT 'write'
 )
 RETURNS integer
 LANGUAGE plpgsql
@@ -95,10 +86,10 @@ DECLARE
 BEGIN
     IF p_lock THEN
         SELECT l.revision INTO v_revision FROM app.video_lectures AS l
-        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id) FOR UPDATE;
+        WHERE l.id = p_lecture_id AND app.project_allows(p_user_id, l.project_id, p_action) FOR UPDATE;
     ELSE
         SELECT l.revision INTO v_revision FROM app.video_lectures AS l
-        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id);
+        WHERE l.id = p_lecture_id AND app.project_allows(p_user_id, l.project_id, p_action);
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);

@@ -87,7 +87,7 @@ BEGIN
         SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
         INTO v FROM app.video_lectures AS l
         WHERE l.id = p_lecture_id
-          AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+          AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, 'write'));
         IF NOT FOUND THEN
             RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
         END IF;

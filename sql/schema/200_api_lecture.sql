@@ -8,7 +8,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN (SELECT app.lecture_snapshot(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
 END
 $$;
@@ -24,7 +24,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     -- app.lecture_snapshot's object (api.lecture_get's), a null list section as [] and
     -- updatedAt rewritten: what LectureSnapshot would make of it.
     RETURN QUERY

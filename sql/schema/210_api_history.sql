@@ -19,7 +19,7 @@ BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
     END IF;
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
            r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at
@@ -48,7 +48,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
            r.forced, r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at,

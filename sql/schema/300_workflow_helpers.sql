@@ -108,10 +108,12 @@ BEGIN
 END
 $$;
 
--- app.workflow_run_owned: THE ownership rule of runs: the run if it is on a lecture of this user
--- (any run when p_user_id is NULL: workers), locked when p_lock; else PT404.
+-- app.workflow_run_owned: THE access rule of runs: the run if this user may do p_action
+-- ('write' unless told) on its lecture's project (app.project_allows; any run when p_user_id is
+-- NULL: workers), locked when p_lock; else PT404, or PT403 when their role does not allow it.
 CREATE OR REPLACE FUNCTION app.workflow_run_owned(
-    p_run_id text, p_user_id text DEFAULT NULL, p_lock boolean DEFAULT false
+    p_run_id text, p_user_id text DEFAULT NULL, p_lock boolean DEFAULT false,
+    p_action text DEFAULT 'write'
 )
 RETURNS app.workflow_runs
 LANGUAGE plpgsql
@@ -121,11 +123,11 @@ DECLARE
 BEGIN
     IF p_lock THEN
         SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id))
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, p_action))
         FOR UPDATE OF r;
     ELSE
         SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, p_action));
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);

@@ -30,6 +30,7 @@ BEGIN
     PERFORM app.quota_projects_per_hour(p_user_id, p_max_projects_per_hour);
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
+    PERFORM app.project_member_write(v_project_id, p_user_id, 'owner', NULL, p_user_id);
     INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
     VALUES (v_project_id, 0, p_name, p_settings, p_user_id);
     INSERT INTO app.video_lectures AS l (project_id, prompt)
@@ -41,7 +42,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.project_create(text, text, text, jsonb, text, integer, integer, integer) IS
-    'Create a project (settings revision 0 in its settings history), its lecture (revision 0, '
+    'Create a project (settings revision 0 in its settings history) with the user as its owner, '
+    'its lecture (revision 0, '
     'empty sections, a revision-0 history row) and a queued workflow run whose first step job is '
     'enqueued in the same transaction. PT422; PT429 when the user created p_max_projects_per_hour '
     'projects in the last hour or has p_max_active_runs active runs (nothing is written).';
@@ -51,7 +53,7 @@ CREATE OR REPLACE FUNCTION api.project_list(
 )
 RETURNS TABLE (
     id integer, name text, is_default boolean, settings jsonb, created_at timestamptz,
-    lectures jsonb
+    lectures jsonb, role text
 )
 LANGUAGE plpgsql
 STABLE
@@ -67,18 +69,21 @@ BEGIN
            coalesce((SELECT jsonb_agg(jsonb_build_object(
                          'id', l.id, 'title', l.title, 'revision', l.revision,
                          'updated_at', l.updated_at) ORDER BY l.id)
-                     FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]')
-    FROM app.projects AS p
-    WHERE p.created_by = p_user_id  -- one range of the index (created_by, id): every id < 2^31
-      AND p.id < coalesce(p_before_id::bigint, 2147483648)
-    ORDER BY p.id DESC
+                     FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]'),
+           m.role
+    FROM app.project_members AS m
+    JOIN app.projects AS p ON p.id = m.project_id
+    WHERE m.user_id = p_user_id  -- one range of the index (user_id, project_id): every id < 2^31
+      AND m.project_id < coalesce(p_before_id::bigint, 2147483648)
+    ORDER BY m.project_id DESC
     LIMIT p_limit;
 END
 $$;
 COMMENT ON FUNCTION api.project_list(text, integer, integer) IS
-    'Projects of a user, newest (highest id) first, p_limit of them with an id below p_before_id '
-    '(the last id of the previous page), each with its lectures (id, title, revision, '
-    'updated_at; no content). PT422 bad limit (1 to 500).';
+    'Projects a user is a member of (their own and those shared with them), newest (highest id) '
+    'first, p_limit of them with an id below p_before_id (the last id of the previous page), '
+    'each with the user''s role and its lectures (id, title, revision, updated_at; no content). '
+    'PT422 bad limit (1 to 500).';
 
 CREATE OR REPLACE FUNCTION api.project_get(p_user_id text, p_project_id integer)
 RETURNS TABLE (
@@ -95,7 +100,7 @@ BEGIN
     SELECT p.id, p.name, p.is_default, coalesce(p.settings, '{}'), p.settings_revision,
            p.created_at, p.updated_at
     FROM app.projects AS p
-    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id);
+    WHERE p.id = p_project_id AND app.project_allows(p_user_id, p.id, 'read');
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('project %s not found', p_project_id);
@@ -103,7 +108,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.project_get(text, integer) IS
-    'A project of the user: name, generation settings and their revision. PT404.';
+    'A project of the user (any role): name, generation settings and their revision. PT404.';
 
 CREATE OR REPLACE FUNCTION api.project_update(
     p_user_id text, p_project_id integer, p_base_revision integer, p_name text,
@@ -124,8 +129,8 @@ DECLARE
     v_value jsonb;
 BEGIN
     SELECT p.* INTO v_project FROM app.projects AS p
-    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id)
-    FOR UPDATE;
+    WHERE p.id = p_project_id AND app.project_allows(p_user_id, p.id, 'write')
+    FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('project %s not found', p_project_id);
@@ -169,7 +174,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.project_update(text, integer, integer, text, jsonb) IS
-    'Update a project of the user: a new name and/or settings groups merged into the stored ones '
+    'Update a project of the user (an editor or owner; PT403 for a viewer): a new name and/or settings groups merged into the stored ones '
     '(keys sent replace keys stored, per group). With p_base_revision, only if the settings are '
     'still at that revision. A change is a new settings revision with a history row (who, when); '
     'no change writes nothing. PT404, PT409 stale revision, PT422 not objects or bad name.';

@@ -57,7 +57,7 @@ AS $$
                app.lecture_asset(app.lecture_content(l), r.context #>> '{asset,section}',
                                  r.context #>> '{asset,id}') END,
            r.proposal_revision, r.review_expires_at
-    FROM app.workflow_run_owned(p_run_id, p_user_id) AS r
+    FROM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read') AS r
     JOIN app.video_lectures AS l ON l.id = r.lecture_id;
 $$;
 COMMENT ON FUNCTION api.workflow_run_get(text, text) IS

@@ -199,3 +199,17 @@ LEFT JOIN app.project_settings_history AS previous
 COMMENT ON VIEW audit.project_settings_changes IS
     'Every version of every project''s name and settings: who changed them, when, and the '
     'settings groups that differ from the version before (all groups for revision 0).';
+
+-- audit.membership_changes: every change of who may use a project, and how.
+-- Answers "who gave bob access to project 7, when, and as what?".
+CREATE VIEW audit.membership_changes AS
+SELECT c.id AS change_id, c.project_id, p.created_by AS creator, c.user_id AS member,
+       c.previous_role, c.role, c.changed_by, c.changed_at,
+       CASE WHEN c.previous_role IS NULL THEN 'added'
+            WHEN c.role IS NULL THEN 'removed'
+            ELSE 'changed' END AS change
+FROM app.project_member_changes AS c
+JOIN app.projects AS p ON p.id = c.project_id;
+COMMENT ON VIEW audit.membership_changes IS
+    'Every membership change of every project, in order: whom (member), the role before and after '
+    '(NULL: not a member), who made it (changed_by) and when; change is added, changed or removed.';

@@ -62,7 +62,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)

@@ -294,7 +294,7 @@ CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS js
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN (SELECT app.lecture_snapshot(l) FROM app.video_lectures AS l WHERE l.id = p_lecture_id);
 END
 $$;
@@ -308,7 +308,7 @@ CREATE FUNCTION api.lecture_get_wire(p_user_id text, p_lecture_id integer) RETUR
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     -- app.lecture_snapshot's object (api.lecture_get's), a null list section as [] and
     -- updatedAt rewritten: what LectureSnapshot would make of it.
     RETURN QUERY
@@ -337,7 +337,7 @@ BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 500 THEN
         RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'limit must be between 1 and 500';
     END IF;
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT r.revision, r.source, r.created_by, r.run_id, r.changed_sections, r.forced,
            r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at
@@ -385,7 +385,7 @@ CREATE FUNCTION api.lecture_revision_get(p_user_id text, p_lecture_id integer, p
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT r.lecture_id, r.revision, r.source, r.created_by, r.run_id, r.changed_sections,
            r.forced, r.restored_from, pg_column_size(coalesce(r.data, r.delta)), r.created_at,
@@ -447,7 +447,7 @@ CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id, p_action => 'read');
     RETURN QUERY
     SELECT l.revision, l.progress_seq, coalesce((
         SELECT jsonb_agg(app.workflow_run_state(r) ORDER BY r.created_at)
@@ -479,6 +479,7 @@ BEGIN
     PERFORM app.quota_projects_per_hour(p_user_id, p_max_projects_per_hour);
     INSERT INTO app.projects AS p (created_by, name, settings)
     VALUES (p_user_id, p_name, p_settings) RETURNING p.id INTO v_project_id;
+    PERFORM app.project_member_write(v_project_id, p_user_id, 'owner', NULL, p_user_id);
     INSERT INTO app.project_settings_history (project_id, revision, name, settings, changed_by)
     VALUES (v_project_id, 0, p_name, p_settings, p_user_id);
     INSERT INTO app.video_lectures AS l (project_id, prompt)
@@ -492,7 +493,7 @@ $$;
 
 ALTER FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) IS 'Create a project (settings revision 0 in its settings history), its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422; PT429 when the user created p_max_projects_per_hour projects in the last hour or has p_max_active_runs active runs (nothing is written).';
+COMMENT ON FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) IS 'Create a project (settings revision 0 in its settings history) with the user as its owner, its lecture (revision 0, empty sections, a revision-0 history row) and a queued workflow run whose first step job is enqueued in the same transaction. PT422; PT429 when the user created p_max_projects_per_hour projects in the last hour or has p_max_active_runs active runs (nothing is written).';
 
 CREATE FUNCTION api.project_get(p_user_id text, p_project_id integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -503,7 +504,7 @@ BEGIN
     SELECT p.id, p.name, p.is_default, coalesce(p.settings, '{}'), p.settings_revision,
            p.created_at, p.updated_at
     FROM app.projects AS p
-    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id);
+    WHERE p.id = p_project_id AND app.project_allows(p_user_id, p.id, 'read');
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('project %s not found', p_project_id);
@@ -513,9 +514,9 @@ $$;
 
 ALTER FUNCTION api.project_get(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_get(p_user_id text, p_project_id integer) IS 'A project of the user: name, generation settings and their revision. PT404.';
+COMMENT ON FUNCTION api.project_get(p_user_id text, p_project_id integer) IS 'A project of the user (any role): name, generation settings and their revision. PT404.';
 
-CREATE FUNCTION api.project_list(p_user_id text, p_limit integer DEFAULT 50, p_before_id integer DEFAULT NULL::integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb)
+CREATE FUNCTION api.project_list(p_user_id text, p_limit integer DEFAULT 50, p_before_id integer DEFAULT NULL::integer) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, created_at timestamp with time zone, lectures jsonb, role text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -528,18 +529,93 @@ BEGIN
            coalesce((SELECT jsonb_agg(jsonb_build_object(
                          'id', l.id, 'title', l.title, 'revision', l.revision,
                          'updated_at', l.updated_at) ORDER BY l.id)
-                     FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]')
-    FROM app.projects AS p
-    WHERE p.created_by = p_user_id  -- one range of the index (created_by, id): every id < 2^31
-      AND p.id < coalesce(p_before_id::bigint, 2147483648)
-    ORDER BY p.id DESC
+                     FROM app.video_lectures AS l WHERE l.project_id = p.id), '[]'),
+           m.role
+    FROM app.project_members AS m
+    JOIN app.projects AS p ON p.id = m.project_id
+    WHERE m.user_id = p_user_id  -- one range of the index (user_id, project_id): every id < 2^31
+      AND m.project_id < coalesce(p_before_id::bigint, 2147483648)
+    ORDER BY m.project_id DESC
     LIMIT p_limit;
 END
 $$;
 
 ALTER FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) IS 'Projects of a user, newest (highest id) first, p_limit of them with an id below p_before_id (the last id of the previous page), each with its lectures (id, title, revision, updated_at; no content). PT422 bad limit (1 to 500).';
+COMMENT ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) IS 'Projects a user is a member of (their own and those shared with them), newest (highest id) first, p_limit of them with an id below p_before_id (the last id of the previous page), each with the user''s role and its lectures (id, title, revision, updated_at; no content). PT422 bad limit (1 to 500).';
+
+CREATE FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_previous text := app.project_members_lock(p_user_id, p_project_id, p_member_id);
+BEGIN
+    IF v_previous IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('%s is not a member of project %s', p_member_id, p_project_id);
+    END IF;
+    PERFORM app.project_last_owner_refuse(p_project_id, p_member_id, v_previous);
+    PERFORM app.project_member_write(p_project_id, p_member_id, NULL, v_previous, p_user_id);
+END
+$$;
+
+ALTER FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) IS 'Remove a member from a project (an owner only): their next request on it is PT404, like a stranger''s. PT404: project missing or not theirs, or no such member; PT403: the user is no owner; PTOWN: the last owner.';
+
+CREATE FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) RETURNS TABLE(user_id text, role text, added_by text, added_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_previous text;
+BEGIN
+    IF p_member_id IS NULL OR length(p_member_id) NOT BETWEEN 1 AND 200
+       OR p_member_id ~ '[\x01-\x1f\x7f-\x9f]' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422',
+            MESSAGE = 'user id must be 1 to 200 characters without control characters';
+    ELSIF p_role IS NULL OR p_role NOT IN ('owner', 'editor', 'viewer') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT422', MESSAGE = 'role must be owner, editor or viewer';
+    END IF;
+    v_previous := app.project_members_lock(p_user_id, p_project_id, p_member_id);
+    IF v_previous IS DISTINCT FROM p_role THEN
+        IF p_role <> 'owner' THEN
+            PERFORM app.project_last_owner_refuse(p_project_id, p_member_id, v_previous);
+        END IF;
+        PERFORM app.project_member_write(p_project_id, p_member_id, p_role, v_previous, p_user_id);
+    END IF;
+    RETURN QUERY
+    SELECT m.user_id, m.role, m.added_by, m.added_at, m.updated_at
+    FROM app.project_members AS m
+    WHERE m.project_id = p_project_id AND m.user_id = p_member_id;
+END
+$$;
+
+ALTER FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) IS 'Add a member to a project with a role, or change their role (an owner only); the member after. The same role again changes and records nothing. PT404: project missing or not theirs, PT403: the user is no owner, PTOWN: it would demote the last owner, PT422: a user id that breaks the user-id rule or a role that is not owner, editor or viewer.';
+
+CREATE FUNCTION api.project_members(p_user_id text, p_project_id integer) RETURNS TABLE(user_id text, role text, added_by text, added_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT app.project_allows(p_user_id, p_project_id, 'read') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PT404',
+            MESSAGE = format('project %s not found', p_project_id);
+    END IF;
+    RETURN QUERY
+    SELECT m.user_id, m.role, m.added_by, m.added_at, m.updated_at
+    FROM app.project_members AS m
+    WHERE m.project_id = p_project_id
+    ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'editor' THEN 1 ELSE 2 END, m.user_id;
+END
+$$;
+
+ALTER FUNCTION api.project_members(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION api.project_members(p_user_id text, p_project_id integer) IS 'The members of a project the user is a member of (any role), owners first, then editors, then viewers, each by user id. PT404: missing or not theirs.';
 
 CREATE FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) RETURNS TABLE(id integer, name text, is_default boolean, settings jsonb, settings_revision integer, created_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -552,8 +628,8 @@ DECLARE
     v_value jsonb;
 BEGIN
     SELECT p.* INTO v_project FROM app.projects AS p
-    WHERE p.id = p_project_id AND app.owns_project(p_user_id, p.id)
-    FOR UPDATE;
+    WHERE p.id = p_project_id AND app.project_allows(p_user_id, p.id, 'write')
+    FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404',
             MESSAGE = format('project %s not found', p_project_id);
@@ -599,7 +675,7 @@ $$;
 
 ALTER FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) IS 'Update a project of the user: a new name and/or settings groups merged into the stored ones (keys sent replace keys stored, per group). With p_base_revision, only if the settings are still at that revision. A change is a new settings revision with a history row (who, when); no change writes nothing. PT404, PT409 stale revision, PT422 not objects or bad name.';
+COMMENT ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) IS 'Update a project of the user (an editor or owner; PT403 for a viewer): a new name and/or settings groups merged into the stored ones (keys sent replace keys stored, per group). With p_base_revision, only if the settings are still at that revision. A change is a new settings revision with a history row (who, when); no change writes nothing. PT404, PT409 stale revision, PT422 not objects or bad name.';
 
 CREATE FUNCTION api.workflow_reviews_expire(p_now timestamp with time zone DEFAULT now()) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -769,7 +845,7 @@ CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABL
                app.lecture_asset(app.lecture_content(l), r.context #>> '{asset,section}',
                                  r.context #>> '{asset,id}') END,
            r.proposal_revision, r.review_expires_at
-    FROM app.workflow_run_owned(p_run_id, p_user_id) AS r
+    FROM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read') AS r
     JOIN app.video_lectures AS l ON l.id = r.lecture_id;
 $$;
 
@@ -1307,7 +1383,7 @@ $$;
 
 ALTER FUNCTION app.lecture_contents(p_lecture_id integer) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false) RETURNS integer
+CREATE FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean DEFAULT false, p_action text DEFAULT 'write'::text) RETURNS integer
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1315,10 +1391,10 @@ DECLARE
 BEGIN
     IF p_lock THEN
         SELECT l.revision INTO v_revision FROM app.video_lectures AS l
-        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id) FOR UPDATE;
+        WHERE l.id = p_lecture_id AND app.project_allows(p_user_id, l.project_id, p_action) FOR UPDATE;
     ELSE
         SELECT l.revision INTO v_revision FROM app.video_lectures AS l
-        WHERE l.id = p_lecture_id AND app.owns_project(p_user_id, l.project_id);
+        WHERE l.id = p_lecture_id AND app.project_allows(p_user_id, l.project_id, p_action);
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
@@ -1327,7 +1403,7 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean, p_action text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_revisions_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -1539,7 +1615,7 @@ BEGIN
         SELECT l.revision, l.updated_at, l.history_hash, l.keyframe_revision, l.section_digests
         INTO v FROM app.video_lectures AS l
         WHERE l.id = p_lecture_id
-          AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+          AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, 'write'));
         IF NOT FOUND THEN
             RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('lecture %s not found', p_lecture_id);
         END IF;
@@ -1651,15 +1727,96 @@ $$;
 
 ALTER FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.owns_project(p_user_id text, p_project_id integer) RETURNS boolean
+CREATE FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) RETURNS boolean
     LANGUAGE plpgsql STABLE
     AS $$
-BEGIN  -- PL/pgSQL, not SQL: its plan is cached for the session (it runs inside every write)
-    RETURN EXISTS (SELECT FROM app.projects AS p WHERE p.id = p_project_id AND p.created_by = p_user_id);
+DECLARE  -- PL/pgSQL, not SQL: its plan is cached for the session (it runs inside every write)
+    v_role text;
+BEGIN
+    SELECT m.role INTO v_role FROM app.project_members AS m
+    WHERE m.project_id = p_project_id AND m.user_id = p_user_id;
+    IF v_role IS NULL THEN
+        RETURN false;
+    ELSIF app.role_allows(v_role, p_action) THEN
+        RETURN true;
+    ELSIF app.role_allows(v_role, p_action) IS NULL THEN
+        RAISE EXCEPTION 'unknown action %', p_action;  -- a bug: no SQLSTATE of ours
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'PT403',
+        MESSAGE = format('a%s %s of project %s may not %s', CASE v_role WHEN 'owner' THEN 'n' ELSE '' END,
+                         v_role, p_project_id,
+                         CASE p_action WHEN 'write' THEN 'change it' ELSE 'change its members' END),
+        HINT = CASE p_action WHEN 'write' THEN 'an editor or an owner may' ELSE 'an owner may' END;
 END
 $$;
 
-ALTER FUNCTION app.owns_project(p_user_id text, p_project_id integer) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_previous = 'owner' AND NOT EXISTS (
+        SELECT FROM app.project_members AS m
+        WHERE m.project_id = p_project_id AND m.role = 'owner' AND m.user_id <> p_member_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PTOWN',
+            MESSAGE = format('%s is the last owner of project %s', p_member_id, p_project_id),
+            HINT = 'make another member an owner first';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.project_member_changes_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('membership changes are append-only (%s refused)', lower(TG_OP));
+END
+$$;
+
+ALTER FUNCTION app.project_member_changes_guard() OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.project_member_write(p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF p_role IS NULL THEN
+        DELETE FROM app.project_members AS m
+        WHERE m.project_id = p_project_id AND m.user_id = p_member_id;
+    ELSE
+        INSERT INTO app.project_members AS m (project_id, user_id, role, added_by)
+        VALUES (p_project_id, p_member_id, p_role, p_actor)
+        ON CONFLICT (project_id, user_id)
+            DO UPDATE SET role = excluded.role, updated_at = clock_timestamp();
+    END IF;
+    INSERT INTO app.project_member_changes (project_id, user_id, role, previous_role, changed_by,
+                                            changed_at)
+    VALUES (p_project_id, p_member_id, p_role, p_previous, p_actor, clock_timestamp());
+END
+$$;
+
+ALTER FUNCTION app.project_member_write(p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.project_members_lock(p_user_id text, p_project_id integer, p_member_id text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF app.project_allows(p_user_id, p_project_id, 'share') THEN
+        PERFORM FROM app.projects AS p WHERE p.id = p_project_id FOR NO KEY UPDATE;
+        IF app.project_allows(p_user_id, p_project_id, 'share') THEN
+            RETURN (SELECT m.role FROM app.project_members AS m
+                    WHERE m.project_id = p_project_id AND m.user_id = p_member_id);
+        END IF;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('project %s not found', p_project_id);
+END
+$$;
+
+ALTER FUNCTION app.project_members_lock(p_user_id text, p_project_id integer, p_member_id text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.quota_active_runs(p_user_id text, p_limit integer) RETURNS void
     LANGUAGE plpgsql
@@ -1770,6 +1927,20 @@ END
 $$;
 
 ALTER FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.role_allows(p_role text, p_action text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE p_action
+               WHEN 'read' THEN p_role IN ('owner', 'editor', 'viewer')
+               WHEN 'write' THEN p_role IN ('owner', 'editor')
+               WHEN 'share' THEN p_role = 'owner'
+           END;
+$$;
+
+ALTER FUNCTION app.role_allows(p_role text, p_action text) OWNER TO tutopanda_owner;
+
+COMMENT ON FUNCTION app.role_allows(p_role text, p_action text) IS 'Does a role (owner, editor, viewer) allow an action (read, write, share)? NULL for an unknown action.';
 
 CREATE FUNCTION app.section_digests(p_content jsonb) RETURNS bytea
     LANGUAGE sql STABLE
@@ -1930,7 +2101,7 @@ $_$;
 
 ALTER FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_max_active_runs integer, p_from_step integer, p_original_run_id text) OWNER TO tutopanda_owner;
 
-CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false) RETURNS app.workflow_runs
+CREATE FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text DEFAULT NULL::text, p_lock boolean DEFAULT false, p_action text DEFAULT 'write'::text) RETURNS app.workflow_runs
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1938,11 +2109,11 @@ DECLARE
 BEGIN
     IF p_lock THEN
         SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id))
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, p_action))
         FOR UPDATE OF r;
     ELSE
         SELECT r.* INTO v_run FROM app.workflow_runs AS r JOIN app.video_lectures AS l ON l.id = r.lecture_id
-        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.owns_project(p_user_id, l.project_id));
+        WHERE r.run_id = p_run_id AND (p_user_id IS NULL OR app.project_allows(p_user_id, l.project_id, p_action));
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('workflow run %s not found', p_run_id);
@@ -1951,7 +2122,7 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) OWNER TO tutopanda_owner;
+ALTER FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean, p_action text) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.workflow_run_state(p_run app.workflow_runs) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -2233,6 +2404,46 @@ ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+CREATE TABLE app.project_member_changes (
+    id bigint NOT NULL,
+    project_id integer NOT NULL,
+    user_id text NOT NULL,
+    role text,
+    previous_role text,
+    changed_by text NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT project_member_changes_change CHECK ((role IS DISTINCT FROM previous_role)),
+    CONSTRAINT project_member_changes_previous_role_check CHECK ((previous_role = ANY (ARRAY['owner'::text, 'editor'::text, 'viewer'::text]))),
+    CONSTRAINT project_member_changes_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'editor'::text, 'viewer'::text])))
+);
+
+ALTER TABLE app.project_member_changes OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.project_member_changes IS 'Every membership change, append-only: whom (user_id), the role after (NULL: removed) and before (NULL: added), who made it and when.';
+
+ALTER TABLE app.project_member_changes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.project_member_changes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.project_members (
+    project_id integer NOT NULL,
+    user_id text NOT NULL,
+    role text NOT NULL,
+    added_by text NOT NULL,
+    added_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT project_members_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'editor'::text, 'viewer'::text])))
+);
+
+ALTER TABLE app.project_members OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.project_members IS 'Who may use a project, and how: owner (everything, sharing included), editor (read and write), viewer (read). Every project has at least one owner.';
+
 CREATE TABLE app.project_settings_history (
     project_id integer NOT NULL,
     revision integer NOT NULL,
@@ -2509,6 +2720,27 @@ ALTER VIEW audit.lectures OWNER TO tutopanda_owner;
 
 COMMENT ON VIEW audit.lectures IS 'Every lecture: owner, title, current revision, history rows.';
 
+CREATE VIEW audit.membership_changes AS
+ SELECT c.id AS change_id,
+    c.project_id,
+    p.created_by AS creator,
+    c.user_id AS member,
+    c.previous_role,
+    c.role,
+    c.changed_by,
+    c.changed_at,
+        CASE
+            WHEN (c.previous_role IS NULL) THEN 'added'::text
+            WHEN (c.role IS NULL) THEN 'removed'::text
+            ELSE 'changed'::text
+        END AS change
+   FROM (app.project_member_changes c
+     JOIN app.projects p ON ((p.id = c.project_id)));
+
+ALTER VIEW audit.membership_changes OWNER TO tutopanda_owner;
+
+COMMENT ON VIEW audit.membership_changes IS 'Every membership change of every project, in order: whom (member), the role before and after (NULL: not a member), who made it (changed_by) and when; change is added, changed or removed.';
+
 CREATE VIEW audit.project_settings_changes AS
  SELECT h.project_id,
     p.created_by AS owner,
@@ -2588,6 +2820,12 @@ ALTER TABLE ONLY app.lecture_revisions
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.project_member_changes
+    ADD CONSTRAINT project_member_changes_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.project_members
+    ADD CONSTRAINT project_members_pkey PRIMARY KEY (project_id, user_id);
+
 ALTER TABLE ONLY app.project_settings_history
     ADD CONSTRAINT project_settings_history_pkey PRIMARY KEY (project_id, revision);
 
@@ -2619,6 +2857,10 @@ CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (
 
 CREATE INDEX lecture_revisions_txid_idx ON app.lecture_revisions USING btree (txid);
 
+CREATE INDEX project_member_changes_project_id_idx ON app.project_member_changes USING btree (project_id);
+
+CREATE INDEX project_members_user_id_idx ON app.project_members USING btree (user_id, project_id);
+
 CREATE INDEX projects_created_by_created_at_idx ON app.projects USING btree (created_by, created_at);
 
 CREATE INDEX projects_created_by_id_idx ON app.projects USING btree (created_by, id);
@@ -2645,6 +2887,10 @@ CREATE TRIGGER lecture_revisions_append_only BEFORE DELETE OR UPDATE ON app.lect
 
 CREATE TRIGGER lecture_revisions_no_truncate BEFORE TRUNCATE ON app.lecture_revisions FOR EACH STATEMENT EXECUTE FUNCTION app.lecture_revisions_guard();
 
+CREATE TRIGGER project_member_changes_append_only BEFORE DELETE OR UPDATE ON app.project_member_changes FOR EACH ROW EXECUTE FUNCTION app.project_member_changes_guard();
+
+CREATE TRIGGER project_member_changes_no_truncate BEFORE TRUNCATE ON app.project_member_changes FOR EACH STATEMENT EXECUTE FUNCTION app.project_member_changes_guard();
+
 CREATE TRIGGER projects_never_deleted BEFORE DELETE ON app.projects FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
 
 CREATE TRIGGER projects_never_truncated BEFORE TRUNCATE ON app.projects FOR EACH STATEMENT EXECUTE FUNCTION app.retention_guard();
@@ -2661,6 +2907,12 @@ ALTER TABLE ONLY app.lecture_revisions
 
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id);
+
+ALTER TABLE ONLY app.project_member_changes
+    ADD CONSTRAINT project_member_changes_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY app.project_members
+    ADD CONSTRAINT project_members_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY app.project_settings_history
     ADD CONSTRAINT project_settings_history_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE RESTRICT;
@@ -2753,6 +3005,15 @@ GRANT ALL ON FUNCTION api.project_get(p_user_id text, p_project_id integer) TO t
 REVOKE ALL ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_list(p_user_id text, p_limit integer, p_before_id integer) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) TO tutopanda_runtime;
+
+REVOKE ALL ON FUNCTION api.project_members(p_user_id text, p_project_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.project_members(p_user_id text, p_project_id integer) TO tutopanda_runtime;
+
 REVOKE ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.project_update(p_user_id text, p_project_id integer, p_base_revision integer, p_name text, p_settings jsonb) TO tutopanda_runtime;
 
@@ -2822,7 +3083,7 @@ GRANT ALL ON FUNCTION app.lecture_content(p_lecture app.video_lectures) TO tutop
 
 REVOKE ALL ON FUNCTION app.lecture_contents(p_lecture_id integer) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean, p_action text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_revisions_guard() FROM PUBLIC;
 
@@ -2848,7 +3109,15 @@ REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p
 
 REVOKE ALL ON FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.owns_project(p_user_id text, p_project_id integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.project_member_changes_guard() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.project_member_write(p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.project_members_lock(p_user_id text, p_project_id integer, p_member_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.quota_active_runs(p_user_id text, p_limit integer) FROM PUBLIC;
 
@@ -2861,6 +3130,8 @@ REVOKE ALL ON FUNCTION app.quota_refuse(p_quota text, p_limit integer, p_retry_a
 REVOKE ALL ON FUNCTION app.retention_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.revision_content(p_lecture_id integer, p_revision integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.role_allows(p_role text, p_action text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.section_digests(p_content jsonb) FROM PUBLIC;
 
@@ -2876,7 +3147,7 @@ REVOKE ALL ON FUNCTION app.workflow_run_event(p_run app.workflow_runs, p_step_na
 
 REVOKE ALL ON FUNCTION app.workflow_run_insert(p_user_id text, p_lecture_id integer, p_kind text, p_total_steps integer, p_context jsonb, p_max_active_runs integer, p_from_step integer, p_original_run_id text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app.workflow_run_owned(p_run_id text, p_user_id text, p_lock boolean, p_action text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.workflow_run_state(p_run app.workflow_runs) FROM PUBLIC;
 
@@ -2925,6 +3196,8 @@ GRANT SELECT ON TABLE audit.history_chain TO tutopanda_auditor;
 GRANT SELECT ON TABLE audit.lecture_history TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.lectures TO tutopanda_auditor;
+
+GRANT SELECT ON TABLE audit.membership_changes TO tutopanda_auditor;
 
 GRANT SELECT ON TABLE audit.project_settings_changes TO tutopanda_auditor;
 

@@ -14,7 +14,9 @@ from tutopanda.errors import (
     Conflict,
     DeadlineExceeded,
     DomainError,
+    Forbidden,
     InvalidInput,
+    LastOwner,
     NotFound,
     QuotaExceeded,
     Unavailable,
@@ -22,9 +24,11 @@ from tutopanda.errors import (
 
 # Our own codes, raised by the api.* functions, then the server's codes that bad input can cause.
 SQLSTATE_ERRORS: dict[str, type[DomainError]] = {
+    "PT403": Forbidden,  # a member whose role does not allow it (app.project_allows)
     "PT404": NotFound,
     "PT409": Conflict,
     "PT422": InvalidInput,
+    "PTOWN": LastOwner,  # a project would have no owner (app.project_last_owner_refuse)
     "PT429": QuotaExceeded,  # a per-user quota (sql/schema/250_quotas.sql)
     "22P05": InvalidInput,  # untranslatable character (e.g. \u0000 in JSON)
     "22021": InvalidInput,  # character not in repertoire (NUL in text)

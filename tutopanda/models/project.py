@@ -16,6 +16,7 @@ from tutopanda.models.base import (
     Text,
     WireModel,
 )
+from tutopanda.models.members import Role
 from tutopanda.models.timeline import AssemblyStrategy
 
 Language = Literal["en", "es", "fr", "de", "tr"]
@@ -123,7 +124,8 @@ class LectureListItem(WireModel):
 
 
 class ProjectSummary(WireModel):
-    """A project of the user, with its lectures."""
+    """A project the user is a member of (their own or shared with them), with their role and
+    its lectures."""
 
     id: int
     name: str | None
@@ -131,6 +133,7 @@ class ProjectSummary(WireModel):
     settings: dict[str, JsonValue] | None
     created_at: datetime
     lectures: list[LectureListItem]
+    role: Role
 
 
 class ProjectDetail(WireModel):
