@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import psycopg
 import pytest
@@ -16,6 +16,7 @@ from psycopg.rows import dict_row
 
 from tests.support.databases import TestDatabase
 from tutopanda.db.queries import query
+from tutopanda.models.members import Role
 from tutopanda.quotas import Quotas
 
 USERS = ("ann", "ben", "cat", "dan")
@@ -189,3 +190,12 @@ def test_two_owners_demoting_each_other_at_once_cannot_both_win(database: TestDa
     assert outcomes == {"ann": "ok", "ben": "PT403"}
     with connect(database) as check:
         assert members_of(check, project, "ann") == {"ann": "owner", "ben": "viewer"}
+
+
+def test_the_roles_are_the_same_in_python_and_sql(conns: tuple[Conn, Conn]) -> None:
+    _, admin = conns
+    rows = admin.execute(
+        "SELECT r.role FROM unnest(%s::text[]) AS r (role) WHERE app.role_allows(r.role, 'read')",
+        ([*get_args(Role), *ROLES, "admin", ""],),
+    )
+    assert {row["role"] for row in rows} == set(get_args(Role)) == set(ROLES)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from tutopanda.models.base import CheckedModel, WireModel
 
-# THE roles in Python (app.role_allows is the list in SQL; tests/db/test_members_access.py
+# THE roles in Python (app.role_allows is the list in SQL; tests/db/test_members_property.py
 # compares them): owner = everything, sharing included; editor = read and write; viewer = read.
 Role = Literal["owner", "editor", "viewer"]
 
