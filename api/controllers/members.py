@@ -9,17 +9,20 @@ from litestar.params import JSONBody, PathParameter
 
 from tutopanda.api.database import Db
 from tutopanda.api.params import ProjectIdPath, UserId
-from tutopanda.api.problems import problems
+from tutopanda.api.problems import InvalidField, problems
 from tutopanda.models.members import Member, MemberRole
 from tutopanda.store import members
-from tutopanda.tokens import MAX_USER_ID_LENGTH, USER_ID_PATTERN
+from tutopanda.tokens import MAX_USER_ID_LENGTH, is_valid_user_id
 
+# The user-id rule (tutopanda/tokens.py) as the OpenAPI document says it, in the form its
+# generators read exactly (like NO_NUL_PATTERN); a lone surrogate is refused by the handler.
+_NO_CONTROL_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 MemberIdPath = Annotated[
     str,
     PathParameter(
         min_length=1,
         max_length=MAX_USER_ID_LENGTH,
-        pattern=USER_ID_PATTERN,
+        pattern=_NO_CONTROL_PATTERN,
         description="the member's user id (a token's `sub`: 1 to 200 characters, no control "
         "character)",
     ),
@@ -53,7 +56,7 @@ class MemberController(Controller):
         """Add the user as a member with this role, or change their role (the same role again
         changes nothing). Owners only (403 for other members). 409 `last_owner` when it would
         demote the project's last owner. Every change is recorded (`audit.membership_changes`)."""
-        return await members.set_member(db, user, project_id, user_id, data.role)
+        return await members.set_member(db, user, project_id, _member(user_id), data.role)
 
     @delete(
         "/{user_id:str}",
@@ -66,4 +69,11 @@ class MemberController(Controller):
     ) -> None:
         """Their next request on the project is 404, like a stranger's. Owners only (403 for
         other members); 404 when the user is no member; 409 `last_owner` for the last owner."""
-        await members.remove_member(db, user, project_id, user_id)
+        await members.remove_member(db, user, project_id, _member(user_id))
+
+
+def _member(user_id: str) -> str:
+    """The path's user id, if it follows the user-id rule (else 422 naming it)."""
+    if not is_valid_user_id(user_id):
+        raise InvalidField("user_id", "must be 1 to 200 characters without control characters")
+    return user_id
