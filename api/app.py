@@ -16,6 +16,7 @@ from tutopanda.api.controllers.health import HealthController
 from tutopanda.api.controllers.history import DiffController, HistoryController
 from tutopanda.api.controllers.lectures import LectureController
 from tutopanda.api.controllers.members import MemberController
+from tutopanda.api.controllers.presence import PresenceController
 from tutopanda.api.controllers.projects import ProjectController
 from tutopanda.api.controllers.workflows import (
     AssetRegenerationController,
@@ -73,6 +74,7 @@ def create_app(
                     WorkflowRunController,
                     AssetRegenerationController,
                     LectureEventsController,
+                    PresenceController,
                 ],
             ),
         ],

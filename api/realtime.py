@@ -1,4 +1,5 @@
-"""The process's realtime machinery: the event hub and a publisher candidate, run with the app."""
+"""The process's realtime machinery: the event hub, the presence board and a publisher candidate,
+run with the app."""
 
 from __future__ import annotations
 
@@ -11,12 +12,26 @@ from typing import Any
 from litestar import Litestar
 
 from tutopanda.db.connection import direct_url, runtime_conninfo
+from tutopanda.db.queries import query
 from tutopanda.events.hub import ConnectionSource, EventHub
+from tutopanda.events.presence import PresenceBoard
 from tutopanda.events.publisher import PUBLISHER_NAME, PublisherThread, publisher_conninfo
 from tutopanda.settings import Settings
 
 LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
 STOPPING = "server shutting down"  # the `disconnect` reason streams get when the server stops
+
+
+def presence_announcer(pool: ConnectionSource) -> Any:
+    """How the presence board announces: one notification from a connection of the pool, in a
+    transaction that writes nothing."""
+    statement = query("presence_announce")
+
+    async def announce(payload: str) -> None:
+        async with pool.connection() as conn:
+            await conn.execute(statement, {"payload": payload})
+
+    return announce
 
 
 def close_streams(app: Litestar) -> None:
@@ -44,10 +59,13 @@ def realtime_lifespan(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        board = PresenceBoard(presence_announcer(pool))
         hub = EventHub(
             runtime_conninfo(direct, settings, application_name=LISTENER_NAME),
             pool,
             queue_size=settings.stream_queue_events,
+            on_presence=board.receive,
+            on_connect=board.connected,
         )
         publisher = (
             PublisherThread(
@@ -61,10 +79,16 @@ def realtime_lifespan(
         if publisher is not None:
             publisher.start()
         listener = asyncio.create_task(hub.run())
+        beats = asyncio.create_task(board.run())
         app.state.event_hub = hub
+        app.state.presence = board
         try:
             yield
         finally:
+            beats.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beats
+            await board.close()
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener

@@ -125,6 +125,19 @@ class TokenVerifier:
         return claims
 
 
+def display_name(token: str, user_id: str) -> str:
+    """The name a verified token gives its user (its `name` claim, when it is one a user id
+    could be: 1 to 200 characters without control characters), else the user id."""
+    _, _, rest = token.partition(".")
+    payload = rest.partition(".")[0]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, binascii.Error):
+        return user_id
+    name = claims.get("name") if isinstance(claims, dict) else None
+    return name if isinstance(name, str) and is_valid_user_id(name) else user_id
+
+
 def identity_provider(settings: Settings) -> IdentityProvider | None:
     """The provider TUTOPANDA_JWT_JWKS_URL names, or None."""
     if settings.jwt_jwks_url is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -14,8 +16,10 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from tutopanda.api.database import Database
 from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.problems import problems
+from tutopanda.bearer import display_name
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
+from tutopanda.events.hub import Aside, Delivery, EventHub, SubscriberClosed
+from tutopanda.events.presence import PresenceBoard
 from tutopanda.models.events import StreamStart
 from tutopanda.settings import Settings
 from tutopanda.store import events
@@ -58,35 +62,71 @@ def _live_frame(delivery: Delivery) -> ServerSentEventMessage:
     return frame
 
 
+def _encoded(item: Delivery | Aside) -> bytes:
+    return item.frame if isinstance(item, Aside) else _live_frame(item).encode()
+
+
+def _presence(event: dict[str, Any]) -> Aside:
+    """A presence event as its frame: no `id` (it is not replayed, and a resumed stream's
+    position stays the lecture's)."""
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    return Aside(ServerSentEventMessage(data=text, event="presence").encode())
+
+
+@dataclass(frozen=True)
+class _Follow:
+    """One stream to serve: where it starts, who follows it, what it opens with."""
+
+    hub: EventHub
+    board: PresenceBoard
+    lecture_id: int
+    start: Cursor
+    user: str
+    name: str
+    opening: ServerSentEventMessage | None
+    heartbeat_seconds: float
+
+
 def _state(start: StreamStart, lecture_id: int) -> dict[str, Any]:
     return {"lectureId": lecture_id, "revision": start.revision, "runs": start.runs}
 
 
-async def _stream(
-    hub: EventHub,
-    subscription: Subscription,
-    opening: ServerSentEventMessage | None,
-    heartbeat_seconds: float,
-) -> AsyncIterator[ServerSentEventMessage]:
+async def _stream(follow: _Follow) -> AsyncIterator[ServerSentEventMessage]:
+    """The stream. The subscription and the presence are taken when it starts, inside the
+    `try` that gives them back: a response that never starts streaming (its client gone at
+    once) leaves nothing behind."""
+    hub, board, lecture_id = follow.hub, follow.board, follow.lecture_id
+    subscription = hub.subscribe(lecture_id, follow.start)
+
+    def tell(event: dict[str, Any]) -> None:
+        subscription.offer_aside(_presence(event))
+
+    others = board.listen(lecture_id, tell)
+    session = None
     try:
-        if opening is not None:
-            yield opening
+        session = await board.join(lecture_id, follow.user, follow.name)
+        if follow.opening is not None:
+            yield follow.opening
         async for event in hub.replay(subscription):
             yield _message(event.type, event.data, subscription.cursor)
+        yield _Frame(_presence({"kind": "state", "present": others}).frame)  # caught up
         while True:
-            live = await subscription.next_live(heartbeat_seconds)
+            live = await subscription.next_live(follow.heartbeat_seconds)
             if live is None:
                 yield ServerSentEventMessage(data=None, comment="heartbeat")
                 continue
             behind = subscription.take_ready(MAX_EVENTS_PER_WRITE - 1)
             if not behind:
-                yield _live_frame(live)
+                yield _Frame(live.frame) if isinstance(live, Aside) else _live_frame(live)
             else:  # fell behind: what is queued goes in one write
-                yield _Frame(b"".join(_live_frame(each).encode() for each in (live, *behind)))
+                yield _Frame(b"".join(_encoded(each) for each in (live, *behind)))
     except SubscriberClosed as closed:
         yield _message("disconnect", {"reason": closed.reason}, subscription.cursor)
     finally:
         hub.unsubscribe(subscription)
+        board.unlisten(lecture_id, tell)
+        if session is not None:  # shielded: the stream's task is being cancelled
+            await asyncio.shield(board.leave(session))
 
 
 class LectureEventsController(Controller):
@@ -103,6 +143,7 @@ class LectureEventsController(Controller):
     )
     async def follow(
         self,
+        request: Request[Any, Any, Any],
         state: State,
         user: UserId,
         lecture_id: LectureIdPath,
@@ -110,7 +151,12 @@ class LectureEventsController(Controller):
     ) -> ServerSentEvent:
         """`lecture.state` first (revision, active runs), then `lecture.revised` and
         `workflow.progress` as they commit; each event's `id` resumes the stream after it
-        (`Last-Event-ID`), replayed from the database. `resync` means: fetch the lecture again."""
+        (`Last-Event-ID`), replayed from the database. `resync` means: fetch the lecture again.
+
+        Presence: with the stream open the caller is present on the lecture. `presence` events
+        (no `id`, never replayed) say who is: `{"kind": "state", "present": [{userId, name,
+        focus}]}` once the stream has caught up, then `joined`, `focus` (PUT
+        /lectures/{id}/presence) and `left`, for every member on any API process."""
         hub: EventHub = state.event_hub
         database: Database = state.database
         settings: Settings = state.settings
@@ -123,9 +169,18 @@ class LectureEventsController(Controller):
         if resume is None or not replayable:
             kind = "lecture.state" if last_event_id is None else "resync"
             opening = _message(kind, _state(start, lecture_id), current)
-        subscription = hub.subscribe(lecture_id, resume if replayable and resume else current)
+        follow = _Follow(
+            hub=hub,
+            board=state.presence,
+            lecture_id=lecture_id,
+            start=resume if replayable and resume else current,
+            user=user,
+            name=display_name(str(request.auth), user),
+            opening=opening,
+            heartbeat_seconds=settings.stream_heartbeat_seconds,
+        )
         return ServerSentEvent(
-            _stream(hub, subscription, opening, settings.stream_heartbeat_seconds),
+            _stream(follow),
             retry_duration=RETRY_MS,
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -25,3 +25,12 @@ SELECT * FROM api.lecture_events(
 -- events_ping --
 -- Prove that the listening session is still alive.
 SELECT 1 AS alive;
+
+-- presence_listen --
+-- Receive every API process's presence announcements (tutopanda/events/presence.py) on this session.
+LISTEN tutopanda_presence;
+
+-- presence_announce --
+-- Announce a presence change to every API process: a statement that writes nothing, in a
+-- transaction of its own (autocommit), never inside a writing one.
+SELECT pg_notify('tutopanda_presence', %(payload)s::text) AS sent;

@@ -116,6 +116,9 @@ CASES: dict[tuple[str, str], Case] = {
         "write", body={}, ok=WRITE_OK
     ),
     ("GET", "/lectures/{lecture_id:int}/events"): Case("read"),
+    ("PUT", "/lectures/{lecture_id:int}/presence"): Case(
+        "read", body={"focus": {"section": "timeline"}}, ok=frozenset({204})
+    ),
 }
 PUBLIC_PATHS = {
     "{file_path:path}": "index.html",

@@ -11,7 +11,7 @@ import httpx
 from tutopanda.client import routes
 
 LECTURE, PROJECT, REVISION, DRAFT, OTHER = 11, 22, 33, 44, 55
-RUN, ASSET = "run-9", "img-8"
+RUN, ASSET, MEMBER = "run-9", "img-8", "member-7"
 
 
 def _sdk_operations() -> set[tuple[str, str]]:
@@ -40,6 +40,10 @@ def _sdk_operations() -> set[tuple[str, str]]:
         routes.accept_run(RUN, force=False),
         routes.reject_run(RUN),
         routes.regenerate_asset(LECTURE, "image", ASSET, None),
+        routes.list_members(PROJECT),
+        routes.set_member(PROJECT, MEMBER, "editor"),
+        routes.remove_member(PROJECT, MEMBER),
+        routes.set_focus(LECTURE, None),
     ]
     names = {
         f"/lectures/{LECTURE}": "/lectures/{lecture_id}",
@@ -48,6 +52,7 @@ def _sdk_operations() -> set[tuple[str, str]]:
         f"/drafts/{DRAFT}": "/drafts/{draft_id}",
         f"/workflow-runs/{RUN}": "/workflow-runs/{run_id}",
         f"/image/{ASSET}": "/{asset_kind}/{asset_id}",
+        f"/members/{MEMBER}": "/members/{user_id}",
     }
     pattern = re.compile("|".join(re.escape(sample) + r"(?=/|$)" for sample in names))
     operations = {(call.method, pattern.sub(lambda m: names[m[0]], call.path)) for call in calls}

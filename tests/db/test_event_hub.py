@@ -17,7 +17,7 @@ from tests.support.factories import new_lecture, patch
 from tests.support.sql import test_query
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import EventHub, SubscriberClosed, Subscription
+from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
 from tutopanda.events.publisher import publish_forever
 from tutopanda.models.events import LectureEvent
 from tutopanda.store import lectures
@@ -54,7 +54,7 @@ async def hub(database: TestDatabase) -> AsyncIterator[EventHub]:
 
 async def next_event(subscription: Subscription, timeout: float = 10.0) -> LectureEvent:
     delivery = await subscription.next_live(timeout)
-    assert delivery is not None, "no event arrived"
+    assert isinstance(delivery, Delivery), "no event arrived"
     assert delivery.cursor == subscription.cursor
     return delivery.event
 

@@ -37,8 +37,11 @@ def _parse(block: list[str]) -> Event | None:
     )
 
 
-def events(response: httpx.Response) -> Iterator[Event]:
-    """The events of a streaming response, as they arrive."""
+PRESENCE = "presence"  # who is on the lecture (api/controllers/events.py): skipped unless asked
+
+
+def events(response: httpx.Response, *, presence: bool = False) -> Iterator[Event]:
+    """The events of a streaming response, as they arrive (`presence` ones only when asked)."""
     block: list[str] = []
     for line in response.iter_lines():
         if line:
@@ -46,12 +49,13 @@ def events(response: httpx.Response) -> Iterator[Event]:
             continue
         event = _parse(block)
         block = []
-        if event is not None:
+        if event is not None and (presence or event.event != PRESENCE):
             yield event
 
 
-async def aevents(response: httpx.Response) -> AsyncIterator[Event]:
-    """The events of a streaming response (async client), as they arrive."""
+async def aevents(response: httpx.Response, *, presence: bool = False) -> AsyncIterator[Event]:
+    """The events of a streaming response (async client), as they arrive (`presence` ones only
+    when asked)."""
     block: list[str] = []
     async for line in response.aiter_lines():
         if line:
@@ -59,5 +63,5 @@ async def aevents(response: httpx.Response) -> AsyncIterator[Event]:
             continue
         event = _parse(block)
         block = []
-        if event is not None:
+        if event is not None and (presence or event.event != PRESENCE):
             yield event

@@ -22,12 +22,15 @@ from tutopanda.client.models import (
     ConflictDraft,
     ConflictDraftDetail,
     CreatedProject,
+    Focus,
     HistoryPage,
     LectureDiff,
     LectureSnapshot,
+    Member,
     ProjectDetail,
     ProjectPage,
     RevisionDetail,
+    Role,
     RunStatus,
     RunStatusResponse,
     SaveResponse,
@@ -219,6 +222,30 @@ class AsyncTutopandaClient:
     ) -> None:
         """Discard a draft."""
         await self.send(routes.delete_draft(lecture_id, draft_id), key=idempotency_key)
+
+    # sharing
+    async def list_members(self, project_id: int) -> list[Member]:
+        """The project's members with their roles, owners first."""
+        return await self.send(routes.list_members(project_id))
+
+    async def set_member(
+        self, project_id: int, user_id: str, role: Role, *, idempotency_key: str | None = None
+    ) -> Member:
+        """Share the project with `user_id` as `role`, or change their role (owners only)."""
+        return await self.send(routes.set_member(project_id, user_id, role), key=idempotency_key)
+
+    async def remove_member(
+        self, project_id: int, user_id: str, *, idempotency_key: str | None = None
+    ) -> None:
+        """Stop sharing the project with `user_id` (owners only; not the last owner)."""
+        await self.send(routes.remove_member(project_id, user_id), key=idempotency_key)
+
+    # presence
+    async def set_focus(self, lecture_id: int, focus: Focus | None) -> None:
+        """What I work on in the lecture (a section and the item in it), or None: the others
+        following its events get a `presence` event. Cheap: the server sends at most ten a
+        second per user."""
+        await self.send(routes.set_focus(lecture_id, focus))
 
     # workflows
     async def start_workflow(

@@ -16,6 +16,8 @@ from pydantic.alias_generators import to_camel
 from tutopanda.models.drafts import ConflictDraft, ConflictDraftDetail
 from tutopanda.models.history import RevisionDetail, RevisionSource, RevisionSummary
 from tutopanda.models.lecture import SECTION_NAMES, LectureSnapshot
+from tutopanda.models.members import Member, Role
+from tutopanda.models.presence import Focus
 from tutopanda.models.project import (
     CreatedProject,
     LectureConfig,
@@ -45,12 +47,14 @@ __all__ = [
     "CreatedProject",
     "Disconnect",
     "FieldError",
+    "Focus",
     "HistoryPage",
     "LectureConfig",
     "LectureDiff",
     "LectureRevised",
     "LectureSnapshot",
     "LectureState",
+    "Member",
     "MergeConflict",
     "PatchOperation",
     "Problem",
@@ -59,6 +63,7 @@ __all__ = [
     "ProjectSummary",
     "RevisionDetail",
     "RevisionSummary",
+    "Role",
     "RunStatus",
     "RunStatusResponse",
     "SaveResponse",

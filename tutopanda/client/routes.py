@@ -23,6 +23,7 @@ from tutopanda.client.models import (
     HistoryPage,
     LectureDiff,
     LectureSnapshot,
+    Member,
     ProjectDetail,
     ProjectPage,
     RevisionDetail,
@@ -30,6 +31,8 @@ from tutopanda.client.models import (
     SaveResponse,
     WorkflowRun,
 )
+from tutopanda.models.members import Role
+from tutopanda.models.presence import Focus
 from tutopanda.workflows import AssetKind, StartableKind
 
 T = TypeVar("T")
@@ -113,6 +116,8 @@ _draft = _reader(ConflictDraftDetail)
 _run_status = _reader(RunStatusResponse)
 _run = _reader(WorkflowRun)
 _accept = _reader(AcceptResponse)
+_members = _reader(list[Member])
+_member = _reader(Member)
 
 
 def _segment(value: str) -> str:
@@ -272,6 +277,25 @@ def regenerate_asset(
 ) -> Call[RunStatusResponse]:
     path = f"/lectures/{lecture_id}/assets/{_segment(kind)}/{_segment(asset_id)}/regenerate"
     return Call("POST", path, _run_status, body=_no_none(prompt=prompt), ok=(202,))
+
+
+def list_members(project_id: int) -> Call[list[Member]]:
+    return Call("GET", f"/projects/{project_id}/members", _members)
+
+
+def set_member(project_id: int, user_id: str, role: Role) -> Call[Member]:
+    path = f"/projects/{project_id}/members/{_segment(user_id)}"
+    return Call("PUT", path, _member, body={"role": role})
+
+
+def remove_member(project_id: int, user_id: str) -> Call[None]:
+    path = f"/projects/{project_id}/members/{_segment(user_id)}"
+    return Call("DELETE", path, _nothing, ok=(204,))
+
+
+def set_focus(lecture_id: int, focus: Focus | None) -> Call[None]:
+    body = {"focus": None if focus is None else wire(focus)}
+    return Call("PUT", f"/lectures/{lecture_id}/presence", _nothing, body=body, ok=(204,))
 
 
 def events_request(

@@ -22,12 +22,15 @@ from tutopanda.client.models import (
     ConflictDraft,
     ConflictDraftDetail,
     CreatedProject,
+    Focus,
     HistoryPage,
     LectureDiff,
     LectureSnapshot,
+    Member,
     ProjectDetail,
     ProjectPage,
     RevisionDetail,
+    Role,
     RunStatus,
     RunStatusResponse,
     SaveResponse,
@@ -213,6 +216,30 @@ class TutopandaClient:
     ) -> None:
         """Discard a draft."""
         self.send(routes.delete_draft(lecture_id, draft_id), key=idempotency_key)
+
+    # sharing
+    def list_members(self, project_id: int) -> list[Member]:
+        """The project's members with their roles, owners first."""
+        return self.send(routes.list_members(project_id))
+
+    def set_member(
+        self, project_id: int, user_id: str, role: Role, *, idempotency_key: str | None = None
+    ) -> Member:
+        """Share the project with `user_id` as `role`, or change their role (owners only)."""
+        return self.send(routes.set_member(project_id, user_id, role), key=idempotency_key)
+
+    def remove_member(
+        self, project_id: int, user_id: str, *, idempotency_key: str | None = None
+    ) -> None:
+        """Stop sharing the project with `user_id` (owners only; not the last owner)."""
+        self.send(routes.remove_member(project_id, user_id), key=idempotency_key)
+
+    # presence
+    def set_focus(self, lecture_id: int, focus: Focus | None) -> None:
+        """What I work on in the lecture (a section and the item in it), or None: the others
+        following its events get a `presence` event. Cheap: the server sends at most ten a
+        second per user."""
+        self.send(routes.set_focus(lecture_id, focus))
 
     # workflows
     def start_workflow(

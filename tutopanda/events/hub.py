@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from psycopg import AsyncConnection
 
 from tutopanda.db.queries import query
+from tutopanda.events import presence
 from tutopanda.events.cursor import Cursor
 from tutopanda.events.publisher import TRANSIENT_ERRORS
 from tutopanda.models.events import LectureEvent
@@ -55,14 +56,31 @@ class Delivery:
     memo: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, eq=False)
+class Aside:
+    """Something for one subscriber beside the lecture's events (a presence event): an encoded
+    frame, not in the history, never replayed."""
+
+    frame: bytes
+
+
 @dataclass(eq=False)
 class Subscription:
     """One subscriber of one lecture: what it has seen, and the events waiting for it."""
 
     lecture_id: int
     cursor: Cursor
-    queue: asyncio.Queue[Delivery]
+    queue: asyncio.Queue[Delivery | Aside]
     closed: str | None = None
+
+    def offer_aside(self, aside: Aside) -> None:
+        """Queue a frame beside the events; a full queue disconnects this subscriber."""
+        if self.closed is not None:
+            return
+        try:
+            self.queue.put_nowait(aside)
+        except asyncio.QueueFull:
+            self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
 
     def offer(self, delivery: Delivery) -> None:
         """Queue a live event; a full queue disconnects this subscriber, never the others."""
@@ -86,7 +104,7 @@ class Subscription:
         self.cursor = self.cursor.after(event)
         return True
 
-    async def next_live(self, timeout: float) -> Delivery | None:
+    async def next_live(self, timeout: float) -> Delivery | Aside | None:
         """The next live event not seen yet, or None after `timeout` seconds without one.
 
         A queued event is taken without waiting; an empty queue is awaited under one timeout
@@ -101,15 +119,15 @@ class Subscription:
                         delivery = await self.queue.get()
                     if delivery is _CLOSED:
                         raise SubscriberClosed(self.closed or "closed")
-                    if self.seen(delivery.event):
+                    if isinstance(delivery, Aside) or self.seen(delivery.event):
                         return delivery
         except TimeoutError:
             return None
 
-    def take_ready(self, limit: int) -> list[Delivery]:
+    def take_ready(self, limit: int) -> list[Delivery | Aside]:
         """The live events already queued and not seen yet, up to `limit`, without waiting:
         what a subscriber that fell behind sends in one write rather than one write each."""
-        taken: list[Delivery] = []
+        taken: list[Delivery | Aside] = []
         while len(taken) < limit:
             try:
                 delivery = self.queue.get_nowait()
@@ -120,7 +138,7 @@ class Subscription:
                     raise SubscriberClosed(self.closed or "closed")
                 self.queue.put_nowait(delivery)  # after what was taken: it comes next
                 break
-            if self.seen(delivery.event):
+            if isinstance(delivery, Aside) or self.seen(delivery.event):
                 taken.append(delivery)
         return taken
 
@@ -151,7 +169,11 @@ class EventHub:
         queue_size: int = 1000,
         ping_seconds: float = 5.0,
         batch: int = events.DEFAULT_BATCH,
+        on_presence: Callable[[str], None] | None = None,
+        on_connect: Callable[[], None] | None = None,
     ):
+        self._on_presence = on_presence
+        self._on_connect = on_connect
         self._conninfo = listen_conninfo
         self._pool = pool
         self._queue_size = queue_size
@@ -213,7 +235,10 @@ class EventHub:
             try:
                 async with await AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
                     await conn.execute(query("events_listen"))
+                    await conn.execute(query("presence_listen"))
                     self.connected.set()
+                    if self._on_connect is not None:
+                        self._on_connect()
                     if failures:
                         logger.warning("event listener reconnected; re-reading every lecture")
                     failures = 0
@@ -235,7 +260,11 @@ class EventHub:
     async def _listen(self, conn: AsyncConnection[Any]) -> None:
         while True:
             async for notify in conn.notifies(timeout=self._ping_seconds):
-                self._poke(_lecture_ids(notify.payload))
+                if notify.channel == presence.CHANNEL:
+                    if self._on_presence is not None:
+                        self._on_presence(notify.payload)
+                else:
+                    self._poke(_lecture_ids(notify.payload))
             await conn.execute(query("events_ping"))  # idle: prove the session is alive
 
     def _poke(self, lecture_ids: list[int]) -> None:
