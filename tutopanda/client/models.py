@@ -118,6 +118,25 @@ class WorkflowProgress(_EventData):
     at: datetime | None = None
 
 
+class PresentPerson(_EventData):
+    """Someone on the lecture: their user id, display name and focus (or None)."""
+
+    user_id: str
+    name: str
+    focus: dict[str, JsonValue] | None = None
+
+
+class Presence(_EventData):
+    """`presence`: who is on the lecture. `kind` is `state` (everyone now, in `present`),
+    `joined`, `focus` or `left` (about `user_id`)."""
+
+    kind: str
+    user_id: str | None = None
+    name: str | None = None
+    focus: dict[str, JsonValue] | None = None
+    present: list[PresentPerson] = []
+
+
 class Disconnect(_EventData):
     """`disconnect`: the server dropped this subscriber (too far behind); a reconnect catches up."""
 
@@ -130,6 +149,7 @@ _EVENT_MODELS: dict[str, type[_EventData]] = {
     "lecture.revised": LectureRevised,
     "workflow.progress": WorkflowProgress,
     "disconnect": Disconnect,
+    "presence": Presence,
 }
 
 
@@ -143,7 +163,9 @@ class ServerEvent(BaseModel):
     id: str | None
     data: Any
 
-    def parsed(self) -> LectureState | LectureRevised | WorkflowProgress | Disconnect | None:
+    def parsed(
+        self,
+    ) -> LectureState | LectureRevised | WorkflowProgress | Disconnect | Presence | None:
         """The data as its typed model, or None for an event this SDK does not know (another
         name, or data of another shape)."""
         model = _EVENT_MODELS.get(self.event)
@@ -153,5 +175,7 @@ class ServerEvent(BaseModel):
             parsed = model.model_validate(self.data)
         except ValidationError:
             return None
-        assert isinstance(parsed, LectureState | LectureRevised | WorkflowProgress | Disconnect)
+        assert isinstance(
+            parsed, LectureState | LectureRevised | WorkflowProgress | Disconnect | Presence
+        )
         return parsed

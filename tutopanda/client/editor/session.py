@@ -34,9 +34,12 @@ from tutopanda.client.errors import (
     TransportError,
 )
 from tutopanda.client.models import (
+    Focus,
     LectureRevised,
     LectureSnapshot,
     LectureState,
+    Presence,
+    PresentPerson,
     SaveResponse,
     WorkflowProgress,
 )
@@ -73,6 +76,7 @@ class EditorSession:
         on_status: Callable[[SessionStatus], None] | None = None,
         on_snapshot: Callable[[LectureSnapshot], None] | None = None,
         on_progress: Callable[[WorkflowProgress], None] | None = None,
+        on_presence: Callable[[dict[str, PresentPerson]], None] | None = None,
     ):
         self.client = client
         self.lecture_id = lecture_id
@@ -82,6 +86,8 @@ class EditorSession:
         self._follow_events = follow_events
         self._on_snapshot = on_snapshot
         self._on_progress = on_progress
+        self._on_presence = on_presence
+        self._present: dict[str, PresentPerson] = {}
         self._feed = StatusFeed()
         if on_status is not None:
             self._feed.callbacks.append(on_status)
@@ -136,6 +142,17 @@ class EditorSession:
     @property
     def buffer(self) -> EditBuffer:
         return self.state.buffer
+
+    @property
+    def present(self) -> dict[str, PresentPerson]:
+        """Who is on the lecture now, by user id (this user included), with their focus: from
+        the event stream's `presence` events."""
+        return dict(self._present)
+
+    async def set_focus(self, section: str | None, item_id: str | None = None) -> None:
+        """Tell the others what this editor works on (None: nothing in particular)."""
+        focus = None if section is None else Focus(section=section, item_id=item_id)
+        await self.client.set_focus(self.lecture_id, focus)
 
     @property
     def snapshot(self) -> LectureSnapshot:
@@ -345,8 +362,24 @@ class EditorSession:
                             self._kick()
                     elif isinstance(parsed, WorkflowProgress) and self._on_progress is not None:
                         notify(self._on_progress, parsed)
+                    elif isinstance(parsed, Presence):
+                        self._presence(parsed)
         except ClientError as error:
             logger.warning("lecture %s: no more events (%s)", self.lecture_id, error)
+
+    def _presence(self, event: Presence) -> None:
+        if event.kind == "state":
+            self._present = {person.user_id: person for person in event.present}
+        elif event.user_id is not None and event.kind == "left":
+            self._present.pop(event.user_id, None)
+        elif event.user_id is not None and event.kind in ("joined", "focus"):
+            name = event.name or event.user_id
+            person = PresentPerson(user_id=event.user_id, name=name, focus=event.focus)
+            self._present[event.user_id] = person
+        else:
+            return
+        if self._on_presence is not None:
+            notify(self._on_presence, self.present)
 
     def _publish(self) -> None:
         if self._state is not None:
