@@ -52,7 +52,7 @@ class PresenceController(Controller):
         "/",
         summary="Say what I am working on",
         status_code=HTTP_204_NO_CONTENT,
-        responses=problems(401, 404, 422, 503),
+        responses=problems(401, 404, 409, 422, 503),  # 409: its Idempotency-Key in use
         opt={NOT_A_WRITE: True},
     )
     async def set_focus(

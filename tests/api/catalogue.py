@@ -57,6 +57,10 @@ ROUTES = [
     Route("GET", "/projects/{project}"),
     Route("PATCH", "/projects/{project}", "project_update"),
     Route("GET", "/lectures/{lecture}/events"),  # only refused requests: a stream never ends
+    Route("PUT", "/lectures/{lecture}/presence", "presence"),
+    Route("GET", "/projects/{project}/members"),
+    Route("PUT", "/projects/{project}/members/guest-1", "member"),
+    Route("DELETE", "/projects/{project}/members/guest-1"),
 ]
 OPTIONAL_BODIES = {"accept", "regenerate", "restore"}  # no body at all is fine there
 # A write on a revision names it in If-Match: every request of the catalogue to one carries this
@@ -77,6 +81,8 @@ _TEMPLATES = {
     "accept": (b'{"force":false,"@":1}', b'{"force":false,"x":%}'),
     "regenerate": (b'{"prompt":"@"}', b'{"prompt":"p","x":%}'),
     "project_update": (b'{"name":"@"}', b'{"settings":{"general":{"x":%}}}'),
+    "presence": (b'{"focus":{"section":"timeline","itemId":"@"}}', b'{"focus":null,"x":%}'),
+    "member": (b'{"role":"@"}', b'{"role":"viewer","x":%}'),
 }
 _VALID: dict[str, dict[str, Any]] = {
     "project": {"prompt": "Rome"},
@@ -86,6 +92,8 @@ _VALID: dict[str, dict[str, Any]] = {
     "accept": {"force": False},
     "regenerate": {"prompt": "p"},
     "project_update": {"name": "n"},
+    "presence": {"focus": {"section": "timeline"}},
+    "member": {"role": "viewer"},
 }
 # Wrong JSON types (and values out of range) for the fields of each body: 422 naming the field.
 _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
@@ -134,6 +142,13 @@ _WRONG: dict[str, dict[tuple[str, ...], list[Any]]] = {
         ("settings", "image", "imagesPerSegment"): ["1", True, 3],
         ("surprise",): [1],
     },
+    "presence": {
+        ("focus",): ["timeline", 5, [], True],
+        ("focus", "section"): [5, "nope", None, ""],
+        ("focus", "itemId"): [5, "", "x" * 201, []],
+        ("surprise",): [1],
+    },
+    "member": {("role",): ["admin", 5, None, "", "Owner"], ("surprise",): [1]},
 }
 _NOW = datetime.now(UTC)
 _LATER = _NOW + timedelta(hours=1)

@@ -129,15 +129,16 @@ def test_what_better_auth_did_not_sign_for_us_is_401(client: Client, port: int) 
 def test_wrong_audience_and_expired_tokens_of_better_auth_itself_are_401(
     client: Client, port: int
 ) -> None:
-    """Tokens better-auth really signed: for another audience, and expired (a 1 s lifetime)."""
+    """Tokens better-auth really signed: for another audience, and expired (a 3 s lifetime:
+    long enough to be accepted first on a busy machine)."""
     with better_auth_issuer(ISSUER, "another-api", port=port) as other_audience:
         _, token = signed_up(other_audience)
         assert client.get("/projects", headers=bearer(token)).status_code == 401
     time.sleep(0.3)  # TUTOPANDA_JWT_JWKS_MIN_FETCH_SECONDS: the next kid is fetched
-    with issuer(port, expiration="1s") as auth:
+    with issuer(port, expiration="3s") as auth:
         _, token = signed_up(auth)
         assert client.get("/projects", headers=bearer(token)).status_code == 200
-        time.sleep(1.1)
+        time.sleep(max(0.0, segments(token)[1]["exp"] - time.time()) + 1.1)
         assert client.get("/projects", headers=bearer(token)).status_code == 401  # expired
 
 
