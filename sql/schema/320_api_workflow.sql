@@ -45,11 +45,16 @@ RETURNS TABLE (
     updated_at timestamptz, steps jsonb, original_run_id text, attempt integer, proposal jsonb,
     current_asset jsonb, proposal_revision integer, review_expires_at timestamptz
 )
-LANGUAGE sql
-STABLE
+LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+-- The access check first; then the run and its steps read in ONE statement, so under one
+-- snapshot. (Read beside the check, the run came from app.workflow_run_owned's own, later
+-- snapshot and the steps from the query's: a run could read as succeeded without its last step.)
+BEGIN
+    PERFORM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read');
+    RETURN QUERY
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
            r.context, r.error, r.created_at, r.updated_at, app.workflow_run_steps(r.run_id),
            r.original_run_id, r.attempt, r.proposal,
@@ -57,8 +62,10 @@ AS $$
                app.lecture_asset(app.lecture_content(l), r.context #>> '{asset,section}',
                                  r.context #>> '{asset,id}') END,
            r.proposal_revision, r.review_expires_at
-    FROM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read') AS r
-    JOIN app.video_lectures AS l ON l.id = r.lecture_id;
+    FROM app.workflow_runs AS r
+    JOIN app.video_lectures AS l ON l.id = r.lecture_id
+    WHERE r.run_id = p_run_id;
+END
 $$;
 COMMENT ON FUNCTION api.workflow_run_get(text, text) IS
     'A workflow run of a user with its completed steps, the run it repeats and its attempt; for '

@@ -835,9 +835,12 @@ ALTER FUNCTION api.workflow_run_fail(p_run_id text, p_error text) OWNER TO tutop
 COMMENT ON FUNCTION api.workflow_run_fail(p_run_id text, p_error text) IS 'Record why a run failed: queued/running -> failed; a finished or cancelled run is left as it is. Returns the status after the call. PT404.';
 
 CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABLE(run_id text, lecture_id integer, user_id text, kind text, status text, current_step integer, total_steps integer, context jsonb, error text, created_at timestamp with time zone, updated_at timestamp with time zone, steps jsonb, original_run_id text, attempt integer, proposal jsonb, current_asset jsonb, proposal_revision integer, review_expires_at timestamp with time zone)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+    PERFORM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read');
+    RETURN QUERY
     SELECT r.run_id, r.lecture_id, r.user_id, r.kind, r.status, r.current_step, r.total_steps,
            r.context, r.error, r.created_at, r.updated_at, app.workflow_run_steps(r.run_id),
            r.original_run_id, r.attempt, r.proposal,
@@ -845,8 +848,10 @@ CREATE FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) RETURNS TABL
                app.lecture_asset(app.lecture_content(l), r.context #>> '{asset,section}',
                                  r.context #>> '{asset,id}') END,
            r.proposal_revision, r.review_expires_at
-    FROM app.workflow_run_owned(p_run_id, p_user_id, p_action => 'read') AS r
-    JOIN app.video_lectures AS l ON l.id = r.lecture_id;
+    FROM app.workflow_runs AS r
+    JOIN app.video_lectures AS l ON l.id = r.lecture_id
+    WHERE r.run_id = p_run_id;
+END
 $$;
 
 ALTER FUNCTION api.workflow_run_get(p_user_id text, p_run_id text) OWNER TO tutopanda_owner;
