@@ -100,6 +100,7 @@ function show(tokens, token, onUnauthorized) {
       watchRun: params.get('run'),
       debounceMs: debounceMs(),
       onUnauthorized,
+      me: tokenUser(token),
     });
   } else {
     current = renderProjects(main, {

@@ -28,7 +28,13 @@ function who(events) {
   return { actors: actors.join(', '), sections: sections.join(', ') };
 }
 
-export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUnauthorized }) {
+/** Up to two initials of a display name ("Ada Lovelace" -> "AL", "bob" -> "B"). */
+function initials(name) {
+  const words = String(name).trim().split(/\s+/).filter(Boolean);
+  return words.slice(0, 2).map((word) => [...word][0].toUpperCase()).join('') || '?';
+}
+
+export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUnauthorized, me = null }) {
   const store = new EditorStore();
   const saver = new SaveController({ store, api, lectureId, debounceMs });
   let selectedId = null;
@@ -42,6 +48,27 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const status = h('p', { class: 'save-status', role: 'status', 'aria-label': 'Save status', 'data-status': 'idle' }, STATUS_TEXT.idle);
   const live = h('span', { class: 'live', 'data-state': 'connecting' }, 'connecting…');
   const retry = h('button', { type: 'button', class: 'small', hidden: true, onclick: () => saver.flush() }, 'Retry save');
+  // Who else has the lecture open (presence events of the stream), by user id.
+  const present = new Map();
+  const people = h('ul', { class: 'present', 'aria-label': 'Also on this lecture' });
+  function showPeople() {
+    const others = [...present.values()].filter((person) => person.userId !== me);
+    replace(people, others.map((person) => {
+      const on = person.focus ? ` (on ${person.focus.section}${person.focus.itemId ? ` ${person.focus.itemId}` : ''})` : '';
+      return h('li', { class: 'person', title: `${person.name}${on}`, 'data-user': person.userId }, initials(person.name));
+    }));
+  }
+  function onPresence(data) {
+    if (data.kind === 'state') {
+      present.clear();
+      for (const person of data.present ?? []) present.set(person.userId, person);
+    } else if (data.kind === 'left') {
+      present.delete(data.userId);
+    } else if (data.kind === 'joined' || data.kind === 'focus') {
+      present.set(data.userId, { userId: data.userId, name: data.name, focus: data.focus ?? null });
+    }
+    showPeople();
+  }
   const bannerBox = h('div', { class: 'banner-box' });
   const progressBox = h('section', { class: 'card progress', 'aria-label': 'Generation' });
   const timelineBox = h('div', { class: 'timeline' });
@@ -175,6 +202,8 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       saver.onRevised(data).catch(() => {});
     } else if (type === 'workflow.progress') {
       if (progress.update(data) && data.status === 'succeeded') pull().catch(() => {});
+    } else if (type === 'presence') {
+      onPresence(data);
     } else if (type === 'lecture.state' || type === 'resync') {
       for (const run of data.runs ?? []) progress.update({ lectureId, ...run });
       if (type === 'resync' || data.revision > (store.revision ?? -1)) {
@@ -187,7 +216,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     h('section', { class: 'lecture', 'aria-label': 'Lecture editor' },
       h('header', { class: 'lecture-head' },
         h('div', { class: 'title-row' }, h('h1', { class: 'visually-hidden' }, 'Lecture'), title, revision),
-        h('div', { class: 'status-row' }, status, retry, live)),
+        h('div', { class: 'status-row' }, status, retry, people, live)),
       bannerBox,
       progressBox,
       h('div', { class: 'columns' },
