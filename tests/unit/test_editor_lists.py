@@ -13,6 +13,7 @@ import pytest
 
 from tutopanda.client.errors import ProblemError
 from tutopanda.client.waiting import STOPPED
+from tutopanda.events.presence import EVENT_KINDS
 from tutopanda.models.history import RevisionSource
 from tutopanda.models.lecture import SECTION_NAMES
 from tutopanda.models.timeline import TimelineTracks
@@ -111,6 +112,7 @@ NAMED = {
     "asset kind": (r"\bregenerate\(\s*[\w.]+\s*,\s*", set(ASSET_SECTIONS)),
     "problem code": (r"\.code\s*[!=]==?\s*", _problem_codes()),
     "revision source": (r"\.source\s*[!=]==?\s*", set(get_args(RevisionSource))),
+    "presence change": (r"\bchange\s*[!=]==?\s*", set(EVENT_KINDS)),
 }
 
 

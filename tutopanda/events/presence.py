@@ -33,6 +33,8 @@ from typing import Any
 logger = logging.getLogger("tutopanda.presence")
 
 CHANNEL = "tutopanda_presence"
+# The `kind` of a presence event a stream receives (`state` first: api/controllers/events.py).
+EVENT_KINDS = frozenset({"state", "joined", "focus", "left"})
 MAX_PAYLOAD = 7000  # PostgreSQL's limit is 8000 bytes
 Focus = dict[str, Any] | None  # {"section": …, "itemId": …} or None
 Announce = Callable[[str], Awaitable[None]]

@@ -59,12 +59,13 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     }));
   }
   function onPresence(data) {
-    if (data.kind === 'state') {
+    const change = data.kind;
+    if (change === 'state') {
       present.clear();
       for (const person of data.present ?? []) present.set(person.userId, person);
-    } else if (data.kind === 'left') {
+    } else if (change === 'left') {
       present.delete(data.userId);
-    } else if (data.kind === 'joined' || data.kind === 'focus') {
+    } else if (change === 'joined' || change === 'focus') {
       present.set(data.userId, { userId: data.userId, name: data.name, focus: data.focus ?? null });
     }
     showPeople();
