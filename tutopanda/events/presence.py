@@ -163,6 +163,10 @@ class PresenceBoard:
                         {"k": "focus", "l": session.lecture_id, "u": session.user_id, "f": focus}
                     )
 
+    def busy(self) -> bool:
+        """True while an announcement or a scheduled focus is still to be sent."""
+        return bool(self._tasks) or any(p.timer is not None for p in self._pending.values())
+
     def connected(self) -> None:
         """The listening connection (re)connected: ask the others for their sessions, since
         announcements made meanwhile were not heard."""
