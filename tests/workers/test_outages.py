@@ -212,7 +212,13 @@ async def timed_stop(
         took = time.monotonic() - started
     printed = log.read_text("utf-8")
     assert code == 0, printed
-    return took, printed, [pid for pid in map(int, children.split()) if alive(pid)]
+    # A child told by the kernel that its parent ended (PR_SET_PDEATHSIG) may take a moment.
+    grace = time.monotonic() + 2.0
+    while (left := [pid for pid in map(int, children.split()) if alive(pid)]) and (
+        time.monotonic() < grace
+    ):
+        await asyncio.sleep(0.05)
+    return took, printed, left
 
 
 @pytest.mark.parametrize("command", ["worker", "serve"])
