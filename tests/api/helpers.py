@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,14 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["requestId"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
     return body
+
+
+def quiet_presence(client: TestClient[Litestar], timeout: float = 10.0) -> None:
+    """Wait until the event hub is listening and the presence board has sent what it sends once
+    connected (a `sync` through the request pool): a test that counts the pool's round trips,
+    or freezes its connections, must not meet it halfway."""
+    state = client.app.state
+    deadline = time.monotonic() + timeout
+    while not state.event_hub.connected.is_set() or state.presence.busy():
+        assert time.monotonic() < deadline, "the event hub did not connect"
+        time.sleep(0.02)

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from psycopg import AsyncConnection
 
 from tests.api.conftest import SECRET, Headers
-from tests.api.helpers import assert_problem, new_lecture
+from tests.api.helpers import assert_problem, new_lecture, quiet_presence
 from tests.support.databases import TestDatabase
 from tests.support.factories import patch
 from tests.support.own_server import own_server
@@ -130,6 +130,7 @@ def test_a_server_that_stops_answering_is_given_up_after_the_cancel(
         TestClient(create_app(deadline_settings(tmp_path), proxy.url(database.name))) as client,
     ):
         lecture = f"/lectures/{new_lecture(client, headers)['lectureId']}"
+        quiet_presence(client)
         proxy.freeze()
         started = time.monotonic()
         frozen = client.patch(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.api.conftest import Headers
-from tests.api.helpers import new_lecture
+from tests.api.helpers import new_lecture, quiet_presence
 from tests.support.databases import TestDatabase
 from tests.support.round_trips import PLAIN_PROTOCOL, RoundTripCounter
 from tests.support.server import TestServer
@@ -50,16 +49,6 @@ def round_trips(counter: RoundTripCounter, request: Callable[[], Any]) -> int:
     assert response.status_code < 300, response.text
     assert counter.connections == before[1], "the request opened a connection"
     return counter.round_trips - before[0]
-
-
-def quiet_presence(client: Client, timeout: float = 10.0) -> None:
-    """Wait until the event hub is listening and the presence board has sent what it sends once
-    connected (a `sync` through the pool, which the counter would count for a request)."""
-    state = client.app.state
-    deadline = time.monotonic() + timeout
-    while not state.event_hub.connected.is_set() or state.presence.busy():
-        assert time.monotonic() < deadline, "the event hub did not connect"
-        time.sleep(0.02)
 
 
 def test_each_database_call_is_one_round_trip(
