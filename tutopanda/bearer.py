@@ -46,16 +46,21 @@ class IdentityProvider:
     audience: str | None
 
 
+def _json_object(segment: str) -> dict[str, Any] | None:
+    """The JSON object a base64url segment of a JWT holds (not verified), or None."""
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    return decoded if isinstance(decoded, dict) else None
+
+
 def unverified_header(token: str) -> dict[str, Any] | None:
     """The JOSE header of a compact JWT, not verified; None when it is not one, or too long."""
     header, dot, rest = token.partition(".")
     if not dot or rest.count(".") != 1 or len(header) > MAX_HEADER_CHARACTERS:
         return None
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
-    except (ValueError, binascii.Error):
-        return None
-    return decoded if isinstance(decoded, dict) else None
+    return _json_object(header)
 
 
 class TokenVerifier:
@@ -128,13 +133,8 @@ class TokenVerifier:
 def display_name(token: str, user_id: str) -> str:
     """The name a verified token gives its user (its `name` claim, when it is one a user id
     could be: 1 to 200 characters without control characters), else the user id."""
-    _, _, rest = token.partition(".")
-    payload = rest.partition(".")[0]
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (ValueError, binascii.Error):
-        return user_id
-    name = claims.get("name") if isinstance(claims, dict) else None
+    claims = _json_object(token.split(".")[1]) if token.count(".") == 2 else None
+    name = claims.get("name") if claims is not None else None
     return name if isinstance(name, str) and is_valid_user_id(name) else user_id
 
 
