@@ -4,13 +4,15 @@ Python SDK for another writer's saves), a generated lecture, and opening the pag
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page, expect
+import jwt
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import BrowserServer
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, BrowserServer
 from tests.support.processes import finished_run
 from tutopanda.client import TutopandaClient
 from tutopanda.models.wire import SaveResponse
@@ -85,6 +87,34 @@ def open_lecture(
     page.goto(f"/editor/?debounce={debounce_ms}#/lectures/{lecture_id}")
     expect(page.get_by_role("button", name="Visual clip Segment 1")).to_be_visible()
     expect(page.get_by_text("live", exact=True)).to_be_visible()
+
+
+def named_token(server: BrowserServer, user_id: str, name: str) -> str:
+    """A token of the server for `user_id` whose `name` claim presence shows."""
+    now = datetime.now(UTC)
+    claims = {"sub": user_id, "name": name, "iat": now, "exp": now + timedelta(hours=1)}
+    return jwt.encode(claims, server.secret, algorithm="HS256")
+
+
+def open_as(
+    browser: Browser,
+    server: BrowserServer,
+    token: str,
+    lecture_id: int,
+    *,
+    debounce_ms: int = TEST_DEBOUNCE_MS,
+) -> Page:
+    """Another person's browser (its own context), signed in with `token`, on the lecture and
+    following its events."""
+    context = browser.new_context(base_url=server.base_url, service_workers="block")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"/editor/?debounce={debounce_ms}")
+    page.get_by_label("Development token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/editor/?debounce={debounce_ms}#/lectures/{lecture_id}")
+    expect(page.get_by_text("live", exact=True)).to_be_visible()
+    return page
 
 
 def save_status(page: Page) -> Any:

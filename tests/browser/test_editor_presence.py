@@ -5,24 +5,12 @@ working on (set through the API), and the initials go when the other leaves."""
 from __future__ import annotations
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, BrowserServer
-from tests.browser.editor_support import TEST_DEBOUNCE_MS, generated_lecture
+from tests.browser.conftest import BrowserServer
+from tests.browser.editor_support import generated_lecture, open_as
 
 BOB = "bob-the-editor"
-
-
-def open_as(browser: Browser, server: BrowserServer, token: str, lecture_id: int) -> Page:
-    context = browser.new_context(base_url=server.base_url, service_workers="block")
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(f"/editor/?debounce={TEST_DEBOUNCE_MS}")
-    page.get_by_label("Development token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(f"/editor/?debounce={TEST_DEBOUNCE_MS}#/lectures/{lecture_id}")
-    expect(page.get_by_text("live", exact=True)).to_be_visible()
-    return page
 
 
 def test_each_sees_the_other_and_what_they_work_on(

@@ -16,6 +16,7 @@ from tutopanda.client.waiting import STOPPED
 from tutopanda.events.presence import EVENT_KINDS
 from tutopanda.models.history import RevisionSource
 from tutopanda.models.lecture import SECTION_NAMES
+from tutopanda.models.members import Role
 from tutopanda.models.timeline import TimelineTracks
 from tutopanda.models.workflow import FINISHED, RunStatus
 from tutopanda.resources import resource_dir
@@ -82,6 +83,10 @@ def test_the_editor_edits_the_lecture_sections() -> None:
 def test_the_timeline_draws_the_tracks_of_a_timeline() -> None:
     keys = [track[0] for track in js_array("views/timeline.js", "TRACKS")]
     assert keys == list(TimelineTracks.model_json_schema(by_alias=True)["properties"])
+
+
+def test_the_sharing_panel_offers_the_roles() -> None:
+    assert js_strings("views/sharing.js", "ROLES") == list(get_args(Role))
 
 
 def test_progress_ends_with_the_finished_run_statuses() -> None:

@@ -98,6 +98,15 @@ export function createApi(tokens) {
       ),
     accept: (runId) => call('POST', `/workflow-runs/${encodeURIComponent(runId)}/accept`, {}),
     reject: (runId) => call('POST', `/workflow-runs/${encodeURIComponent(runId)}/reject`),
+    /** What I am working on (`{section, itemId}`, or null): others see it as presence. */
+    setFocus: (id, focus) => call('PUT', `${lecture(id)}/presence`, { focus }),
+    listMembers: (projectId) => call('GET', `/projects/${encodeURIComponent(projectId)}/members`),
+    /** Add a member or change their role (owners only). */
+    setMember: (projectId, userId, role) =>
+      call('PUT', `/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(userId)}`,
+        { role }),
+    removeMember: (projectId, userId) =>
+      call('DELETE', `/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(userId)}`),
     /** The raw response of the event stream (read by events.js). */
     openEvents: async (id, lastEventId, signal) => {
       const send = (token) => {

@@ -1,9 +1,10 @@
-// My conflict drafts of this lecture (saves the server refused and kept): apply one onto the
-// latest revision (merged per JSON path, or refused naming the paths) or discard it.
+// The conflict drafts of this lecture I may see (saves the server refused and kept: mine, and
+// an owner sees everyone's, with whose it is): apply one onto the latest revision (merged per
+// JSON path, or refused naming the paths) or discard it.
 
 import { h, replace } from '../dom.js';
 
-export function createDrafts(container, { api, lectureId, onApplied }) {
+export function createDrafts(container, { api, lectureId, onApplied, nameOf = (id) => id }) {
   const list = h('ul', { class: 'drafts', 'aria-label': 'Kept drafts' });
   const note = h('p', { class: 'muted', role: 'status', 'aria-label': 'Drafts status' });
 
@@ -34,7 +35,7 @@ export function createDrafts(container, { api, lectureId, onApplied }) {
     container.hidden = drafts.length === 0 && !note.textContent;
     replace(list, drafts.map((draft) => h('li', {},
       h('strong', {}, `Draft #${draft.id}`),
-      h('span', { class: 'muted' }, ` ${Object.keys(draft.sections).join(', ')} on revision ${draft.baseRevision}`),
+      h('span', { class: 'muted' }, ` ${Object.keys(draft.sections).join(', ')} on revision ${draft.baseRevision}${draft.userId ? ` by ${nameOf(draft.userId)}` : ''}`),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Apply draft #${draft.id}`,
           onclick: () => act(draft, true) }, 'Apply'),

@@ -1,5 +1,6 @@
-// The lecture's history: who changed which sections; each revision's changes (the diff route,
-// JSON Patch per section) and "restore" (a new revision with that content).
+// The lecture's history: who changed which sections (by name while they are on the lecture,
+// else their user id); each revision's changes (the diff route, JSON Patch per
+// section) and "restore" (a new revision with that content; not for a viewer).
 
 import { h, replace } from '../dom.js';
 
@@ -19,7 +20,7 @@ function patchLines(sections) {
   return lines.length ? lines.join('\n') : 'no change';
 }
 
-export function createHistory(container, { api, lectureId, onRestore }) {
+export function createHistory(container, { api, lectureId, onRestore, nameOf = (id) => id, canRestore = () => true }) {
   const list = h('ol', { class: 'revisions', 'aria-label': 'Revisions' });
   const note = h('p', { class: 'muted', role: 'status', 'aria-label': 'History status' });
   let open = false;
@@ -47,11 +48,13 @@ export function createHistory(container, { api, lectureId, onRestore }) {
         return h('li', { 'data-revision': String(item.revision) },
           h('div', { class: 'revision-line' },
             h('strong', {}, `Revision ${item.revision}`),
-            h('span', { class: 'muted' }, ` ${who} · ${item.createdBy ?? '—'} · ${item.changedSections.join(', ') || 'nothing'}`)),
+            h('span', { class: 'muted' }, ` ${who} · `),
+            h('span', { class: 'author', title: item.createdBy ?? '' }, item.createdBy ? nameOf(item.createdBy) : '—'),
+            h('span', { class: 'muted' }, ` · ${item.changedSections.join(', ') || 'nothing'}`)),
           h('div', { class: 'actions' },
             item.revision > 0 ? h('button', { type: 'button', class: 'small', onclick: show,
               'aria-label': `Show changes of revision ${item.revision}` }, 'Changes') : null,
-            h('button', { type: 'button', class: 'small secondary',
+            !canRestore() ? null : h('button', { type: 'button', class: 'small secondary',
               'aria-label': `Restore revision ${item.revision}`,
               onclick: async () => {
                 note.textContent = `Restoring revision ${item.revision}…`;

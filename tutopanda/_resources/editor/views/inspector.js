@@ -106,7 +106,7 @@ function regeneration({ api, lectureId, image, notes, onAccepted }) {
 }
 
 /** Render the inspector of `clipId` (null: nothing selected). Returns {stop()}. */
-export function renderInspector(container, { store, api, lectureId, clipId, notes, onAccepted }) {
+export function renderInspector(container, { store, api, lectureId, clipId, notes, onAccepted, readOnly = false }) {
   const found = clipId ? findClip(store.draft?.timeline, clipId) : null;
   if (!found) {
     replace(container, h('p', { class: 'muted' }, 'Select a clip on the timeline to edit its timing.'));
@@ -120,13 +120,13 @@ export function renderInspector(container, { store, api, lectureId, clipId, note
   const image = clip.imageAssetId
     ? (store.draft.images ?? []).find((asset) => asset.id === clip.imageAssetId)
     : null;
-  const regen = image ? regeneration({ api, lectureId, image, notes, onAccepted }) : null;
+  const regen = image && !readOnly ? regeneration({ api, lectureId, image, notes, onAccepted }) : null;
   replace(container,
     h('p', { class: 'clip-name' }, h('strong', {}, clip.name), ` · ${clip.kind ?? found.track}`,
       h('span', { class: 'muted' }, ` · ends at ${seconds(clip.startTime + clip.duration)}`)),
-    h('div', { class: 'fields' },
+    h('fieldset', { class: 'fields', disabled: readOnly },
       numberField('clip-start', 'Start (s)', clip.startTime, 0, (v) => editClip('startTime', v)),
       numberField('clip-duration', 'Duration (s)', clip.duration, 0.001, (v) => editClip('duration', v))),
-    regen?.element);
+    regen?.element ?? (image ? imageCard('Image', image) : null));
   return { stop: () => regen?.stop() };
 }

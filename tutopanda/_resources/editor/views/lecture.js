@@ -1,6 +1,7 @@
-// The lecture editor: header with the save status, the notice banner, generation progress,
-// the timeline to scale, the clip inspector, the script and the history. Wires the store, the
-// auto-save controller and the event stream together.
+// The lecture editor: header with the save status and who else is here, the notice banner,
+// generation progress, the timeline to scale, the clip inspector, the script, the project's
+// people, kept drafts and the history. Wires the store, the auto-save controller, presence and
+// the event stream together. A viewer sees everything and edits nothing.
 
 import { followEvents } from '../events.js';
 import { h, replace } from '../dom.js';
@@ -10,8 +11,10 @@ import { createBanner } from './banner.js';
 import { createDrafts } from './drafts.js';
 import { createHistory } from './history.js';
 import { renderInspector } from './inspector.js';
+import { createPresence, listNames, segmentItem } from './presence.js';
 import { createProgress } from './progress.js';
-import { renderScript } from './script.js';
+import { markSegments, renderScript } from './script.js';
+import { createSharing } from './sharing.js';
 import { findClip, renderTimeline } from './timeline.js';
 
 const STATUS_TEXT = {
@@ -22,16 +25,10 @@ const STATUS_TEXT = {
   error: 'Save failed',
 };
 
-function who(events) {
-  const actors = [...new Set(events.map((e) => `${e.actor ?? 'someone'}${e.source && e.source !== 'app' ? ` (${e.source})` : ''}`))];
+function who(events, nameOf) {
+  const actors = [...new Set(events.map((e) => `${e.actor ? nameOf(e.actor) : 'someone'}${e.source && e.source !== 'app' ? ` (${e.source})` : ''}`))];
   const sections = [...new Set(events.flatMap((e) => e.changedSections ?? []))];
   return { actors: actors.join(', '), sections: sections.join(', ') };
-}
-
-/** Up to two initials of a display name ("Ada Lovelace" -> "AL", "bob" -> "B"). */
-function initials(name) {
-  const words = String(name).trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((word) => [...word][0].toUpperCase()).join('') || '?';
 }
 
 export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUnauthorized, me = null }) {
@@ -48,28 +45,12 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const status = h('p', { class: 'save-status', role: 'status', 'aria-label': 'Save status', 'data-status': 'idle' }, STATUS_TEXT.idle);
   const live = h('span', { class: 'live', 'data-state': 'connecting' }, 'connecting…');
   const retry = h('button', { type: 'button', class: 'small', hidden: true, onclick: () => saver.flush() }, 'Retry save');
-  // Who else has the lecture open (presence events of the stream), by user id.
-  const present = new Map();
-  const people = h('ul', { class: 'present', 'aria-label': 'Also on this lecture' });
-  function showPeople() {
-    const others = [...present.values()].filter((person) => person.userId !== me);
-    replace(people, others.map((person) => {
-      const on = person.focus ? ` (on ${person.focus.section}${person.focus.itemId ? ` ${person.focus.itemId}` : ''})` : '';
-      return h('li', { class: 'person', title: `${person.name}${on}`, 'data-user': person.userId }, initials(person.name));
-    }));
-  }
-  function onPresence(data) {
-    const change = data.kind;
-    if (change === 'state') {
-      present.clear();
-      for (const person of data.present ?? []) present.set(person.userId, person);
-    } else if (change === 'left') {
-      present.delete(data.userId);
-    } else if (change === 'joined' || change === 'focus') {
-      present.set(data.userId, { userId: data.userId, name: data.name, focus: data.focus ?? null });
-    }
-    showPeople();
-  }
+  const viewOnly = h('span', { class: 'role-badge', hidden: true, title: 'You may read this lecture, not change it' }, 'View only');
+  let readOnly = false;
+  // Who else has the lecture open (the stream's presence events), and what I am on.
+  const presence = createPresence({ api, lectureId, me });
+  let sharing = null; // the People panel, once the lecture (and so its project) is known
+  const clipNote = h('p', { class: 'others-note', role: 'note', hidden: true });
   const bannerBox = h('div', { class: 'banner-box' });
   const progressBox = h('section', { class: 'card progress', 'aria-label': 'Generation' });
   const timelineBox = h('div', { class: 'timeline' });
@@ -77,6 +58,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const scriptBox = h('div', {});
   const historyBox = h('section', { class: 'card', 'aria-labelledby': 'history-title' });
   const draftsBox = h('section', { class: 'card', 'aria-labelledby': 'drafts-title' });
+  const peopleBox = h('section', { class: 'card', 'aria-labelledby': 'people-title' });
   const banner = createBanner(bannerBox);
   const progress = createProgress(progressBox);
 
@@ -88,6 +70,8 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const history = createHistory(historyBox, {
     api,
     lectureId,
+    nameOf: presence.nameOf,
+    canRestore: () => !readOnly,
     async onRestore(revisionNumber) {
       if (store.isDirty || saver.inFlight || saver.conflict) return 'Wait until your edits are saved, then restore.';
       try {
@@ -106,6 +90,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const drafts = createDrafts(draftsBox, {
     api,
     lectureId,
+    nameOf: presence.nameOf,
     async onApplied(result) {
       saver.ownRevisions.add(result.revision);
       await pull();
@@ -116,7 +101,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     inspector.stop();
     if (selectedId && !findClip(store.draft?.timeline, selectedId)) selectedId = null;
     inspector = renderInspector(inspectorBox, {
-      store, api, lectureId, clipId: selectedId, notes: regenerationNotes,
+      store, api, lectureId, clipId: selectedId, notes: regenerationNotes, readOnly,
       onAccepted: async (result) => {
         saver.ownRevisions.add(result.revision);
         await pull();
@@ -136,26 +121,71 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     }
   }
 
+  const clipsOthersAreOn = (clipId) => presence.on('timeline', clipId);
+  function showTimeline() {
+    renderTimeline(timelineBox, store.draft?.timeline, { selectedId, onSelect: select, othersOn: clipsOthersAreOn });
+  }
+  /** Before I edit the clip I selected: is someone else on it? */
+  function showClipNote() {
+    const others = selectedId ? clipsOthersAreOn(selectedId) : [];
+    clipNote.hidden = !others.length || readOnly;
+    clipNote.textContent = others.length
+      ? `${listNames(others)} ${others.length > 1 ? 'are' : 'is'} editing this clip too: if you both change the same field, the later save is a conflict.`
+      : '';
+  }
+  function showScript() {
+    renderScript(scriptBox, store, {
+      readOnly,
+      onFocus: (index) => presence.announce({ section: 'script', itemId: segmentItem(index) }),
+      onBlur: () => presence.announce(selectedId ? { section: 'timeline', itemId: selectedId } : null),
+    });
+    markSegments(scriptBox, (index) => presence.on('script', segmentItem(index)));
+  }
+  presence.onChange(() => {
+    sharing?.showNames();
+    showTimeline();
+    showClipNote();
+    markSegments(scriptBox, (index) => presence.on('script', segmentItem(index)));
+  });
+
   store.addEventListener('change', () => {
     revision.textContent = `revision ${store.revision ?? '—'}`;
-    renderTimeline(timelineBox, store.draft?.timeline, { selectedId, onSelect: select });
+    showTimeline();
   });
   store.addEventListener('adopted', () => {
     refocus(() => {
       if (document.activeElement !== title) title.value = store.draft?.title ?? '';
-      renderScript(scriptBox, store);
+      showScript();
       showInspector();
     });
     history.refresh();
   });
   title.addEventListener('input', () => {
-    if (title.value.trim()) store.edit('title', () => title.value);
+    if (!readOnly && title.value.trim()) store.edit('title', () => title.value);
   });
+  title.addEventListener('focus', () => presence.announce({ section: 'title' }));
+  title.addEventListener('blur', () => presence.announce(selectedId ? { section: 'timeline', itemId: selectedId } : null));
 
   function select(clipId) {
     selectedId = clipId;
-    renderTimeline(timelineBox, store.draft?.timeline, { selectedId, onSelect: select });
+    presence.announce(clipId ? { section: 'timeline', itemId: clipId } : null);
+    showTimeline();
+    showClipNote();
     showInspector();
+  }
+
+  /** My role on the project: a viewer's page edits nothing (a role changed meanwhile shows on
+   * the next load of the members). */
+  function setRole(role) {
+    const viewer = role === 'viewer';
+    if (viewer === readOnly) return;
+    readOnly = viewer;
+    title.disabled = readOnly;
+    viewOnly.hidden = !readOnly;
+    if (store.draft) refocus(() => {
+      showScript();
+      showInspector();
+    });
   }
 
   saver.addEventListener('status', ({ detail }) => {
@@ -164,12 +194,13 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       ? `${STATUS_TEXT.error}: ${detail.detail}`
       : detail.status === 'idle' && detail.detail ? `Idle: ${detail.detail}` : STATUS_TEXT[detail.status];
     retry.hidden = detail.status !== 'error';
+    if (detail.status === 'error') sharing?.load(); // a 403: was I made a viewer meanwhile?
     if (detail.status === 'saved') history.refresh();
   });
   saver.addEventListener('remote', ({ detail }) => {
     const byPeople = detail.events.filter((e) => e.source !== 'workflow' || e.restoredFrom != null);
     if (!byPeople.length && !detail.merged) return;
-    const { actors, sections } = who(detail.merged ? detail.events : byPeople);
+    const { actors, sections } = who(detail.merged ? detail.events : byPeople, presence.nameOf);
     banner.show(detail.merged
       ? { title: `Updated by ${actors}:`, text: `your edit was merged with their changes (${sections}); both are kept.` }
       : { title: `Updated by ${actors}:`, text: `the page now shows their changes (${sections}).` });
@@ -204,7 +235,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     } else if (type === 'workflow.progress') {
       if (progress.update(data) && data.status === 'succeeded') pull().catch(() => {});
     } else if (type === 'presence') {
-      onPresence(data);
+      presence.apply(data);
     } else if (type === 'lecture.state' || type === 'resync') {
       for (const run of data.runs ?? []) progress.update({ lectureId, ...run });
       if (type === 'resync' || data.revision > (store.revision ?? -1)) {
@@ -217,7 +248,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     h('section', { class: 'lecture', 'aria-label': 'Lecture editor' },
       h('header', { class: 'lecture-head' },
         h('div', { class: 'title-row' }, h('h1', { class: 'visually-hidden' }, 'Lecture'), title, revision),
-        h('div', { class: 'status-row' }, status, retry, people, live)),
+        h('div', { class: 'status-row' }, viewOnly, status, retry, presence.element, live)),
       bannerBox,
       progressBox,
       h('div', { class: 'columns' },
@@ -228,13 +259,19 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
             h('h2', { id: 'script-title' }, 'Script'), scriptBox)),
         h('aside', { class: 'side-column' },
           h('section', { class: 'card', 'aria-labelledby': 'clip-title' },
-            h('h2', { id: 'clip-title' }, 'Clip'), inspectorBox),
+            h('h2', { id: 'clip-title' }, 'Clip'), clipNote, inspectorBox),
+          peopleBox,
           draftsBox,
           historyBox))));
 
   (async () => {
     try {
-      store.adopt(await api.getLecture(lectureId));
+      const latest = await api.getLecture(lectureId);
+      sharing = createSharing(peopleBox, {
+        api, projectId: latest.projectId, me, nameOf: presence.nameOf, onRole: setRole,
+      });
+      await sharing.load(); // before the content shows: a viewer never gets a box to type in
+      store.adopt(latest);
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
       replace(main, h('p', { class: 'error', role: 'alert' },

@@ -1,7 +1,9 @@
 // The timeline drawn to scale: one lane per track, each clip a button placed at
-// startTime / length and as wide as duration / length.
+// startTime / length and as wide as duration / length. A clip someone else is on is outlined,
+// with their initials.
 
 import { h, replace, seconds } from '../dom.js';
+import { initials, listNames } from './presence.js';
 
 export const TRACKS = [
   ['visual', 'Visual'],
@@ -24,7 +26,8 @@ function tickStep(length) {
   return [1, 2, 5, 10, 15, 30, 60, 120, 300].find((step) => length / step <= 12) ?? 600;
 }
 
-export function renderTimeline(container, timeline, { selectedId, onSelect }) {
+/** `othersOn(clipId)`: the other people whose focus is that clip (presence). */
+export function renderTimeline(container, timeline, { selectedId, onSelect, othersOn = () => [] }) {
   if (!timeline) {
     replace(container, h('p', { class: 'muted' }, 'No timeline yet: it is made by the last step of the generation.'));
     return;
@@ -41,16 +44,24 @@ export function renderTimeline(container, timeline, { selectedId, onSelect }) {
     ticks.push(h('span', { class: 'tick', style: { left: percent(t) } }, `${t}s`));
   }
   const lanes = TRACKS.map(([key, label]) => {
-    const items = lane(key).map((clip) => h('button', {
-      type: 'button',
-      class: `clip clip-${key}${clip.id === selectedId ? ' selected' : ''}`,
-      'aria-label': `${label} clip ${clip.name}`,
-      'aria-pressed': clip.id === selectedId ? 'true' : 'false',
-      'data-clip-id': clip.id,
-      title: `${clip.name}: ${seconds(at(clip))} → ${seconds(at(clip) + span(clip))}`,
-      style: { left: percent(at(clip)), width: percent(span(clip)) },
-      onclick: () => onSelect(clip.id),
-    }, h('span', {}, clip.name)));
+    const items = lane(key).map((clip) => {
+      const others = othersOn(clip.id);
+      const here = others.length ? ` (${listNames(others)} ${others.length > 1 ? 'are' : 'is'} on it)` : '';
+      return h('button', {
+        type: 'button',
+        class: `clip clip-${key}${clip.id === selectedId ? ' selected' : ''}${others.length ? ' others-here' : ''}`,
+        'aria-label': `${label} clip ${clip.name}`,
+        'aria-description': here ? here.slice(2, -1) : null,
+        'aria-pressed': clip.id === selectedId ? 'true' : 'false',
+        'data-clip-id': clip.id,
+        'data-others': others.length ? others.map((person) => person.userId).join(' ') : null,
+        title: `${clip.name}: ${seconds(at(clip))} → ${seconds(at(clip) + span(clip))}${here}`,
+        style: { left: percent(at(clip)), width: percent(span(clip)) },
+        onclick: () => onSelect(clip.id),
+      }, h('span', {}, clip.name),
+      others.length ? h('span', { class: 'marker', 'aria-hidden': 'true' },
+        others.map((person) => initials(person.name)).join(' ')) : null);
+    });
     return h('div', { class: 'track' },
       h('span', { class: 'track-label', id: `track-${key}` }, label),
       h('div', { class: 'lane', role: 'group', 'aria-labelledby': `track-${key}` },
