@@ -46,6 +46,10 @@ class PublisherProcess:
         ]
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
+        # Held while a child is started, and by `stop` while it decides which child to end: a
+        # restart racing with `stop` either finishes first (and its child is ended) or sees
+        # `_stopping` and starts nothing.
+        self._spawning = threading.Lock()
         self._keeper = threading.Thread(target=self._keep, name="publisher-keeper", daemon=True)
 
     @property
@@ -58,8 +62,9 @@ class PublisherProcess:
 
     def stop(self) -> None:
         """End the child (SIGTERM, then SIGKILL after STOP_SECONDS) and stop restarting it."""
-        self._stopping.set()
-        process = self._process
+        with self._spawning:
+            self._stopping.set()
+            process = self._process
         if process is None or process.poll() is not None:
             return
         process.terminate()
@@ -83,8 +88,11 @@ class PublisherProcess:
             code = process.wait()
             if self._stopping.wait(RESTART_SECONDS):
                 return
-            logger.error("the event publisher process ended (exit %s); starting it again", code)
-            self._spawn()
+            with self._spawning:
+                if self._stopping.is_set():
+                    return
+                logger.error("the event publisher process ended (exit %s); starting it again", code)
+                self._spawn()
 
 
 def _die_with_parent() -> None:
