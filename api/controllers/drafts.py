@@ -14,17 +14,18 @@ from tutopanda.store import drafts
 
 
 class DraftController(Controller):
-    """The signed-in user's conflict drafts on a lecture."""
+    """Conflict drafts on a lecture: the signed-in user's own; an owner's, every member's."""
 
     path = "/lectures/{lecture_id:int}/drafts"
     tags = ["drafts"]
 
-    @get("/", summary="List my conflict drafts", responses=problems(401, 403, 404, 503))
-    async def list_mine(
+    @get("/", summary="List conflict drafts", responses=problems(401, 403, 404, 503))
+    async def list_drafts(
         self, db: Db, user: UserId, lecture_id: LectureIdPath
     ) -> list[ConflictDraft]:
-        """Saves of mine refused as conflicts and not resolved yet, oldest first: the sections
-        sent, the revision they were made on and the one they lost to."""
+        """Saves refused as conflicts and not resolved yet, oldest first: mine, or every
+        member's for an owner. Each names its author (`userId`), the sections sent, the
+        revision they were made on and the one they lost to."""
         return await drafts.list_drafts(db, user, lecture_id)
 
     @get(
@@ -35,7 +36,8 @@ class DraftController(Controller):
     async def read(
         self, db: Db, user: UserId, lecture_id: LectureIdPath, draft_id: DraftIdPath
     ) -> ConflictDraftDetail:
-        """One unresolved draft with the content of the revision it was made on."""
+        """One unresolved draft with the content of the revision it was made on. Another
+        member's draft is 404, like a missing one, unless the caller is an owner."""
         return await drafts.get_draft(db, user, lecture_id, draft_id)
 
     @post(
@@ -49,7 +51,8 @@ class DraftController(Controller):
     ) -> Response[SaveResponse]:
         """Merge the draft onto the latest revision (200, `mergedOnto`; the draft is resolved),
         or 409 naming the paths changed differently since (the draft stays). To keep the draft's
-        sections over those paths anyway, save them with `force` and discard the draft."""
+        sections over those paths anyway, save them with `force` and discard the draft. An owner
+        may apply another member's draft: the new revision is the owner's."""
         result = await drafts.apply_draft(db, user, lecture_id, draft_id)
         return saved_or_conflict(result, None)
 

@@ -43,7 +43,8 @@ class DiffController(Controller):
         from_revision: FromRevision,
         to_revision: ToRevision,
     ) -> LectureDiff:
-        """RFC 6902 operations per changed section that turn revision `from` into `to`."""
+        """RFC 6902 operations per changed section that turn revision `from` into `to`, and who
+        made each of the two revisions."""
         before = await history.get_revision(db, user, lecture_id, from_revision)
         after = await history.get_revision(db, user, lecture_id, to_revision)
         sections = section_diff(
@@ -55,6 +56,8 @@ class DiffController(Controller):
                 "lectureId": lecture_id,
                 "from": from_revision,
                 "to": to_revision,
+                "fromCreatedBy": before.created_by,
+                "toCreatedBy": after.created_by,
                 "sections": sections,
             }
         )

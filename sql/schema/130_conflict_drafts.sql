@@ -1,4 +1,5 @@
--- Conflict drafts: a save refused as a conflict is kept until its owner applies or discards it.
+-- Conflict drafts: a save refused as a conflict is kept until its author (or a project owner)
+-- applies or discards it.
 
 -- app.conflict_draft_keep: keep a refused save as a draft; returns its id.
 -- Called by app.lecture_write in the same transaction that answers `conflict`.
@@ -33,7 +34,32 @@ BEGIN
 END
 $$;
 
--- app.conflict_draft_owned: an unresolved draft of this user on this lecture, else PT404.
+-- app.conflict_drafts_of: THE rule of whose drafts a user may act on (list, read, apply,
+-- discard): app.lecture_owned first ('write': PT404 for a stranger, PT403 for a viewer), then the
+-- unresolved drafts of the lecture that are theirs, or every member's when their role may
+-- 'oversee' (app.role_allows: owners). Only the one draft p_draft_id when given.
+CREATE OR REPLACE FUNCTION app.conflict_drafts_of(
+    p_user_id text, p_lecture_id integer, p_draft_id bigint DEFAULT NULL
+)
+RETURNS SETOF app.conflict_drafts
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_oversees boolean;
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    SELECT app.member_may(p_user_id, l.project_id, 'oversee') INTO v_oversees
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    RETURN QUERY
+    SELECT d.* FROM app.conflict_drafts AS d
+    WHERE d.lecture_id = p_lecture_id AND d.resolved_at IS NULL
+      AND (p_draft_id IS NULL OR d.id = p_draft_id)
+      AND (v_oversees OR d.user_id = p_user_id);
+END
+$$;
+
+-- app.conflict_draft_owned: an unresolved draft on this lecture that this user may act on
+-- (app.conflict_drafts_of), else PT404: another member's draft looks exactly like a missing one.
 CREATE OR REPLACE FUNCTION app.conflict_draft_owned(
     p_user_id text, p_lecture_id integer, p_draft_id bigint
 )
@@ -43,10 +69,7 @@ AS $$
 DECLARE
     v_draft app.conflict_drafts;
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
-    SELECT d.* INTO v_draft FROM app.conflict_drafts AS d
-    WHERE d.id = p_draft_id AND d.lecture_id = p_lecture_id AND d.user_id = p_user_id
-      AND d.resolved_at IS NULL;
+    SELECT d.* INTO v_draft FROM app.conflict_drafts_of(p_user_id, p_lecture_id, p_draft_id) AS d;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('draft %s not found', p_draft_id);
     END IF;
@@ -56,7 +79,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer)
 RETURNS TABLE (
-    id bigint, lecture_id integer, base_revision integer, conflict_revision integer,
+    id bigint, lecture_id integer, user_id text, base_revision integer, conflict_revision integer,
     sections jsonb, created_at timestamptz
 )
 LANGUAGE plpgsql
@@ -65,23 +88,23 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
-    SELECT d.id, d.lecture_id, d.base_revision, d.conflict_revision, d.sections, d.created_at
-    FROM app.conflict_drafts AS d
-    WHERE d.lecture_id = p_lecture_id AND d.user_id = p_user_id AND d.resolved_at IS NULL
+    SELECT d.id, d.lecture_id, d.user_id, d.base_revision, d.conflict_revision, d.sections,
+           d.created_at
+    FROM app.conflict_drafts_of(p_user_id, p_lecture_id) AS d
     ORDER BY d.id;
 END
 $$;
 COMMENT ON FUNCTION api.lecture_drafts(text, integer) IS
-    'The unresolved conflict drafts of a user on a lecture, oldest first. PT404: lecture not '
-    'found or not theirs.';
+    'The unresolved conflict drafts on a lecture that a user may act on, oldest first, each with '
+    'its author (user_id): their own; an owner''s, every member''s. PT404: lecture not found or '
+    'not theirs; PT403: a viewer.';
 
 CREATE OR REPLACE FUNCTION api.lecture_draft_get(
     p_user_id text, p_lecture_id integer, p_draft_id bigint
 )
 RETURNS TABLE (
-    id bigint, lecture_id integer, base_revision integer, conflict_revision integer,
+    id bigint, lecture_id integer, user_id text, base_revision integer, conflict_revision integer,
     sections jsonb, created_at timestamptz, base jsonb
 )
 LANGUAGE plpgsql
@@ -92,14 +115,15 @@ AS $$
 DECLARE
     v_draft app.conflict_drafts := app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
 BEGIN
-    RETURN QUERY SELECT v_draft.id, v_draft.lecture_id, v_draft.base_revision,
+    RETURN QUERY SELECT v_draft.id, v_draft.lecture_id, v_draft.user_id, v_draft.base_revision,
                         v_draft.conflict_revision, v_draft.sections, v_draft.created_at,
                         app.revision_content(p_lecture_id, v_draft.base_revision);
 END
 $$;
 COMMENT ON FUNCTION api.lecture_draft_get(text, integer, bigint) IS
-    'An unresolved draft of the user with the content of the revision it was based on (what '
-    'rebasing it needs). PT404: lecture or draft not found or not theirs.';
+    'An unresolved draft with its author (user_id) and the content of the revision it was based '
+    'on (what rebasing it needs); the author''s or, for an owner, any member''s. PT404: lecture '
+    'or draft not found or not theirs to see.';
 
 CREATE OR REPLACE FUNCTION api.lecture_draft_discard(
     p_user_id text, p_lecture_id integer, p_draft_id bigint
@@ -115,7 +139,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.lecture_draft_discard(text, integer, bigint) IS
-    'Discard an unresolved draft of the user (kept, marked discarded, until pruned). PT404.';
+    'Discard an unresolved draft, the author''s or, for an owner, any member''s (kept, marked '
+    'discarded, until pruned). PT404.';
 
 CREATE OR REPLACE FUNCTION api.drafts_prune(p_resolved_before timestamptz)
 RETURNS integer

@@ -103,4 +103,6 @@ $$;
 COMMENT ON FUNCTION api.lecture_save_merged(text, integer, integer, integer, jsonb, bigint, text) IS
     'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision '
     'p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a '
-    'conflict again (with the base content, for another merge) — never an overwrite. PT404.';
+    'conflict again (with the base content, for another merge) — never an overwrite. The draft '
+    'is the caller''s or, for an owner, any member''s (app.conflict_draft_owned): the revision is '
+    'created by the caller, who applied it, and the draft keeps its author. PT404.';

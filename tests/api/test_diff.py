@@ -61,3 +61,25 @@ def test_diff_errors(client: Client, auth: Headers) -> None:
             client.get(f"{lecture}/diff?{query}", headers=auth()), 422, "validation_failed"
         )
         assert [error["field"] for error in problem["errors"]] == [field], query
+
+
+def test_diff_names_who_made_each_revision(client: Client, auth: Headers) -> None:
+    created = new_lecture(client, auth("alice"))
+    lecture = f"/lectures/{created['lectureId']}"
+    shared = client.put(
+        f"/projects/{created['projectId']}/members/bob",
+        json={"role": "editor"},
+        headers=auth("alice"),
+    )
+    assert shared.status_code == 200, shared.text
+    for revision, user in enumerate(("alice", "bob")):
+        saved = client.patch(
+            lecture,
+            json={"payload": {"title": f"By {user}"}},
+            headers={**auth(user), "If-Match": f'"{revision}"'},
+        )
+        assert saved.status_code == 200, saved.text
+    body = client.get(f"{lecture}/diff?from=1&to=2", headers=auth("bob")).json()
+    assert (body["fromCreatedBy"], body["toCreatedBy"]) == ("alice", "bob")
+    history = client.get(f"{lecture}/history", headers=auth("bob")).json()["items"]
+    assert [(i["revision"], i["createdBy"]) for i in history][:2] == [(2, "bob"), (1, "alice")]

@@ -221,16 +221,16 @@ $$;
 
 ALTER FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'Discard an unresolved draft of the user (kept, marked discarded, until pruned). PT404.';
+COMMENT ON FUNCTION api.lecture_draft_discard(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'Discard an unresolved draft, the author''s or, for an owner, any member''s (kept, marked discarded, until pruned). PT404.';
 
-CREATE FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS TABLE(id bigint, lecture_id integer, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone, base jsonb)
+CREATE FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) RETURNS TABLE(id bigint, lecture_id integer, user_id text, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone, base jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_draft app.conflict_drafts := app.conflict_draft_owned(p_user_id, p_lecture_id, p_draft_id);
 BEGIN
-    RETURN QUERY SELECT v_draft.id, v_draft.lecture_id, v_draft.base_revision,
+    RETURN QUERY SELECT v_draft.id, v_draft.lecture_id, v_draft.user_id, v_draft.base_revision,
                         v_draft.conflict_revision, v_draft.sections, v_draft.created_at,
                         app.revision_content(p_lecture_id, v_draft.base_revision);
 END
@@ -238,25 +238,24 @@ $$;
 
 ALTER FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'An unresolved draft of the user with the content of the revision it was based on (what rebasing it needs). PT404: lecture or draft not found or not theirs.';
+COMMENT ON FUNCTION api.lecture_draft_get(p_user_id text, p_lecture_id integer, p_draft_id bigint) IS 'An unresolved draft with its author (user_id) and the content of the revision it was based on (what rebasing it needs); the author''s or, for an owner, any member''s. PT404: lecture or draft not found or not theirs to see.';
 
-CREATE FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) RETURNS TABLE(id bigint, lecture_id integer, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone)
+CREATE FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) RETURNS TABLE(id bigint, lecture_id integer, user_id text, base_revision integer, conflict_revision integer, sections jsonb, created_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
     RETURN QUERY
-    SELECT d.id, d.lecture_id, d.base_revision, d.conflict_revision, d.sections, d.created_at
-    FROM app.conflict_drafts AS d
-    WHERE d.lecture_id = p_lecture_id AND d.user_id = p_user_id AND d.resolved_at IS NULL
+    SELECT d.id, d.lecture_id, d.user_id, d.base_revision, d.conflict_revision, d.sections,
+           d.created_at
+    FROM app.conflict_drafts_of(p_user_id, p_lecture_id) AS d
     ORDER BY d.id;
 END
 $$;
 
 ALTER FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) IS 'The unresolved conflict drafts of a user on a lecture, oldest first. PT404: lecture not found or not theirs.';
+COMMENT ON FUNCTION api.lecture_drafts(p_user_id text, p_lecture_id integer) IS 'The unresolved conflict drafts on a lecture that a user may act on, oldest first, each with its author (user_id): their own; an owner''s, every member''s. PT404: lecture not found or not theirs; PT403: a viewer.';
 
 CREATE FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer DEFAULT 500) RETURNS TABLE(revision integer, seq integer, type text, data jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -440,7 +439,7 @@ $$;
 
 ALTER FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) IS 'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a conflict again (with the base content, for another merge) — never an overwrite. PT404.';
+COMMENT ON FUNCTION api.lecture_save_merged(p_user_id text, p_lecture_id integer, p_base_revision integer, p_onto_revision integer, p_sections jsonb, p_draft_id bigint, p_resolution text) IS 'Write a three-way merge of a conflict draft (made on p_base_revision) onto exactly revision p_onto_revision, recording both, and resolve the draft; a newer writer meanwhile is a conflict again (with the base content, for another merge) — never an overwrite. The draft is the caller''s or, for an owner, any member''s (app.conflict_draft_owned): the revision is created by the caller, who applied it, and the draft keeps its author. PT404.';
 
 CREATE FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) RETURNS TABLE(revision integer, progress_seq integer, runs jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1123,10 +1122,7 @@ CREATE FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id integer, p
 DECLARE
     v_draft app.conflict_drafts;
 BEGIN
-    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
-    SELECT d.* INTO v_draft FROM app.conflict_drafts AS d
-    WHERE d.id = p_draft_id AND d.lecture_id = p_lecture_id AND d.user_id = p_user_id
-      AND d.resolved_at IS NULL;
+    SELECT d.* INTO v_draft FROM app.conflict_drafts_of(p_user_id, p_lecture_id, p_draft_id) AS d;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PT404', MESSAGE = format('draft %s not found', p_draft_id);
     END IF;
@@ -1150,6 +1146,25 @@ END
 $$;
 
 ALTER FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) OWNER TO tutopanda_owner;
+
+CREATE FUNCTION app.conflict_drafts_of(p_user_id text, p_lecture_id integer, p_draft_id bigint DEFAULT NULL::bigint) RETURNS SETOF app.conflict_drafts
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_oversees boolean;
+BEGIN
+    PERFORM app.lecture_owned(p_user_id, p_lecture_id);
+    SELECT app.member_may(p_user_id, l.project_id, 'oversee') INTO v_oversees
+    FROM app.video_lectures AS l WHERE l.id = p_lecture_id;
+    RETURN QUERY
+    SELECT d.* FROM app.conflict_drafts AS d
+    WHERE d.lecture_id = p_lecture_id AND d.resolved_at IS NULL
+      AND (p_draft_id IS NULL OR d.id = p_draft_id)
+      AND (v_oversees OR d.user_id = p_user_id);
+END
+$$;
+
+ALTER FUNCTION app.conflict_drafts_of(p_user_id text, p_lecture_id integer, p_draft_id bigint) OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -1732,6 +1747,16 @@ $$;
 
 ALTER FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.member_may(p_user_id text, p_project_id integer, p_action text) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT EXISTS (SELECT FROM app.project_members AS m
+                   WHERE m.project_id = p_project_id AND m.user_id = p_user_id
+                     AND app.role_allows(m.role, p_action));
+$$;
+
+ALTER FUNCTION app.member_may(p_user_id text, p_project_id integer, p_action text) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) RETURNS boolean
     LANGUAGE plpgsql STABLE
     AS $$
@@ -1940,12 +1965,13 @@ CREATE FUNCTION app.role_allows(p_role text, p_action text) RETURNS boolean
                WHEN 'read' THEN p_role IN ('owner', 'editor', 'viewer')
                WHEN 'write' THEN p_role IN ('owner', 'editor')
                WHEN 'share' THEN p_role = 'owner'
+               WHEN 'oversee' THEN p_role = 'owner'
            END;
 $$;
 
 ALTER FUNCTION app.role_allows(p_role text, p_action text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION app.role_allows(p_role text, p_action text) IS 'Does a role (owner, editor, viewer) allow an action (read, write, share)? NULL for an unknown action.';
+COMMENT ON FUNCTION app.role_allows(p_role text, p_action text) IS 'Does a role (owner, editor, viewer) allow an action (read, write, share, oversee)? NULL for an unknown action.';
 
 CREATE FUNCTION app.section_digests(p_content jsonb) RETURNS bytea
     LANGUAGE sql STABLE
@@ -3069,6 +3095,8 @@ REVOKE ALL ON FUNCTION app.conflict_draft_owned(p_user_id text, p_lecture_id int
 
 REVOKE ALL ON FUNCTION app.conflict_draft_resolve(p_draft_id bigint, p_resolution text, p_revision integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.conflict_drafts_of(p_user_id text, p_lecture_id integer, p_draft_id bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.history_delta(p_old jsonb, p_changes jsonb, p_hashes jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.history_head(p_lecture_id integer, p_revision integer) FROM PUBLIC;
@@ -3113,6 +3141,8 @@ REVOKE ALL ON FUNCTION app.lecture_store(p_lecture_id integer, p_changes jsonb, 
 REVOKE ALL ON FUNCTION app.lecture_write(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_force boolean, p_actor text, p_source text, p_run_id text, p_restored_from integer, p_keep_draft boolean, p_base_content_of integer, p_merged_base integer, p_resolves_draft bigint, p_resolution text, p_unchanged_since integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_write_refused(p_lecture_id integer, p_user_id text, p_sections jsonb, p_base_revision integer, p_keep_draft boolean, p_base_content_of integer, p_resolves_draft bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.member_may(p_user_id text, p_project_id integer, p_action text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) FROM PUBLIC;
 

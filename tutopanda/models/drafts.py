@@ -1,4 +1,4 @@
-"""Conflict drafts: saves refused as conflicts, kept until their owner applies or discards them."""
+"""Conflict drafts: saves refused as conflicts, kept until applied or discarded."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from tutopanda.models.base import WireModel
 
 
 class ConflictDraft(WireModel):
-    """A refused save: the sections sent, the revision they were made on, the one they lost to."""
+    """A refused save: whose it is, the sections sent, the revision they were made on, the one
+    they lost to."""
 
     id: int
     lecture_id: int
+    user_id: str  # the author: whose save was refused (an owner also sees other members')
     base_revision: int
     conflict_revision: int
     sections: dict[str, Any]

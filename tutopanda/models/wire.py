@@ -217,9 +217,12 @@ class PatchOperation(WireModel):
 
 
 class LectureDiff(WireModel):
-    """What changed between two revisions: per changed section, the patch from old to new."""
+    """What changed between two revisions, and who made each: per changed section, the patch
+    from old to new."""
 
     lecture_id: int
     from_revision: int = Field(alias="from")
     to_revision: int = Field(alias="to")
+    from_created_by: str  # who made revision `from`
+    to_created_by: str  # who made revision `to`
     sections: dict[str, list[PatchOperation]]
