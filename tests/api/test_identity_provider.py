@@ -4,10 +4,6 @@ development secret beside it."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +24,8 @@ from tests.support.jwks import (
     ISSUER,
     JwksEndpoint,
     SigningKey,
+    hand_made,
+    hs256_confusion,
     jwks_endpoint,
     new_key,
     provider_settings,
@@ -76,15 +74,6 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _segment(value: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-
-def unsigned(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b"") -> str:
-    signing_input = f"{_segment(header)}.{_segment(claims)}"
-    return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
-
-
 def claims_now(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
     return {"sub": "mallory", "iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 900} | (
@@ -94,10 +83,7 @@ def claims_now(**overrides: Any) -> dict[str, Any]:
 
 def hs256_with(secret: bytes, kid: str) -> str:
     """The classic confusion: HS256 "signed" with the provider's public key as the secret."""
-    header = {"alg": "HS256", "typ": "JWT", "kid": kid}
-    signing_input = f"{_segment(header)}.{_segment(claims_now())}"
-    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
-    return unsigned(header, claims_now(), signature)
+    return hs256_confusion(secret, {"typ": "JWT", "kid": kid}, claims_now())
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -134,15 +120,15 @@ def refused_tokens(keys: dict[str, SigningKey]) -> dict[str, str]:
         "sub with a control character": ed.token("al\x07ice"),
         "valid for a year": rsa.token(ttl=365 * 86400),
         "string exp": ec.token(exp=str(int(time.time()) + 900)),
-        "alg none": unsigned({"alg": "none", "kid": ed.kid}, claims_now()),
+        "alg none": hand_made({"alg": "none", "kid": ed.kid}, claims_now()),
         "HS256 signed with the public key": hs256_with(public_pem, rsa.kid),
         "header alg not the key's": SigningKey("ES256", ec.private, kid=ed.kid).token(),
-        "RS256 header on an ES256 key": unsigned(
+        "RS256 header on an ES256 key": hand_made(
             {"alg": "RS256", "kid": ec.kid}, claims_now(), b"x" * 256
         ),
         "PS256": SigningKey("PS256", rsa.private, kid=rsa.kid).token(),
         "unknown kid": SigningKey("EdDSA", ed.private, kid="not-published").token(),
-        "no kid": unsigned({"alg": "EdDSA"}, claims_now(), b"x" * 64),
+        "no kid": hand_made({"alg": "EdDSA"}, claims_now(), b"x" * 64),
         "a 10 KB kid": SigningKey("EdDSA", ed.private, kid="k" * 10_000).token(),
         "a 10 KB header": ed.token(header={"pad": "p" * 10_000}),
         "not a JWT": "a.b",

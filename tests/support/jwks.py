@@ -4,6 +4,9 @@ status, any body, no answer at all) and which counts the fetches."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -23,6 +26,28 @@ from tutopanda.settings import Settings, load_settings
 
 ISSUER = "https://id.example.test"
 AUDIENCE = "tutopanda-api"
+
+
+def segment(value: dict[str, Any] | bytes) -> str:
+    """A JWT segment: base64url without padding of a JSON object (or of raw bytes)."""
+    raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def signing_input(header: dict[str, Any], claims: dict[str, Any]) -> str:
+    return f"{segment(header)}.{segment(claims)}"
+
+
+def hand_made(header: dict[str, Any], claims: dict[str, Any], signature: bytes = b"") -> str:
+    """A token written by hand, with whatever header and signature a test wants."""
+    return f"{signing_input(header, claims)}.{segment(signature)}"
+
+
+def hs256_confusion(secret: bytes, header: dict[str, Any], claims: dict[str, Any]) -> str:
+    """The classic confusion: `header` made HS256, "signed" with a public key as the secret."""
+    confused = {**header, "alg": "HS256"}
+    digest = hmac.new(secret, signing_input(confused, claims).encode(), hashlib.sha256).digest()
+    return hand_made(confused, claims, digest)
 
 
 @dataclass(frozen=True)
