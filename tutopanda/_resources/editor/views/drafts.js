@@ -4,7 +4,7 @@
 
 import { h, replace } from '../dom.js';
 
-export function createDrafts(container, { api, lectureId, onApplied, nameOf = (id) => id }) {
+export function createDrafts(container, { api, lectureId, onApplied, me = null, nameOf = (id) => id }) {
   const list = h('ul', { class: 'drafts', 'aria-label': 'Kept drafts' });
   const note = h('p', { class: 'muted', role: 'status', 'aria-label': 'Drafts status' });
 
@@ -35,7 +35,7 @@ export function createDrafts(container, { api, lectureId, onApplied, nameOf = (i
     container.hidden = drafts.length === 0 && !note.textContent;
     replace(list, drafts.map((draft) => h('li', {},
       h('strong', {}, `Draft #${draft.id}`),
-      h('span', { class: 'muted' }, ` ${Object.keys(draft.sections).join(', ')} on revision ${draft.baseRevision}${draft.userId ? ` by ${nameOf(draft.userId)}` : ''}`),
+      h('span', { class: 'muted' }, ` ${Object.keys(draft.sections).join(', ')} on revision ${draft.baseRevision}${draft.userId && draft.userId !== me ? ` by ${nameOf(draft.userId)}` : ''}`),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Apply draft #${draft.id}`,
           onclick: () => act(draft, true) }, 'Apply'),

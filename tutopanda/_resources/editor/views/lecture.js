@@ -90,6 +90,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const drafts = createDrafts(draftsBox, {
     api,
     lectureId,
+    me,
     nameOf: presence.nameOf,
     async onApplied(result) {
       saver.ownRevisions.add(result.revision);
