@@ -18,8 +18,9 @@ from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.problems import problems
 from tutopanda.bearer import display_name
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import Aside, Delivery, EventHub, SubscriberClosed
+from tutopanda.events.hub import EventHub
 from tutopanda.events.presence import PresenceBoard
+from tutopanda.events.subscription import Aside, Delivery, SubscriberClosed
 from tutopanda.models.events import StreamStart
 from tutopanda.settings import Settings
 from tutopanda.store import events
@@ -75,12 +76,14 @@ def _presence(event: dict[str, Any]) -> Aside:
 
 @dataclass(frozen=True)
 class _Follow:
-    """One stream to serve: where it starts, who follows it, what it opens with."""
+    """One stream to serve: where it starts, who follows it, what it opens with; `opened` is
+    the lecture's position where the follower's membership was checked."""
 
     hub: EventHub
     board: PresenceBoard
     lecture_id: int
     start: Cursor
+    opened: Cursor
     user: str
     name: str
     opening: ServerSentEventMessage | None
@@ -96,7 +99,9 @@ async def _stream(follow: _Follow) -> AsyncIterator[ServerSentEventMessage]:
     `try` that gives them back: a response that never starts streaming (its client gone at
     once) leaves nothing behind."""
     hub, board, lecture_id = follow.hub, follow.board, follow.lecture_id
-    subscription = hub.subscribe(lecture_id, follow.start)
+    subscription = hub.subscribe(
+        lecture_id, follow.start, user_id=follow.user, opened=follow.opened
+    )
 
     def tell(event: dict[str, Any]) -> None:
         subscription.offer_aside(_presence(event))
@@ -149,9 +154,11 @@ class LectureEventsController(Controller):
         lecture_id: LectureIdPath,
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
-        """`lecture.state` first (revision, active runs), then `lecture.revised` and
-        `workflow.progress` as they commit; each event's `id` resumes the stream after it
-        (`Last-Event-ID`), replayed from the database. `resync` means: fetch the lecture again.
+        """`lecture.state` first (revision, active runs), then `lecture.revised`,
+        `workflow.progress` and `member.removed` as they commit; each event's `id` resumes the
+        stream after it (`Last-Event-ID`), replayed from the database. `resync` means: fetch the
+        lecture again. A member removed from the project gets `disconnect` (`removed from the
+        project`) instead, and the stream ends: their reconnect is 404.
 
         Presence: with the stream open the caller is present on the lecture. `presence` events
         (no `id`, never replayed) say who is: `{"kind": "state", "present": [{userId, name,
@@ -174,6 +181,7 @@ class LectureEventsController(Controller):
             board=state.presence,
             lecture_id=lecture_id,
             start=resume if replayable and resume else current,
+            opened=current,
             user=user,
             name=display_name(str(request.auth), user),
             opening=opening,

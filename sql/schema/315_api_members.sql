@@ -3,14 +3,17 @@
 -- a row of app.project_member_changes (audit.membership_changes).
 
 -- app.project_member_write: THE writer of memberships: set (p_role) or remove (NULL) a member
--- whose role is p_previous now, and record the change (who, whom, which role, when). The caller
--- holds the project's lock (app.project_members_lock) and has checked the last-owner rule.
+-- whose role is p_previous now, and record the change (who, whom, which role, when); a removal
+-- is also an event of each of the project's lectures (app.project_member_removal_events). The
+-- caller holds the project's lock (app.project_members_lock) and has checked the last-owner rule.
 CREATE OR REPLACE FUNCTION app.project_member_write(
     p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text
 )
 RETURNS void
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_change bigint;
 BEGIN
     IF p_role IS NULL THEN
         DELETE FROM app.project_members AS m
@@ -21,10 +24,33 @@ BEGIN
         ON CONFLICT (project_id, user_id)
             DO UPDATE SET role = excluded.role, updated_at = clock_timestamp();
     END IF;
-    INSERT INTO app.project_member_changes (project_id, user_id, role, previous_role, changed_by,
-                                            changed_at)
-    VALUES (p_project_id, p_member_id, p_role, p_previous, p_actor, clock_timestamp());
+    INSERT INTO app.project_member_changes AS c (project_id, user_id, role, previous_role,
+                                                 changed_by, changed_at)
+    VALUES (p_project_id, p_member_id, p_role, p_previous, p_actor, clock_timestamp())
+    RETURNING c.id INTO v_change;
+    IF p_role IS NULL THEN
+        PERFORM app.project_member_removal_events(p_project_id, v_change);
+    END IF;
 END
+$$;
+
+-- app.project_member_removal_events: the removal p_change_id as the next event of every lecture
+-- of the project (member.removed), numbered under the lecture's lock like a run event
+-- (app.workflow_run_event): the publisher announces it, and every API process's event hub ends
+-- the removed member's streams of the lecture when it reads it (tutopanda/events/hub.py).
+CREATE OR REPLACE FUNCTION app.project_member_removal_events(
+    p_project_id integer, p_change_id bigint
+)
+RETURNS void
+LANGUAGE sql
+AS $$
+    WITH lecture AS (
+        UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
+        WHERE l.project_id = p_project_id
+        RETURNING l.id, l.progress_seq, l.revision
+    )
+    INSERT INTO app.member_removal_events AS e (lecture_id, seq, revision, change_id)
+    SELECT lecture.id, lecture.progress_seq, lecture.revision, p_change_id FROM lecture;
 $$;
 
 -- app.project_members_lock: the role of p_member_id on a project the user may share, with the
@@ -153,7 +179,8 @@ END
 $$;
 COMMENT ON FUNCTION api.project_member_remove(text, integer, text) IS
     'Remove a member from a project (an owner only): their next request on it is PT404, like a '
-    'stranger''s. PT404: project missing or not theirs, or no such member; PT403: the user is no '
+    'stranger''s, and a member.removed event on each of its lectures ends their open event '
+    'streams. PT404: project missing or not theirs, or no such member; PT403: the user is no '
     'owner; PTOWN: the last owner.';
 
 -- app.project_member_changes_guard: the record of membership changes is never updated nor

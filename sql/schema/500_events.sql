@@ -1,6 +1,7 @@
--- Events: what changed, read by cursor. A lecture's events are its history rows (lecture.revised)
--- and its run event rows (workflow.progress), ordered by (revision, kind, seq). Writers never
--- NOTIFY; one publisher announces the lectures that changed, in its own transaction.
+-- Events: what changed, read by cursor. A lecture's events are its history rows (lecture.revised),
+-- its run event rows (workflow.progress) and its member removals (member.removed), ordered by
+-- (revision, kind, seq); the last two share the lecture's numbering (seq). Writers never NOTIFY;
+-- one publisher announces the lectures that changed, in its own transaction.
 
 CREATE OR REPLACE FUNCTION api.events_publisher_claim()
 RETURNS boolean
@@ -32,6 +33,9 @@ BEGIN
         SELECT r.lecture_id FROM app.lecture_revisions AS r WHERE r.txid >= v_from AND r.txid < v_to
         UNION ALL
         SELECT e.lecture_id FROM app.workflow_run_events AS e WHERE e.txid >= v_from AND e.txid < v_to
+        UNION ALL
+        SELECT m.lecture_id FROM app.member_removal_events AS m
+        WHERE m.txid >= v_from AND m.txid < v_to
     ) AS c;
     IF v_lectures IS NULL THEN
         RETURN 0;  -- nothing new: keep the horizon, write nothing
@@ -72,8 +76,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION api.lecture_stream_open(text, integer) IS
-    'Where a lecture''s event stream starts for its owner: revision, last run event number and the '
-    'active runs. PT404: missing or not theirs.';
+    'Where a lecture''s event stream starts for a member: revision, last numbered event (run '
+    'events, member removals) and the active runs. PT404: missing or not theirs.';
 
 CREATE OR REPLACE FUNCTION api.lecture_events(
     p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer DEFAULT 500
@@ -102,11 +106,19 @@ AS $$
         FROM app.workflow_run_events AS v
         JOIN app.workflow_runs AS w ON w.run_id = v.run_id
         WHERE v.lecture_id = p_lecture_id AND v.seq > p_after_seq
+        UNION ALL
+        SELECT m.revision, 1, m.seq, 'member.removed',
+               jsonb_build_object('lectureId', m.lecture_id, 'userId', c.user_id,
+                                  'removedBy', c.changed_by, 'at', c.changed_at)
+        FROM app.member_removal_events AS m
+        JOIN app.project_member_changes AS c ON c.id = m.change_id
+        WHERE m.lecture_id = p_lecture_id AND m.seq > p_after_seq
     ) AS e
     ORDER BY e.revision, e.rank, e.seq
     LIMIT least(greatest(p_limit, 1), 5000);
 $$;
 COMMENT ON FUNCTION api.lecture_events(integer, integer, integer, integer) IS
-    'A lecture''s events after revision p_after_revision and run event p_after_seq, in commit '
-    'order: lecture.revised (history rows) and workflow.progress (run events). For the API''s '
-    'event hub, which has checked the subscriber''s ownership with api.lecture_stream_open.';
+    'A lecture''s events after revision p_after_revision and numbered event p_after_seq, in '
+    'commit order: lecture.revised (history rows), workflow.progress (run events) and '
+    'member.removed (member removals). For the API''s event hub, which has checked the '
+    'subscriber''s membership with api.lecture_stream_open.';

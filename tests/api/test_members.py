@@ -108,6 +108,8 @@ def test_a_removed_member_gets_404_on_the_next_request(client: Client, auth: Hea
     assert client.delete(f"/projects/{project}/members/bob", headers=auth()).status_code == 204
     assert_problem(client.get(f"/lectures/{lecture}", headers=auth("bob")), 404, "not_found")
     assert_problem(client.get(f"/projects/{project}", headers=auth("bob")), 404, "not_found")
+    events = client.get(f"/lectures/{lecture}/events", headers=auth("bob"))
+    assert_problem(events, 404, "not_found")  # his open streams end (tests/api/test_presence.py)
     assert client.get("/projects", headers=auth("bob")).json()["items"] == []
     again = client.delete(f"/projects/{project}/members/bob", headers=auth())
     assert_problem(again, 404, "not_found")

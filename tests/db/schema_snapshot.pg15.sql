@@ -101,6 +101,9 @@ BEGIN
         SELECT r.lecture_id FROM app.lecture_revisions AS r WHERE r.txid >= v_from AND r.txid < v_to
         UNION ALL
         SELECT e.lecture_id FROM app.workflow_run_events AS e WHERE e.txid >= v_from AND e.txid < v_to
+        UNION ALL
+        SELECT m.lecture_id FROM app.member_removal_events AS m
+        WHERE m.txid >= v_from AND m.txid < v_to
     ) AS c;
     IF v_lectures IS NULL THEN
         RETURN 0;  -- nothing new: keep the horizon, write nothing
@@ -279,6 +282,13 @@ CREATE FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision intege
         FROM app.workflow_run_events AS v
         JOIN app.workflow_runs AS w ON w.run_id = v.run_id
         WHERE v.lecture_id = p_lecture_id AND v.seq > p_after_seq
+        UNION ALL
+        SELECT m.revision, 1, m.seq, 'member.removed',
+               jsonb_build_object('lectureId', m.lecture_id, 'userId', c.user_id,
+                                  'removedBy', c.changed_by, 'at', c.changed_at)
+        FROM app.member_removal_events AS m
+        JOIN app.project_member_changes AS c ON c.id = m.change_id
+        WHERE m.lecture_id = p_lecture_id AND m.seq > p_after_seq
     ) AS e
     ORDER BY e.revision, e.rank, e.seq
     LIMIT least(greatest(p_limit, 1), 5000);
@@ -286,7 +296,7 @@ $$;
 
 ALTER FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) IS 'A lecture''s events after revision p_after_revision and run event p_after_seq, in commit order: lecture.revised (history rows) and workflow.progress (run events). For the API''s event hub, which has checked the subscriber''s ownership with api.lecture_stream_open.';
+COMMENT ON FUNCTION api.lecture_events(p_lecture_id integer, p_after_revision integer, p_after_seq integer, p_limit integer) IS 'A lecture''s events after revision p_after_revision and numbered event p_after_seq, in commit order: lecture.revised (history rows), workflow.progress (run events) and member.removed (member removals). For the API''s event hub, which has checked the subscriber''s membership with api.lecture_stream_open.';
 
 CREATE FUNCTION api.lecture_get(p_user_id text, p_lecture_id integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -458,7 +468,7 @@ $$;
 
 ALTER FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) IS 'Where a lecture''s event stream starts for its owner: revision, last run event number and the active runs. PT404: missing or not theirs.';
+COMMENT ON FUNCTION api.lecture_stream_open(p_user_id text, p_lecture_id integer) IS 'Where a lecture''s event stream starts for a member: revision, last numbered event (run events, member removals) and the active runs. PT404: missing or not theirs.';
 
 CREATE FUNCTION api.project_create(p_user_id text, p_prompt text, p_name text, p_settings jsonb, p_workflow_kind text, p_total_steps integer, p_max_active_runs integer, p_max_projects_per_hour integer) RETURNS TABLE(project_id integer, lecture_id integer, run_id text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -561,7 +571,7 @@ $$;
 
 ALTER FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) OWNER TO tutopanda_owner;
 
-COMMENT ON FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) IS 'Remove a member from a project (an owner only): their next request on it is PT404, like a stranger''s. PT404: project missing or not theirs, or no such member; PT403: the user is no owner; PTOWN: the last owner.';
+COMMENT ON FUNCTION api.project_member_remove(p_user_id text, p_project_id integer, p_member_id text) IS 'Remove a member from a project (an owner only): their next request on it is PT404, like a stranger''s, and a member.removed event on each of its lectures ends their open event streams. PT404: project missing or not theirs, or no such member; PT403: the user is no owner; PTOWN: the last owner.';
 
 CREATE FUNCTION api.project_member_set(p_user_id text, p_project_id integer, p_member_id text, p_role text) RETURNS TABLE(user_id text, role text, added_by text, added_at timestamp with time zone, updated_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1227,7 +1237,7 @@ CREATE TABLE app.video_lectures (
 
 ALTER TABLE app.video_lectures OWNER TO tutopanda_owner;
 
-COMMENT ON COLUMN app.video_lectures.progress_seq IS 'The number of the lecture''s last workflow run event (app.workflow_run_events.seq).';
+COMMENT ON COLUMN app.video_lectures.progress_seq IS 'The number of the lecture''s last numbered event: a workflow run event (app.workflow_run_events.seq) or a member removal (app.member_removal_events.seq).';
 
 COMMENT ON COLUMN app.video_lectures.section_digests IS 'The first 16 bytes of audit.section_hash of each section of the current content, in the order of app.lecture_sections() (16 bytes a section): what a save compares to find changes.';
 
@@ -1810,9 +1820,25 @@ $$;
 
 ALTER FUNCTION app.project_member_changes_guard() OWNER TO tutopanda_owner;
 
+CREATE FUNCTION app.project_member_removal_events(p_project_id integer, p_change_id bigint) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH lecture AS (
+        UPDATE app.video_lectures AS l SET progress_seq = l.progress_seq + 1
+        WHERE l.project_id = p_project_id
+        RETURNING l.id, l.progress_seq, l.revision
+    )
+    INSERT INTO app.member_removal_events AS e (lecture_id, seq, revision, change_id)
+    SELECT lecture.id, lecture.progress_seq, lecture.revision, p_change_id FROM lecture;
+$$;
+
+ALTER FUNCTION app.project_member_removal_events(p_project_id integer, p_change_id bigint) OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.project_member_write(p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text) RETURNS void
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_change bigint;
 BEGIN
     IF p_role IS NULL THEN
         DELETE FROM app.project_members AS m
@@ -1823,9 +1849,13 @@ BEGIN
         ON CONFLICT (project_id, user_id)
             DO UPDATE SET role = excluded.role, updated_at = clock_timestamp();
     END IF;
-    INSERT INTO app.project_member_changes (project_id, user_id, role, previous_role, changed_by,
-                                            changed_at)
-    VALUES (p_project_id, p_member_id, p_role, p_previous, p_actor, clock_timestamp());
+    INSERT INTO app.project_member_changes AS c (project_id, user_id, role, previous_role,
+                                                 changed_by, changed_at)
+    VALUES (p_project_id, p_member_id, p_role, p_previous, p_actor, clock_timestamp())
+    RETURNING c.id INTO v_change;
+    IF p_role IS NULL THEN
+        PERFORM app.project_member_removal_events(p_project_id, v_change);
+    END IF;
 END
 $$;
 
@@ -2435,6 +2465,30 @@ ALTER TABLE app.lecture_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+CREATE TABLE app.member_removal_events (
+    id bigint NOT NULL,
+    lecture_id integer NOT NULL,
+    seq integer NOT NULL,
+    revision integer NOT NULL,
+    change_id bigint NOT NULL,
+    txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT member_removal_events_revision_check CHECK ((revision >= 0)),
+    CONSTRAINT member_removal_events_seq_check CHECK ((seq >= 1))
+);
+
+ALTER TABLE app.member_removal_events OWNER TO tutopanda_owner;
+
+COMMENT ON TABLE app.member_removal_events IS 'A member removal as an event of each lecture of the project (member.removed): numbered with the lecture''s run events (seq), at the lecture''s revision then; change_id is the removal in app.project_member_changes.';
+
+ALTER TABLE app.member_removal_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.member_removal_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE app.project_member_changes (
     id bigint NOT NULL,
     project_id integer NOT NULL,
@@ -2851,6 +2905,12 @@ ALTER TABLE ONLY app.lecture_revisions
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.member_removal_events
+    ADD CONSTRAINT member_removal_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.member_removal_events
+    ADD CONSTRAINT member_removal_events_seq_unique UNIQUE (lecture_id, seq);
+
 ALTER TABLE ONLY app.project_member_changes
     ADD CONSTRAINT project_member_changes_pkey PRIMARY KEY (id);
 
@@ -2887,6 +2947,10 @@ CREATE INDEX idempotency_keys_expiry ON app.idempotency_keys USING btree (expire
 CREATE INDEX lecture_revisions_run_id_idx ON app.lecture_revisions USING btree (run_id);
 
 CREATE INDEX lecture_revisions_txid_idx ON app.lecture_revisions USING btree (txid);
+
+CREATE INDEX member_removal_events_change_id_idx ON app.member_removal_events USING btree (change_id);
+
+CREATE INDEX member_removal_events_txid_idx ON app.member_removal_events USING btree (txid);
 
 CREATE INDEX project_member_changes_project_id_idx ON app.project_member_changes USING btree (project_id);
 
@@ -2938,6 +3002,12 @@ ALTER TABLE ONLY app.lecture_revisions
 
 ALTER TABLE ONLY app.lecture_revisions
     ADD CONSTRAINT lecture_revisions_run_id_fkey FOREIGN KEY (run_id) REFERENCES app.workflow_runs(run_id);
+
+ALTER TABLE ONLY app.member_removal_events
+    ADD CONSTRAINT member_removal_events_change_id_fkey FOREIGN KEY (change_id) REFERENCES app.project_member_changes(id);
+
+ALTER TABLE ONLY app.member_removal_events
+    ADD CONSTRAINT member_removal_events_lecture_id_fkey FOREIGN KEY (lecture_id) REFERENCES app.video_lectures(id);
 
 ALTER TABLE ONLY app.project_member_changes
     ADD CONSTRAINT project_member_changes_project_id_fkey FOREIGN KEY (project_id) REFERENCES app.projects(id) ON DELETE RESTRICT;
@@ -3149,6 +3219,8 @@ REVOKE ALL ON FUNCTION app.project_allows(p_user_id text, p_project_id integer, 
 REVOKE ALL ON FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.project_member_changes_guard() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.project_member_removal_events(p_project_id integer, p_change_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.project_member_write(p_project_id integer, p_member_id text, p_role text, p_previous text, p_actor text) FROM PUBLIC;
 

@@ -1,4 +1,5 @@
-"""The event hub: one listening connection per process, fan-out, slow subscribers, reconnects."""
+"""The event hub: one listening connection per process, fan-out, slow subscribers, reconnects,
+a removed member's subscribers disconnected."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from tests.support.factories import new_lecture, patch
 from tests.support.sql import test_query
 from tutopanda.db.connection import RUNTIME_ROLE, role_conninfo
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import Delivery, EventHub, SubscriberClosed, Subscription
+from tutopanda.events.hub import EventHub
 from tutopanda.events.publisher import publish_forever
+from tutopanda.events.subscription import Delivery, SubscriberClosed, Subscription
 from tutopanda.models.events import LectureEvent
-from tutopanda.store import lectures
+from tutopanda.store import events, lectures, members
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -121,3 +123,36 @@ async def test_a_replay_from_a_cursor_is_exact(hub: EventHub, aconn: Conn) -> No
     subscription = hub.subscribe(created.lecture_id, Cursor(1, 1))
     assert [event.revision async for event in hub.replay(subscription)] == [2, 3, 4]
     assert subscription.cursor == Cursor(4, 1)
+
+
+async def test_a_removed_member_is_disconnected_and_the_others_told(
+    hub: EventHub, aconn: Conn
+) -> None:
+    created = await new_lecture(aconn)
+    project, lecture = created.project_id, created.lecture_id
+    await members.set_member(aconn, "user-1", project, "user-2", "editor")
+    start = await events.open_stream(aconn, "user-2", lecture)
+    opened = Cursor(start.revision, start.progress_seq)
+    streams = [hub.subscribe(lecture, opened, user_id="user-2") for _ in range(2)]
+    owner = hub.subscribe(lecture, opened, user_id="user-1")
+    await members.remove_member(aconn, "user-1", project, "user-2")
+    for stream in streams:
+        with pytest.raises(SubscriberClosed, match="removed from the project"):
+            await stream.next_live(10.0)
+    told = await next_event(owner)
+    assert (told.type, told.data["userId"], told.data["removedBy"]) == (
+        "member.removed",
+        "user-2",
+        "user-1",
+    )
+    # A stream opened before the removal that had not caught up ends in its replay.
+    late = hub.subscribe(lecture, opened, user_id="user-2")
+    with pytest.raises(SubscriberClosed, match="removed from the project"):
+        _ = [event async for event in hub.replay(late)]
+    # Added again: a stream resuming from before the removal replays it as news, and stays.
+    await members.set_member(aconn, "user-1", project, "user-2", "viewer")
+    again = await events.open_stream(aconn, "user-2", lecture)
+    back = Cursor(again.revision, again.progress_seq)
+    resumed = hub.subscribe(lecture, opened, user_id="user-2", opened=back)
+    assert [event.type async for event in hub.replay(resumed)] == ["member.removed"]
+    assert resumed.closed is None

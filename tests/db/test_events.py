@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from psycopg import AsyncConnection
@@ -12,7 +12,8 @@ from tests.support.databases import TestDatabase
 from tests.support.factories import SCRIPT, new_lecture, patch
 from tests.support.sql import test_query
 from tutopanda.errors import NotFound
-from tutopanda.store import events, lectures, workflows
+from tutopanda.models.events import EventType
+from tutopanda.store import events, lectures, members, workflows
 
 pytestmark = pytest.mark.asyncio
 Conn = AsyncConnection[Any]
@@ -119,3 +120,40 @@ async def test_a_stream_opens_for_the_owner_only(aconn: Conn) -> None:
     assert [(r["runId"], r["status"]) for r in start.runs] == [(created.run_id, "queued")]
     with pytest.raises(NotFound):
         await events.open_stream(aconn, "user-2", created.lecture_id)
+
+
+async def test_a_member_removal_is_an_event_numbered_with_the_runs(
+    aconn: Conn, admin_aconn: Conn
+) -> None:
+    """Removing a member writes member.removed on the lecture, in the removal's transaction,
+    numbered with the run events; a change of role writes no event."""
+    created = await new_lecture(aconn)
+    project, lecture = created.project_id, created.lecture_id
+    await publish_all(aconn, admin_aconn)
+    await admin_aconn.execute(test_query("listen_events"))
+    await members.set_member(aconn, "user-1", project, "user-2", "editor")
+    await members.set_member(aconn, "user-1", project, "user-2", "viewer")
+    assert await publish_all(aconn, admin_aconn) == 0
+    await members.remove_member(aconn, "user-1", project, "user-2")
+    assert await publish_all(aconn, admin_aconn) == 1
+    assert await announced(admin_aconn) == [lecture]
+    await workflows.start_run(aconn, created.run_id)
+    order = [(e.type, e.seq) for e in await events.lecture_events(aconn, lecture, -1, 0)]
+    assert order == [
+        ("lecture.revised", None),
+        ("workflow.progress", 1),
+        ("member.removed", 2),
+        ("workflow.progress", 3),
+    ]
+    removal = (await events.lecture_events(aconn, lecture, 0, 1))[0]
+    assert (removal.revision, removal.data) == (
+        0,
+        {"lectureId": lecture, "userId": "user-2", "removedBy": "user-1", "at": removal.data["at"]},
+    )
+    assert (await events.open_stream(aconn, "user-1", lecture)).progress_seq == 3
+
+
+async def test_the_event_types_sql_names_are_the_models(admin_aconn: Conn) -> None:
+    """One concept, one list: the types api.lecture_events spells are EventType's."""
+    rows = await (await admin_aconn.execute(test_query("event_types"))).fetchall()
+    assert {row[0] for row in rows} == set(get_args(EventType))

@@ -127,11 +127,14 @@ UPDATE app.lecture_revisions SET delta = %(delta)s::jsonb
 WHERE lecture_id = %(lecture_id)s AND revision = %(revision)s;
 
 -- events_pending --
--- True while a committed history row or run event is above the publisher's horizon.
+-- True while a committed history row, run event or member removal is above the publisher's
+-- horizon.
 SELECT EXISTS (
     SELECT FROM app.lecture_revisions AS r, app.event_publisher AS p WHERE r.txid >= p.horizon
 ) OR EXISTS (
     SELECT FROM app.workflow_run_events AS e, app.event_publisher AS p WHERE e.txid >= p.horizon
+) OR EXISTS (
+    SELECT FROM app.member_removal_events AS m, app.event_publisher AS p WHERE m.txid >= p.horizon
 );
 
 -- history_merges --
@@ -189,3 +192,12 @@ UNION
 SELECT n.nspname || '.' || t.typname FROM pg_catalog.pg_type AS t
 JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace
 WHERE n.nspname IN ('api', 'app', 'audit', 'procrastinate');
+
+-- event_types --
+-- The event types api.lecture_events names: the quoted words of its body spelled
+-- `aggregate.verb` (its data keys are words without a dot).
+SELECT DISTINCT w.word[1] AS type
+FROM pg_catalog.pg_proc AS p
+CROSS JOIN LATERAL regexp_matches(p.prosrc, '''([a-z]+\.[a-z_]+)''', 'g') AS w (word)
+WHERE p.oid = 'api.lecture_events(integer, integer, integer, integer)'::regprocedure
+ORDER BY 1;

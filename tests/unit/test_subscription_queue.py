@@ -1,4 +1,5 @@
-"""A subscriber's queue: live events in order, caught up in one write, closed with a reason."""
+"""A subscriber's queue: live events in order, caught up in one write, closed with a reason (its
+user removed from the project among them)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import asyncio
 import pytest
 
 from tutopanda.events.cursor import Cursor
-from tutopanda.events.hub import _CLOSED, Aside, Delivery, SubscriberClosed, Subscription
+from tutopanda.events.subscription import (
+    _CLOSED,
+    REMOVED,
+    Aside,
+    Delivery,
+    SubscriberClosed,
+    Subscription,
+)
 from tutopanda.models.events import LectureEvent
 
 pytestmark = pytest.mark.asyncio
@@ -59,3 +67,32 @@ async def test_a_close_after_taken_events_comes_next() -> None:
     assert revisions(closing.take_ready(64)) == [2, 3]
     with pytest.raises(SubscriberClosed, match="server stopping"):
         await closing.next_live(1.0)
+
+
+def removal(user_id: str, seq: int) -> Delivery:
+    event = LectureEvent(revision=1, seq=seq, type="member.removed", data={"userId": user_id})
+    return Delivery(event, Cursor(1, seq))
+
+
+async def test_a_removal_closes_the_removed_users_subscribers_only() -> None:
+    bobs = Subscription(1, Cursor(1, 0), asyncio.Queue(10), user_id="bob", opened=Cursor(1, 0))
+    alices = Subscription(1, Cursor(1, 0), asyncio.Queue(10), user_id="alice")
+    for each in (bobs, alices):
+        each.offer(revised(2))
+        each.offer(removal("bob", 1))
+    with pytest.raises(SubscriberClosed, match=REMOVED):
+        await bobs.next_live(1.0)  # what was queued before is dropped: he may not read it
+    told = alices.take_ready(64)
+    assert [d.event.type for d in told if isinstance(d, Delivery)] == [
+        "lecture.revised",
+        "member.removed",
+    ]
+
+
+async def test_a_removal_before_the_stream_opened_was_undone() -> None:
+    """Bob's stream opened (his membership checked) after the removal: he was added again."""
+    back = Subscription(1, Cursor(1, 0), asyncio.Queue(10), user_id="bob", opened=Cursor(1, 1))
+    back.offer(removal("bob", 1))
+    replayed = await back.next_live(1.0)
+    assert isinstance(replayed, Delivery)
+    assert back.closed is None

@@ -55,6 +55,7 @@ __all__ = [
     "LectureSnapshot",
     "LectureState",
     "Member",
+    "MemberRemoved",
     "MergeConflict",
     "PatchOperation",
     "Problem",
@@ -118,6 +119,16 @@ class WorkflowProgress(_EventData):
     at: datetime | None = None
 
 
+class MemberRemoved(_EventData):
+    """`member.removed`: `user_id` was removed from the lecture's project by `removed_by` (their
+    own stream gets `disconnect` instead, and ends)."""
+
+    lecture_id: int
+    user_id: str
+    removed_by: str
+    at: datetime | None = None
+
+
 class PresentPerson(_EventData):
     """Someone on the lecture: their user id, display name and focus (or None)."""
 
@@ -138,16 +149,21 @@ class Presence(_EventData):
 
 
 class Disconnect(_EventData):
-    """`disconnect`: the server dropped this subscriber (too far behind); a reconnect catches up."""
+    """`disconnect`: the server dropped this subscriber (too far behind, stopping: a reconnect
+    catches up; removed from the project: a reconnect is NotFound)."""
 
     reason: str
 
 
+ParsedEvent = (
+    LectureState | LectureRevised | WorkflowProgress | MemberRemoved | Disconnect | Presence
+)  # what ServerEvent.parsed gives
 _EVENT_MODELS: dict[str, type[_EventData]] = {
     "lecture.state": LectureState,
     "resync": LectureState,
     "lecture.revised": LectureRevised,
     "workflow.progress": WorkflowProgress,
+    "member.removed": MemberRemoved,
     "disconnect": Disconnect,
     "presence": Presence,
 }
@@ -163,9 +179,7 @@ class ServerEvent(BaseModel):
     id: str | None
     data: Any
 
-    def parsed(
-        self,
-    ) -> LectureState | LectureRevised | WorkflowProgress | Disconnect | Presence | None:
+    def parsed(self) -> ParsedEvent | None:
         """The data as its typed model, or None for an event this SDK does not know (another
         name, or data of another shape)."""
         model = _EVENT_MODELS.get(self.event)
@@ -175,7 +189,5 @@ class ServerEvent(BaseModel):
             parsed = model.model_validate(self.data)
         except ValidationError:
             return None
-        assert isinstance(
-            parsed, LectureState | LectureRevised | WorkflowProgress | Disconnect | Presence
-        )
+        assert isinstance(parsed, ParsedEvent)
         return parsed

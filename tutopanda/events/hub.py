@@ -3,8 +3,10 @@
 The publisher's notifications are hints (which lectures changed); the hub reads the events
 themselves from the database once per lecture and offers them to that lecture's subscribers.
 Each subscriber has a bounded queue: one that cannot keep up is disconnected with a reason, and
-catches up from the database when it reconnects. After a lost connection the hub reconnects and
-re-reads every lecture from the position it had reached, so nothing committed meanwhile is lost.
+catches up from the database when it reconnects. A `member.removed` event disconnects the removed
+user's subscribers of that lecture (their reconnect is 404). After a lost connection the hub
+reconnects and re-reads every lecture from the position it had reached, so nothing committed
+meanwhile is lost.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tutopanda.db.queries import query
 from tutopanda.events import presence
 from tutopanda.events.cursor import Cursor
 from tutopanda.events.publisher import TRANSIENT_ERRORS
+from tutopanda.events.subscription import REMOVED, Delivery, SubscriberClosed, Subscription
 from tutopanda.models.events import LectureEvent
 from tutopanda.store import events
 
@@ -36,116 +39,6 @@ class ConnectionSource(Protocol):
 
 
 RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
-
-
-class SubscriberClosed(Exception):
-    """The hub disconnected this subscriber; `reason` says why (it may reconnect and replay)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(eq=False)
-class Delivery:
-    """An event and the lecture's position once it is seen: one object for every subscriber,
-    so that what is computed from it (an encoded frame) is computed once."""
-
-    event: LectureEvent
-    cursor: Cursor
-    memo: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, eq=False)
-class Aside:
-    """Something for one subscriber beside the lecture's events (a presence event): an encoded
-    frame, not in the history, never replayed."""
-
-    frame: bytes
-
-
-@dataclass(eq=False)
-class Subscription:
-    """One subscriber of one lecture: what it has seen, and the events waiting for it."""
-
-    lecture_id: int
-    cursor: Cursor
-    queue: asyncio.Queue[Delivery | Aside]
-    closed: str | None = None
-
-    def offer_aside(self, aside: Aside) -> None:
-        """Queue a frame beside the events; a full queue disconnects this subscriber."""
-        if self.closed is not None:
-            return
-        try:
-            self.queue.put_nowait(aside)
-        except asyncio.QueueFull:
-            self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
-
-    def offer(self, delivery: Delivery) -> None:
-        """Queue a live event; a full queue disconnects this subscriber, never the others."""
-        if self.closed is not None or self.cursor.has_seen(delivery.event):
-            return
-        try:
-            self.queue.put_nowait(delivery)
-        except asyncio.QueueFull:
-            self.close(f"slow consumer: more than {self.queue.maxsize} events waiting")
-
-    def close(self, reason: str) -> None:
-        self.closed = reason
-        while not self.queue.empty():  # free the memory now; the subscriber will replay
-            self.queue.get_nowait()
-        self.queue.put_nowait(_CLOSED)
-
-    def seen(self, event: LectureEvent) -> bool:
-        """Record `event` as delivered; False when it had been delivered already."""
-        if self.cursor.has_seen(event):
-            return False
-        self.cursor = self.cursor.after(event)
-        return True
-
-    async def next_live(self, timeout: float) -> Delivery | Aside | None:
-        """The next live event not seen yet, or None after `timeout` seconds without one.
-
-        A queued event is taken without waiting; an empty queue is awaited under one timeout
-        (no task or timer per event: this runs once per event per subscriber).
-        """
-        try:
-            async with asyncio.timeout(timeout):
-                while True:
-                    try:
-                        delivery = self.queue.get_nowait()
-                    except asyncio.QueueEmpty:
-                        delivery = await self.queue.get()
-                    if delivery is _CLOSED:
-                        raise SubscriberClosed(self.closed or "closed")
-                    if isinstance(delivery, Aside) or self.seen(delivery.event):
-                        return delivery
-        except TimeoutError:
-            return None
-
-    def take_ready(self, limit: int) -> list[Delivery | Aside]:
-        """The live events already queued and not seen yet, up to `limit`, without waiting:
-        what a subscriber that fell behind sends in one write rather than one write each."""
-        taken: list[Delivery | Aside] = []
-        while len(taken) < limit:
-            try:
-                delivery = self.queue.get_nowait()
-            except asyncio.QueueEmpty:
-                break
-            if delivery is _CLOSED:
-                if not taken:
-                    raise SubscriberClosed(self.closed or "closed")
-                self.queue.put_nowait(delivery)  # after what was taken: it comes next
-                break
-            if isinstance(delivery, Aside) or self.seen(delivery.event):
-                taken.append(delivery)
-        return taken
-
-
-_CLOSED = Delivery(
-    LectureEvent(revision=-1, seq=None, type="lecture.revised", data={}), Cursor(-1, -1)
-)
 
 
 @dataclass(eq=False)
@@ -186,9 +79,23 @@ class EventHub:
     def subscribers(self) -> int:
         return sum(len(feed.subscribers) for feed in self._feeds.values())
 
-    def subscribe(self, lecture_id: int, start: Cursor) -> Subscription:
-        """Start queuing the live events of a lecture for a new subscriber at `start`."""
-        subscription = Subscription(lecture_id, start, asyncio.Queue(self._queue_size))
+    def subscribe(
+        self,
+        lecture_id: int,
+        start: Cursor,
+        *,
+        user_id: str | None = None,
+        opened: Cursor | None = None,
+    ) -> Subscription:
+        """Start queuing the live events of a lecture for a new subscriber at `start`: `user_id`'s
+        stream, opened at `opened` (`start` unless given; a removal after it ends the stream)."""
+        subscription = Subscription(
+            lecture_id,
+            start,
+            asyncio.Queue(self._queue_size),
+            user_id=user_id,
+            opened=start if opened is None else opened,
+        )
         feed = self._feeds.setdefault(lecture_id, _Feed(cursor=start))
         feed.subscribers.add(subscription)
         return subscription
@@ -212,7 +119,8 @@ class EventHub:
                 feed.task.cancel()
 
     async def replay(self, subscription: Subscription) -> AsyncIterator[LectureEvent]:
-        """The events after the subscriber's cursor that are in the database now, oldest first."""
+        """The events after the subscriber's cursor that are in the database now, oldest first;
+        SubscriberClosed at its user's removal."""
         while True:
             async with self._pool.connection() as conn:
                 batch = await events.lecture_events(
@@ -223,6 +131,9 @@ class EventHub:
                     self._batch,
                 )
             for event in batch:
+                if subscription.removed(event):
+                    subscription.close(REMOVED)
+                    raise SubscriberClosed(REMOVED)
                 if subscription.seen(event):
                     yield event
             if len(batch) < self._batch:

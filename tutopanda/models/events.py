@@ -1,4 +1,5 @@
-"""Events of a lecture (revisions and run progress) and where a lecture's stream starts."""
+"""Events of a lecture (revisions, run progress, member removals) and where a lecture's stream
+starts."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from pydantic import JsonValue
 
 from tutopanda.models.base import WireModel
 
-EventType = Literal["lecture.revised", "workflow.progress"]
+# The events of a lecture's log, as api.lecture_events names them (tests/db/test_events.py
+# compares the two).
+EventType = Literal["lecture.revised", "workflow.progress", "member.removed"]
+MEMBER_REMOVED: EventType = "member.removed"  # data: lectureId, userId, removedBy, at
 
 
 class LectureEvent(WireModel):
-    """One committed change: a history row (lecture.revised) or a run event (workflow.progress).
+    """One committed change: a history row (lecture.revised), a run event (workflow.progress) or
+    a member removal (member.removed).
 
-    `revision` and `seq` place it in the lecture's commit order; `seq` is set on run events.
+    `revision` and `seq` place it in the lecture's commit order; `seq` is set on run events and
+    member removals (one numbering per lecture).
     """
 
     revision: int
@@ -24,7 +30,8 @@ class LectureEvent(WireModel):
 
 
 class StreamStart(WireModel):
-    """A lecture's position when a subscriber joins: revision, last run event, active runs."""
+    """A lecture's position when a subscriber joins: revision, last numbered event (run events
+    and member removals), active runs."""
 
     revision: int
     progress_seq: int
