@@ -3,7 +3,7 @@ from the page's People panel with Bob (editor) and Carol (viewer). Each sees the
 clip and the script segment someone is on carry their initials, and Alice is warned before she
 edits the clip Bob is on. Alice and Bob edit at the same time (a clip's timing, a segment's
 narration): both saves land with no conflict and no draft, and every page, Carol's included,
-shows both. Carol's page edits nothing."""
+shows both. Carol's page edits nothing. Bob, removed by Alice, is told so and his page stops."""
 
 from __future__ import annotations
 
@@ -144,6 +144,13 @@ def test_two_editors_and_a_viewer_see_each_other_and_edit_without_conflicts(
             pages.remove(carol)
             expect(others(alice)).to_have_text(["BB"])
             expect(others(bob)).to_have_text(["AA"])
+
+            # Alice removes Bob from her People panel: his page says so and stops; he is gone.
+            alice.get_by_role("button", name=f"Remove {BOB}").click()
+            expect(bob.get_by_role("alert")).to_contain_text("no longer a member")
+            expect(bob.get_by_text("closed", exact=True)).to_be_visible()
+            expect(others(alice)).to_have_count(0)
+            expect(members.get_by_role("listitem")).to_have_count(2)
         finally:
             for page in pages:
                 page.context.close()

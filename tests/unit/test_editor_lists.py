@@ -14,6 +14,7 @@ import pytest
 from tutopanda.client.errors import ProblemError
 from tutopanda.client.waiting import STOPPED
 from tutopanda.events.presence import EVENT_KINDS
+from tutopanda.events.subscription import REMOVED
 from tutopanda.models.history import RevisionSource
 from tutopanda.models.lecture import SECTION_NAMES
 from tutopanda.models.members import Role
@@ -83,6 +84,12 @@ def test_the_editor_edits_the_lecture_sections() -> None:
 def test_the_timeline_draws_the_tracks_of_a_timeline() -> None:
     keys = [track[0] for track in js_array("views/timeline.js", "TRACKS")]
     assert keys == list(TimelineTracks.model_json_schema(by_alias=True)["properties"])
+
+
+def test_the_editor_knows_why_a_removed_members_stream_ends() -> None:
+    found = re.search(r"\bconst REMOVED = " + _STRING, _source("views/lecture.js"))
+    assert found, "views/lecture.js has no REMOVED"
+    assert found[2] == REMOVED
 
 
 def test_the_sharing_panel_offers_the_roles() -> None:

@@ -25,6 +25,9 @@ const STATUS_TEXT = {
   error: 'Save failed',
 };
 
+// The reason of the `disconnect` that ends a stream of a member removed from the project.
+const REMOVED = 'removed from the project';
+
 function who(events, nameOf) {
   const actors = [...new Set(events.map((e) => `${e.actor ? nameOf(e.actor) : 'someone'}${e.source && e.source !== 'app' ? ` (${e.source})` : ''}`))];
   const sections = [...new Set(events.flatMap((e) => e.changedSections ?? []))];
@@ -175,6 +178,21 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     showInspector();
   }
 
+  /** I was removed from the project: nothing more is saved or followed (the server would
+   * answer 404 from now on). */
+  function removed() {
+    stream?.stop();
+    saver.dispose();
+    setRole('viewer');
+    live.dataset.state = 'closed';
+    live.textContent = 'closed';
+    banner.show({
+      kind: 'error',
+      title: 'Removed:',
+      text: `you are no longer a member of this lecture's project${store.isDirty ? '; your last edits were not saved' : ''}.`,
+    });
+  }
+
   /** My role on the project: a viewer's page edits nothing (a role changed meanwhile shows on
    * the next load of the members). */
   function setRole(role) {
@@ -237,6 +255,10 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       if (progress.update(data) && data.status === 'succeeded') pull().catch(() => {});
     } else if (type === 'presence') {
       presence.apply(data);
+    } else if (type === 'member.removed') {
+      sharing?.load();
+    } else if (type === 'disconnect' && data.reason === REMOVED) {
+      removed();
     } else if (type === 'lecture.state' || type === 'resync') {
       for (const run of data.runs ?? []) progress.update({ lectureId, ...run });
       if (type === 'resync' || data.revision > (store.revision ?? -1)) {
