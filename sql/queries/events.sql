@@ -13,7 +13,8 @@ SELECT api.events_publish() AS lectures;
 LISTEN tutopanda_events;
 
 -- lecture_stream_open --
--- Where a lecture's event stream starts for its owner (PT404 when missing or not theirs).
+-- Where a lecture's event stream starts for a member of its project (PT404 when missing or not
+-- a member).
 SELECT * FROM api.lecture_stream_open(%(user_id)s::text, %(lecture_id)s::integer);
 
 -- lecture_events --

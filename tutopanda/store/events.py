@@ -19,7 +19,8 @@ async def publish(conn: Connection) -> int:
 
 
 async def open_stream(conn: Connection, user_id: str, lecture_id: int) -> StreamStart:
-    """Where the owner's stream of a lecture starts; NotFound when missing or another user's."""
+    """Where a member's stream of a lecture starts; NotFound when it is missing or the user is no
+    member of its project."""
     params = {"user_id": user_id, "lecture_id": lecture_id}
     return await fetch_one(conn, "lecture_stream_open", params, StreamStart)
 
