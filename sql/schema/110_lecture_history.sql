@@ -264,23 +264,12 @@ BEGIN
 END
 $$;
 
--- app.lecture_revisions_guard: history rows are never updated nor deleted, not even with their
--- lecture (which is never deleted either: sql/schema/340_lecture_retention.sql).
-CREATE OR REPLACE FUNCTION app.lecture_revisions_guard()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'PT409',
-        MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
-END
-$$;
-
+-- History rows are never updated nor deleted, not even with their lecture (which is never
+-- deleted either: sql/schema/340_lecture_retention.sql).
 CREATE OR REPLACE TRIGGER lecture_revisions_append_only
     BEFORE UPDATE OR DELETE ON app.lecture_revisions
-    FOR EACH ROW EXECUTE FUNCTION app.lecture_revisions_guard();
+    FOR EACH ROW EXECUTE FUNCTION app.append_only_guard('lecture history');
 
 CREATE OR REPLACE TRIGGER lecture_revisions_no_truncate
     BEFORE TRUNCATE ON app.lecture_revisions
-    FOR EACH STATEMENT EXECUTE FUNCTION app.lecture_revisions_guard();
+    FOR EACH STATEMENT EXECUTE FUNCTION app.append_only_guard('lecture history');

@@ -183,23 +183,11 @@ COMMENT ON FUNCTION api.project_member_remove(text, integer, text) IS
     'streams. PT404: project missing or not theirs, or no such member; PT403: the user is no '
     'owner; PTOWN: the last owner.';
 
--- app.project_member_changes_guard: the record of membership changes is never updated nor
--- deleted.
-CREATE OR REPLACE FUNCTION app.project_member_changes_guard()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'PT409',
-        MESSAGE = format('membership changes are append-only (%s refused)', lower(TG_OP));
-END
-$$;
-
+-- The record of membership changes is never updated nor deleted.
 CREATE OR REPLACE TRIGGER project_member_changes_append_only
     BEFORE UPDATE OR DELETE ON app.project_member_changes
-    FOR EACH ROW EXECUTE FUNCTION app.project_member_changes_guard();
+    FOR EACH ROW EXECUTE FUNCTION app.append_only_guard('membership changes');
 
 CREATE OR REPLACE TRIGGER project_member_changes_no_truncate
     BEFORE TRUNCATE ON app.project_member_changes
-    FOR EACH STATEMENT EXECUTE FUNCTION app.project_member_changes_guard();
+    FOR EACH STATEMENT EXECUTE FUNCTION app.append_only_guard('membership changes');

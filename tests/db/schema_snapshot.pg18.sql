@@ -1084,6 +1084,18 @@ ALTER FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_
 
 COMMENT ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) IS 'A worker records the last step of a regeneration run, once: the proposed asset (same id) made from revision p_base_revision, kept on the run and not applied; the run waits for review until its review time passes. A recorded step returns applied = false. PT404, PT409 cancelled/finished/out of order, PT422 not a regeneration step, wrong id or missing asset.';
 
+CREATE FUNCTION app.append_only_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PT409',
+        MESSAGE = format('%s: append-only (%s refused)', TG_ARGV[0], lower(TG_OP));
+END
+$$;
+
+ALTER FUNCTION app.append_only_guard() OWNER TO tutopanda_owner;
+
 CREATE FUNCTION app.asset_section(p_kind text) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -1434,18 +1446,6 @@ END
 $$;
 
 ALTER FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean, p_action text) OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.lecture_revisions_guard() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'PT409',
-        MESSAGE = format('lecture history is append-only (%s refused)', lower(TG_OP));
-END
-$$;
-
-ALTER FUNCTION app.lecture_revisions_guard() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.lecture_section_count() RETURNS integer
     LANGUAGE sql IMMUTABLE
@@ -1807,18 +1807,6 @@ END
 $$;
 
 ALTER FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) OWNER TO tutopanda_owner;
-
-CREATE FUNCTION app.project_member_changes_guard() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'PT409',
-        MESSAGE = format('membership changes are append-only (%s refused)', lower(TG_OP));
-END
-$$;
-
-ALTER FUNCTION app.project_member_changes_guard() OWNER TO tutopanda_owner;
 
 CREATE FUNCTION app.project_member_removal_events(p_project_id integer, p_change_id bigint) RETURNS void
     LANGUAGE sql
@@ -2978,13 +2966,13 @@ CREATE INDEX workflow_runs_review_expires_at_idx ON app.workflow_runs USING btre
 
 CREATE INDEX workflow_runs_status_idx ON app.workflow_runs USING btree (status);
 
-CREATE TRIGGER lecture_revisions_append_only BEFORE DELETE OR UPDATE ON app.lecture_revisions FOR EACH ROW EXECUTE FUNCTION app.lecture_revisions_guard();
+CREATE TRIGGER lecture_revisions_append_only BEFORE DELETE OR UPDATE ON app.lecture_revisions FOR EACH ROW EXECUTE FUNCTION app.append_only_guard('lecture history');
 
-CREATE TRIGGER lecture_revisions_no_truncate BEFORE TRUNCATE ON app.lecture_revisions FOR EACH STATEMENT EXECUTE FUNCTION app.lecture_revisions_guard();
+CREATE TRIGGER lecture_revisions_no_truncate BEFORE TRUNCATE ON app.lecture_revisions FOR EACH STATEMENT EXECUTE FUNCTION app.append_only_guard('lecture history');
 
-CREATE TRIGGER project_member_changes_append_only BEFORE DELETE OR UPDATE ON app.project_member_changes FOR EACH ROW EXECUTE FUNCTION app.project_member_changes_guard();
+CREATE TRIGGER project_member_changes_append_only BEFORE DELETE OR UPDATE ON app.project_member_changes FOR EACH ROW EXECUTE FUNCTION app.append_only_guard('membership changes');
 
-CREATE TRIGGER project_member_changes_no_truncate BEFORE TRUNCATE ON app.project_member_changes FOR EACH STATEMENT EXECUTE FUNCTION app.project_member_changes_guard();
+CREATE TRIGGER project_member_changes_no_truncate BEFORE TRUNCATE ON app.project_member_changes FOR EACH STATEMENT EXECUTE FUNCTION app.append_only_guard('membership changes');
 
 CREATE TRIGGER projects_never_deleted BEFORE DELETE ON app.projects FOR EACH ROW EXECUTE FUNCTION app.retention_guard();
 
@@ -3157,6 +3145,8 @@ GRANT ALL ON FUNCTION api.workflow_step_apply(p_run_id text, p_step_index intege
 REVOKE ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.workflow_step_propose(p_run_id text, p_step_index integer, p_step_name text, p_asset jsonb, p_base_revision integer, p_output_summary jsonb, p_attempts integer, p_started_at timestamp with time zone) TO tutopanda_runtime;
 
+REVOKE ALL ON FUNCTION app.append_only_guard() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.asset_section(p_kind text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.conflict_draft_keep(p_lecture_id integer, p_user_id text, p_base_revision integer, p_conflict_revision integer, p_sections jsonb) FROM PUBLIC;
@@ -3188,8 +3178,6 @@ REVOKE ALL ON FUNCTION app.lecture_contents(p_lecture_id integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_owned(p_user_id text, p_lecture_id integer, p_lock boolean, p_action text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION app.lecture_revisions_guard() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION app.lecture_section_count() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.lecture_section_slot(p_name text) FROM PUBLIC;
@@ -3217,8 +3205,6 @@ REVOKE ALL ON FUNCTION app.member_may(p_user_id text, p_project_id integer, p_ac
 REVOKE ALL ON FUNCTION app.project_allows(p_user_id text, p_project_id integer, p_action text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.project_last_owner_refuse(p_project_id integer, p_member_id text, p_previous text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION app.project_member_changes_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.project_member_removal_events(p_project_id integer, p_change_id bigint) FROM PUBLIC;
 

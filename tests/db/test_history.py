@@ -100,6 +100,22 @@ async def test_history_is_append_only_even_for_the_owner(
     assert raised.value.sqlstate == "PT409"
 
 
+@pytest.mark.parametrize("change", ["update", "delete", "truncate"])
+async def test_membership_changes_are_append_only_even_for_the_owner(
+    aconn: Conn, admin_aconn: Conn, change: str
+) -> None:
+    """The other record the audit trail reads has the same guard (app.append_only_guard)."""
+    lecture_id = await lecture_with_revisions(aconn, 1)
+    cursor = await admin_aconn.execute(test_query("lecture_project"), {"lecture_id": lecture_id})
+    (project_id,) = await cursor.fetchone() or (None,)
+    with pytest.raises(psycopg.Error) as raised:
+        await admin_aconn.execute(
+            test_query(f"tamper_member_changes_{change}"), {"project_id": project_id}
+        )
+    assert raised.value.sqlstate == "PT409"
+    assert str(raised.value).startswith(f"membership changes: append-only ({change} refused)")
+
+
 async def test_a_lecture_and_its_history_are_never_deleted(aconn: Conn, admin_aconn: Conn) -> None:
     lecture_id = await lecture_with_revisions(aconn, 2)
     with pytest.raises(psycopg.Error) as refused:

@@ -54,6 +54,22 @@ DELETE FROM app.lecture_revisions WHERE lecture_id = %(lecture_id)s AND revision
 -- Try to empty the history.
 TRUNCATE app.lecture_revisions;
 
+-- lecture_project --
+-- The project a lecture belongs to.
+SELECT project_id FROM app.video_lectures WHERE id = %(lecture_id)s;
+
+-- tamper_member_changes_update --
+-- Try to rewrite who was given which role (the append-only trigger must refuse).
+UPDATE app.project_member_changes SET role = 'owner' WHERE project_id = %(project_id)s;
+
+-- tamper_member_changes_delete --
+-- Try to erase a membership change.
+DELETE FROM app.project_member_changes WHERE project_id = %(project_id)s;
+
+-- tamper_member_changes_truncate --
+-- Try to empty the record of membership changes.
+TRUNCATE app.project_member_changes CASCADE;
+
 -- lecture_delete --
 -- Delete a lecture (refused: its history must outlive it).
 DELETE FROM app.video_lectures WHERE id = %(lecture_id)s;
