@@ -11,27 +11,16 @@ from typing import Any
 
 from litestar import Litestar
 
-from tutopanda.db.connection import direct_url, runtime_conninfo
-from tutopanda.db.queries import query
+from tutopanda.db.connection import api_conninfo, direct_url, runtime_conninfo
+from tutopanda.events.announcer import PresenceAnnouncer
 from tutopanda.events.hub import ConnectionSource, EventHub
 from tutopanda.events.presence import PresenceBoard
 from tutopanda.events.publisher import PUBLISHER_NAME, PublisherThread, publisher_conninfo
 from tutopanda.settings import Settings
 
 LISTENER_NAME = "tutopanda-events"  # application_name of the one listening connection
+PRESENCE_NAME = "tutopanda-presence"  # application_name of the presence announcements' connection
 STOPPING = "server shutting down"  # the `disconnect` reason streams get when the server stops
-
-
-def presence_announcer(pool: ConnectionSource) -> Any:
-    """How the presence board announces: one notification from a connection of the pool, in a
-    transaction that writes nothing."""
-    statement = query("presence_announce")
-
-    async def announce(payload: str) -> None:
-        async with pool.connection() as conn:
-            await conn.execute(statement, {"payload": payload})
-
-    return announce
 
 
 def close_streams(app: Litestar) -> None:
@@ -54,12 +43,19 @@ def realtime_lifespan(
     (tutopanda.events.publisher_process), so that it takes nothing from the requests.
 
     Both keep their sessions, so they use the direct URL: a transaction-mode pooler cannot.
+    Presence announces on a connection of its own (tutopanda.events.announcer), never one the
+    requests need; it keeps no session, so it goes where the requests go.
     """
     direct = direct_url(settings, database_url)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        board = PresenceBoard(presence_announcer(pool))
+        announcer = PresenceAnnouncer(
+            api_conninfo(database_url, settings, application_name=PRESENCE_NAME),
+            deadline_seconds=settings.request_deadline_seconds,
+            prepare=settings.database_pooler != "transaction",
+        )
+        board = PresenceBoard(announcer)
         hub = EventHub(
             runtime_conninfo(direct, settings, application_name=LISTENER_NAME),
             pool,
@@ -89,6 +85,7 @@ def realtime_lifespan(
             with contextlib.suppress(asyncio.CancelledError):
                 await beats
             await board.close()
+            await announcer.close()
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener

@@ -61,8 +61,8 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def quiet_presence(client: TestClient[Litestar], timeout: float = 10.0) -> None:
     """Wait until the event hub is listening and the presence board has sent what it sends once
-    connected (a `sync` through the request pool): a test that counts the pool's round trips,
-    or freezes its connections, must not meet it halfway."""
+    connected (a `sync`, on the presence connection): a test that counts the database's round
+    trips, or freezes its connections, must not meet it halfway."""
     state = client.app.state
     deadline = time.monotonic() + timeout
     while not state.event_hub.connected.is_set() or state.presence.busy():
