@@ -1,0 +1,26 @@
+// @tutopanda/client: a typed client of the Tutopanda lecture store's HTTP API (README.md).
+
+export { type Answer, type Call, call, etag, type HttpMethod, type Template } from "./call.js";
+export {
+  type ClientOptions,
+  type PageOptions,
+  type ReadOptions,
+  TutopandaClient,
+  type WriteOptions,
+} from "./client.js";
+export * from "./errors.js";
+export * from "./event-types.js";
+export { EventStream, type EventsOptions } from "./events.js";
+export { type RawEvent, SseParser } from "./sse.js";
+export {
+  DEFAULT_RETRY,
+  newIdempotencyKey,
+  type RequestOptions,
+  type RetryPolicy,
+  type TokenRequest,
+  type TokenSource,
+  Transport,
+  type TransportOptions,
+} from "./transport.js";
+export type * from "./types.js";
+export { STOPPED, type WaitOptions, waitForRun } from "./waiting.js";
