@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets section-sql
+.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets section-sql openapi-types
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -27,7 +27,35 @@ $(IDENTITY_STAMP): $(IDENTITY)/package-lock.json
 	  echo "warning: no npm (Node.js 20.19+): the identity tests are skipped (the service needs no Node)" >&2; \
 	fi
 
-install: $(STAMP) $(IDENTITY_STAMP) system-tools ## Create .venv and install the project with its development tools and the test issuer (npm)
+# The TypeScript client (clients/typescript): its development tools from the lock file (npm ci,
+# again when the lock file changes) and its build, dist/ (again when a source or a setting
+# changes, or a source is added or removed: the folders' times count too). Without npm, a
+# warning: the service needs no Node, and the client's tests skip (they fail under CI=true).
+TS_CLIENT := clients/typescript
+TS_CLIENT_TOOLS := $(TS_CLIENT)/node_modules/.installed
+TS_CLIENT_BUILT := $(TS_CLIENT)/dist/.built
+TS_CLIENT_SOURCES := $(wildcard $(TS_CLIENT)/src $(TS_CLIENT)/src/*/ $(TS_CLIENT)/src/*.ts \
+	$(TS_CLIENT)/src/*/*.ts) $(TS_CLIENT)/package.json $(wildcard $(TS_CLIENT)/tsconfig*.json)
+$(TS_CLIENT_TOOLS): $(TS_CLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error && touch $(TS_CLIENT_TOOLS); \
+	else \
+	  echo "warning: no npm (Node.js 20+): the TypeScript client is not built and its tests are skipped" >&2; \
+	fi
+$(TS_CLIENT_BUILT): $(TS_CLIENT_TOOLS) $(TS_CLIENT_SOURCES)
+	@if [ -f $(TS_CLIENT_TOOLS) ]; then \
+	  rm -rf $(TS_CLIENT)/dist && npm run --prefix $(TS_CLIENT) --silent build && touch $(TS_CLIENT_BUILT); \
+	fi
+
+# An npm script of the TypeScript client; without npm a warning, or an error under CI=true.
+define ts_client
+	@if command -v npm >/dev/null 2>&1; then echo "npm run --prefix $(TS_CLIENT) $(1)"; \
+	  npm run --prefix $(TS_CLIENT) --silent $(1); \
+	elif [ -n "$$CI" ]; then echo "error: no npm (Node.js 20+) for clients/typescript" >&2; exit 1; \
+	else echo "warning: no npm (Node.js 20+): clients/typescript not checked ($(1))" >&2; fi
+endef
+
+install: $(STAMP) $(IDENTITY_STAMP) $(TS_CLIENT_BUILT) system-tools ## Create .venv and install the project with its development tools, the test issuer and the TypeScript client (npm)
 
 # System packages the tests use: pgbouncer (a real transaction-mode pooler) and chromium (the
 # headless browser of tests/browser, driven by the Python playwright package; Playwright's own
@@ -45,16 +73,19 @@ system-tools: ## Install the system packages the tests use (Debian: pgbouncer, c
 	    echo "note: tests that need$$missing will be skipped (Debian: sudo apt-get install$$missing)" >&2; \
 	  fi; fi
 
-lint: install ## Lint and check formatting (ruff)
+lint: install ## Lint and check formatting (ruff; eslint and prettier for clients/typescript)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(call ts_client,lint)
 
-format: install ## Format the code (ruff)
+format: install ## Format the code (ruff; prettier and eslint --fix for clients/typescript)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(call ts_client,format)
 
-typecheck: install ## Type-check code and tests (mypy --strict)
+typecheck: install ## Type-check code and tests (mypy --strict; tsc --noEmit, strict, for clients/typescript)
 	$(BIN)/python -m tools.typecheck
+	$(call ts_client,typecheck)
 
 # Processes the suite runs in: most tests wait on servers, workers and PostgreSQL, so twice the
 # core count keeps two cores busy. TEST_PROCESSES=0 runs it in this process alone.
@@ -95,11 +126,15 @@ bench-tools: ## Install wrk (the HTTP load generator of `make bench`) when it is
 	    echo "make bench needs wrk: install it (Debian/Ubuntu: sudo apt-get install wrk)" >&2; exit 2; \
 	  fi; }
 
-clean: ## Remove the virtualenv, caches and test artifacts (keeps .tutopanda data)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts
+clean: ## Remove the virtualenv, caches, test artifacts and the TypeScript client's build (keeps .tutopanda data)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts \
+	  $(TS_CLIENT)/dist $(TS_CLIENT)/build
 
 json-schema: install ## Regenerate docs/lecture.schema.json from the models
 	$(BIN)/tutopanda schema > docs/lecture.schema.json
+
+openapi-types: install ## Regenerate clients/typescript/src/generated/openapi.ts from the app's OpenAPI document
+	$(BIN)/python -m tools.openapi_types
 
 section-sql: install ## Regenerate sql/schema/095_lecture_sections.sql from app.lecture_sections()
 	$(BIN)/python -m tools.section_sql
