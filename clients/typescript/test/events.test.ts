@@ -94,11 +94,12 @@ test("a silent connection, a disconnect and a 404 on reconnecting, from a fake s
       response.writeHead(200, { "content-type": "text/event-stream" }).write(": hello\n\n");
       return; // then silence: the client drops it after its idle timeout
     }
-    if (seen.length === 2) {
+    if (last === "4.1") {
       answer(
-        'id: 5.1\nevent: lecture.revised\ndata: {"revision":5}\n\nevent: disconnect\ndata: {"reason":"behind"}\n\n',
+        'id: 5.1\nevent: lecture.revised\ndata: {"revision":5}\n\n' +
+          'event: disconnect\ndata: {"reason":"behind"}\n\n',
       );
-    } else if (seen.length === 3) {
+    } else if (last === "5.1") {
       answer(
         'id: 6.1\nevent: lecture.revised\ndata: {"revision":6}\n\nevent: surprise\ndata: [1]\n\n',
       );
@@ -109,7 +110,7 @@ test("a silent connection, a disconnect and a 404 on reconnecting, from a fake s
   });
   try {
     const api = clientFor(newUser(), { baseUrl: server.url });
-    const stream = api.events(7, { lastEventId: "4.1", idleTimeoutMs: 100, reconnectDelayMs: 1 });
+    const stream = api.events(7, { lastEventId: "4.1", idleTimeoutMs: 300, reconnectDelayMs: 1 });
     const events: [string, string | null][] = [];
     const error = await (async () => {
       for await (const event of stream) events.push([event.event, event.id]);
@@ -121,7 +122,8 @@ test("a silent connection, a disconnect and a 404 on reconnecting, from a fake s
       ["lecture.revised", "6.1"],
       ["other", "6.1"],
     ]);
-    assert.deepEqual(seen, ["4.1", "4.1", "5.1", "6.1"]);
+    assert.deepEqual(seen.slice(0, 2), ["4.1", "4.1"]);
+    assert.deepEqual(seen.slice(-2), ["5.1", "6.1"]);
   } finally {
     await server.close();
   }
@@ -139,14 +141,15 @@ test("closing or aborting ends the iteration, also while it waits", async () => 
 
   const controller = new AbortController();
   const aborted = api.events(lectureId, { signal: controller.signal });
-  const drained = (async () => {
-    const names: string[] = [];
-    for await (const event of aborted) names.push(event.event);
-    return names;
-  })();
-  setTimeout(() => {
-    controller.abort();
-  }, 100);
-  assert.equal((await drained)[0], "lecture.state");
+  const names: string[] = [];
+  for await (const event of aborted) {
+    names.push(event.event);
+    if (names.length === 1) {
+      setTimeout(() => {
+        controller.abort(); // while the loop waits for the next event
+      }, 50);
+    }
+  }
+  assert.equal(names[0], "lecture.state");
   assert.equal(aborted.connected, false);
 });
