@@ -26,7 +26,8 @@ NODE_TIMEOUT = 120  # seconds; the run takes a few
 def servers(
     database: TestDatabase, pg_server: TestServer, template_db: str, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
-    """TUTOPANDA_URL (API and worker) and TUTOPANDA_IDLE_URL (API alone) for the Node tests."""
+    """The Node tests' environment: TUTOPANDA_TEST_URL (API and worker), TUTOPANDA_TEST_IDLE_URL
+    (API alone) and the servers' JWT secret."""
     quick = {"TUTOPANDA_WORKER_POLL_SECONDS": "0.2", "TUTOPANDA_STREAM_HEARTBEAT_SECONDS": "1"}
     with (
         cloned_database(pg_server, template_db) as idle_database,
@@ -35,7 +36,11 @@ def servers(
             "--no-worker", env=server_env(idle_database.admin_url, tmp_path / "idle", **quick)
         ) as idle,
     ):
-        yield {"TUTOPANDA_URL": base, "TUTOPANDA_IDLE_URL": idle, "TUTOPANDA_JWT_SECRET": SECRET}
+        yield {
+            "TUTOPANDA_TEST_URL": base,
+            "TUTOPANDA_TEST_IDLE_URL": idle,
+            "TUTOPANDA_JWT_SECRET": SECRET,
+        }
 
 
 def _run(node_client: NodeClient, *args: str, env: dict[str, str]) -> None:

@@ -1,7 +1,7 @@
 // Writes the types of an OpenAPI document with the pinned openapi-typescript:
 //   node scripts/openapi-types.mjs [document] [output]
-// `document` is a URL or a file (by default $TUTOPANDA_OPENAPI, else a local server's
-// /schema/openapi.json), `output` src/generated/openapi.ts by default. `make openapi-types`
+// `document` is a URL or a file (by default a local server's /schema/openapi.json), `output`
+// src/generated/openapi.ts by default (`npm run generate -- <document>`). `make openapi-types`
 // runs it on the app's document (tools/openapi_types.py), without a server.
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -14,8 +14,7 @@ const JSON_VALUE = "#/components/schemas/JsonValue";
 const JSON_VALUE_ALIAS = `export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 `;
 
-const source =
-  process.argv[2] ?? process.env.TUTOPANDA_OPENAPI ?? "http://127.0.0.1:8000/schema/openapi.json";
+const source = process.argv[2] ?? "http://127.0.0.1:8000/schema/openapi.json";
 const output = process.argv[3] ?? "src/generated/openapi.ts";
 const document = /^https?:\/\//.test(source) ? new URL(source) : pathToFileURL(source);
 

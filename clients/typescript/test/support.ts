@@ -17,9 +17,9 @@ function setting(name: string): string {
 }
 
 /** The API with its worker. */
-export const BASE_URL = setting("TUTOPANDA_URL");
+export const BASE_URL = setting("TUTOPANDA_TEST_URL");
 /** An API without a worker, on a database of its own: its runs stay queued. */
-export const IDLE_URL = setting("TUTOPANDA_IDLE_URL");
+export const IDLE_URL = setting("TUTOPANDA_TEST_IDLE_URL");
 const SECRET = setting("TUTOPANDA_JWT_SECRET");
 
 /** A user id no other test uses. */
