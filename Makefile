@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets section-sql openapi-types
+.PHONY: help install system-tools lint format typecheck test check run migrate db-start db-stop schema-snapshot bench bench-tools clean json-schema docs-assets section-sql openapi-types editor-client
 
 help: ## List the tasks
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -135,6 +135,9 @@ json-schema: install ## Regenerate docs/lecture.schema.json from the models
 
 openapi-types: install ## Regenerate clients/typescript/src/generated/openapi.ts from the app's OpenAPI document
 	$(BIN)/python -m tools.openapi_types
+
+editor-client: install ## Bundle clients/typescript into the editor page (tutopanda/_resources/editor/vendor/client.js, checked in)
+	npm run --prefix $(TS_CLIENT) --silent bundle:editor
 
 section-sql: install ## Regenerate sql/schema/095_lecture_sections.sql from app.lecture_sections()
 	$(BIN)/python -m tools.section_sql

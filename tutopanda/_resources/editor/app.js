@@ -4,7 +4,7 @@
 // Signed in through the app when the service names its token URL (/editor/config.json:
 // TUTOPANDA_EDITOR_TOKEN_URL), else with a pasted development token kept for this tab.
 
-import { appTokens, createApi, tokenUser } from './api.js';
+import { appTokens, createApi, reason, tokenUser } from './api.js';
 import { h, replace } from './dom.js';
 import { DEFAULT_DEBOUNCE_MS } from './save.js';
 import { renderLecture } from './views/lecture.js';
@@ -52,7 +52,7 @@ function showAppSignIn(problem) {
       h('h1', { id: 'signin-title' }, 'Sign in'),
       h('p', { class: 'error', role: 'alert' }, problem.status === 401
         ? 'You are not signed in to the app: sign in there, then try again.'
-        : `The app's sign-in could not be reached: ${problem.message}`),
+        : `The app's sign-in could not be reached: ${reason(problem)}`),
       h('button', { type: 'button', onclick: () => route() }, 'Try again')),
   );
 }

@@ -26,13 +26,20 @@ function parseBlock(lines) {
  * onEvent({type, id, data}) gets parsed JSON data; onState('open' | 'reconnecting' | 'closed').
  */
 export function followEvents(api, lectureId, { lastEventId = null, onEvent, onState }) {
+  // `api.openEvents(id, lastEventId, signal)`: the raw response (a test may stand in for it).
+  const open = api.openEvents
+    ?? ((id, last, signal) => {
+      const headers = { Accept: 'text/event-stream' };
+      if (last) headers['Last-Event-ID'] = last;
+      return api.transport.authorized(api.transport.url(`/lectures/${id}/events`), { method: 'GET', headers }, signal);
+    });
   let stopped = false;
   let controller = null;
   let last = lastEventId;
 
   async function readOnce() {
     controller = new AbortController();
-    const response = await api.openEvents(lectureId, last, controller.signal);
+    const response = await open(lectureId, last, controller.signal);
     if (response.status === 401 || response.status === 404) return false;
     if (!response.ok || !response.body) throw new Error(`event stream: HTTP ${response.status}`);
     onState?.('open');

@@ -5,7 +5,8 @@
 // A save whose answer never came (network error, 503) may have gone through: it is sent again
 // exactly, with the same Idempotency-Key, before anything typed since.
 
-import { newIdempotencyKey } from './api.js';
+import { reason } from './api.js';
+import { newIdempotencyKey, TransportError } from './vendor/client.js';
 import { rebaseDraft } from './rebase.js';
 
 export const DEFAULT_DEBOUNCE_MS = 2500;
@@ -57,7 +58,9 @@ export class SaveController extends EventTarget {
     const { sent, key } = this.unanswered || { sent: store.pending(), key: newIdempotencyKey() };
     this.unanswered = null;
     try {
-      const result = await api.save(this.lectureId, sent.payload, sent.baseRevision, key);
+      const result = await api.saveLecture(this.lectureId, sent.payload, {
+        baseRevision: sent.baseRevision, merge: true, idempotencyKey: key,
+      });
       this.ownRevisions.add(result.revision);
       if (result.mergedOnto != null) {
         await this.pullMerged(sent, result.mergedOnto);
@@ -73,11 +76,11 @@ export class SaveController extends EventTarget {
           conflicts: error.problem.conflicts ?? [],
           latest: error.problem.lecture ?? null,
         };
-        this.setStatus('conflict', error.message);
+        this.setStatus('conflict', reason(error));
         this.dispatchEvent(new CustomEvent('conflict', { detail: this.conflict }));
       } else {
-        if (error.status === 0 || error.status === 503) this.unanswered = { sent, key };
-        this.setStatus('error', error.message);
+        if (error instanceof TransportError || error.status === 503) this.unanswered = { sent, key };
+        this.setStatus('error', reason(error));
       }
     } finally {
       this.inFlight = false;
@@ -92,7 +95,7 @@ export class SaveController extends EventTarget {
     const { store } = this;
     const [latest, history] = await Promise.all([
       this.api.getLecture(this.lectureId),
-      this.api.history(this.lectureId).catch(() => ({ items: [] })),
+      this.api.listHistory(this.lectureId, { limit: 50 }).catch(() => ({ items: [] })),
     ]);
     for (const item of history.items) {
       const between = item.revision > sent.baseRevision && item.revision <= mergedOnto;
@@ -144,7 +147,7 @@ export class SaveController extends EventTarget {
     this.remote = []; // the conflict banner showed them
     this.store.adopt(latest);
     this.setStatus('idle', 'reloaded');
-    if (draftId != null) await this.api.discardDraft(this.lectureId, draftId).catch(() => {});
+    if (draftId != null) await this.api.deleteDraft(this.lectureId, draftId).catch(() => {});
   }
 
   /** Conflict → Re-apply: the local edits again, on the latest revision (they win). */
@@ -159,7 +162,7 @@ export class SaveController extends EventTarget {
     this.remote = [];
     await this.flush();
     if (this.status === 'saved' && draftId != null) {
-      await this.api.discardDraft(this.lectureId, draftId).catch(() => {});
+      await this.api.deleteDraft(this.lectureId, draftId).catch(() => {});
     }
   }
 

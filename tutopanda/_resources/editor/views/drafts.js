@@ -2,6 +2,7 @@
 // an owner sees everyone's, with whose it is): apply one onto the latest revision (merged per
 // JSON path, or refused naming the paths) or discard it.
 
+import { reason } from '../api.js';
 import { h, replace } from '../dom.js';
 
 export function createDrafts(container, { api, lectureId, onApplied, me = null, nameOf = (id) => id }) {
@@ -15,12 +16,12 @@ export function createDrafts(container, { api, lectureId, onApplied, me = null, 
         note.textContent = `Draft #${draft.id} applied as revision ${result.revision}.`;
         await onApplied(result);
       } else {
-        await api.discardDraft(lectureId, draft.id);
+        await api.deleteDraft(lectureId, draft.id);
         note.textContent = `Draft #${draft.id} discarded.`;
       }
     } catch (problem) {
       const paths = (problem.problem?.conflicts ?? []).map((c) => c.pointer).join(', ');
-      note.textContent = `Draft #${draft.id} was not applied: ${paths ? `changed since at ${paths}` : problem.message}`;
+      note.textContent = `Draft #${draft.id} was not applied: ${paths ? `changed since at ${paths}` : reason(problem)}`;
     }
     await load();
   }

@@ -2,6 +2,7 @@
 // else their user id); each revision's changes (the diff route, JSON Patch per
 // section) and "restore" (a new revision with that content; not for a viewer).
 
+import { reason } from '../api.js';
 import { h, replace } from '../dom.js';
 
 const short = (value) => {
@@ -27,7 +28,7 @@ export function createHistory(container, { api, lectureId, onRestore, nameOf = (
 
   async function load() {
     try {
-      const page = await api.history(lectureId);
+      const page = await api.listHistory(lectureId, { limit: 50 });
       replace(list, page.items.map((item) => {
         const changes = h('pre', { class: 'diff', hidden: true, 'aria-label': `Changes of revision ${item.revision}` });
         const show = async () => {
@@ -41,7 +42,7 @@ export function createHistory(container, { api, lectureId, onRestore, nameOf = (
             const diff = await api.diff(lectureId, Math.max(0, item.revision - 1), item.revision);
             changes.textContent = patchLines(diff.sections);
           } catch (problem) {
-            changes.textContent = `Could not load the changes: ${problem.message}`;
+            changes.textContent = `Could not load the changes: ${reason(problem)}`;
           }
         };
         const who = item.restoredFrom != null ? `restored ${item.restoredFrom}` : item.source;
@@ -63,7 +64,7 @@ export function createHistory(container, { api, lectureId, onRestore, nameOf = (
           changes);
       }));
     } catch (problem) {
-      note.textContent = `Could not load the history: ${problem.message}`;
+      note.textContent = `Could not load the history: ${reason(problem)}`;
     }
   }
 

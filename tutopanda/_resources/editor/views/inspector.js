@@ -1,6 +1,7 @@
 // The selected clip: its timing (start, duration) as number inputs that edit the draft, and for
 // an image clip the image with "regenerate → preview → accept / reject" (workflow control).
 
+import { reason } from '../api.js';
 import { h, replace, seconds, swatch } from '../dom.js';
 import { findClip } from './timeline.js';
 
@@ -59,16 +60,16 @@ function regeneration({ api, lectureId, image, notes, onAccepted }) {
       for (const button of preview.querySelectorAll('button')) button.disabled = true;
       try {
         if (accept) {
-          const result = await api.accept(runId);
+          const result = await api.acceptRun(runId);
           say(`Accepted: the new image is revision ${result.revision}.`);
           await onAccepted(result);
         } else {
-          await api.reject(runId);
+          await api.rejectRun(runId);
           say('Rejected: the image is unchanged.');
         }
         replace(preview);
       } catch (problem) {
-        say(`Could not ${accept ? 'accept' : 'reject'}: ${problem.message}`);
+        say(`Could not ${accept ? 'accept' : 'reject'}: ${reason(problem)}`);
       }
       start.disabled = false;
     };
@@ -85,10 +86,10 @@ function regeneration({ api, lectureId, image, notes, onAccepted }) {
     say('Regenerating…');
     try {
       const prompt = promptInput.value.trim();
-      const { runId } = await api.regenerate(lectureId, 'image', image.id, prompt || undefined);
+      const { runId } = await api.regenerateAsset(lectureId, 'image', image.id, { prompt: prompt || undefined });
       await review(runId, await waitForReview(runId));
     } catch (problem) {
-      say(`Could not regenerate: ${problem.message}`);
+      say(`Could not regenerate: ${reason(problem)}`);
       start.disabled = false;
     }
   });

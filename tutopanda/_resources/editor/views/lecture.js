@@ -3,6 +3,7 @@
 // people, kept drafts and the history. Wires the store, the auto-save controller, presence and
 // the event stream together. A viewer sees everything and edits nothing.
 
+import { reason } from '../api.js';
 import { followEvents } from '../events.js';
 import { h, replace } from '../dom.js';
 import { SaveController } from '../save.js';
@@ -78,14 +79,14 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     async onRestore(revisionNumber) {
       if (store.isDirty || saver.inFlight || saver.conflict) return 'Wait until your edits are saved, then restore.';
       try {
-        const result = await api.restore(lectureId, revisionNumber, store.revision);
+        const result = await api.restoreRevision(lectureId, revisionNumber, { baseRevision: store.revision });
         saver.ownRevisions.add(result.revision);
         await pull();
         history.refresh();
         return `Restored revision ${revisionNumber} as revision ${result.revision}.`;
       } catch (problem) {
         await pull().catch(() => {});
-        return `Could not restore: ${problem.message}`;
+        return `Could not restore: ${reason(problem)}`;
       }
     },
   });
@@ -298,7 +299,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
       replace(main, h('p', { class: 'error', role: 'alert' },
-        problem.status === 404 ? `Lecture ${lectureId} was not found.` : `Could not load: ${problem.message}`),
+        problem.status === 404 ? `Lecture ${lectureId} was not found.` : `Could not load: ${reason(problem)}`),
       h('a', { href: '#/projects' }, 'Back to projects'));
       return;
     }

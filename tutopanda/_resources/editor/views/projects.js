@@ -1,7 +1,10 @@
 // My projects with their lectures (a page at a time), and a prompt box that starts a new
 // lecture's generation.
 
+import { reason } from '../api.js';
 import { h, replace } from '../dom.js';
+
+const PROJECTS_PER_PAGE = 20;
 
 export function renderProjects(main, { api, onCreated, onUnauthorized }) {
   const list = h('div', { 'aria-live': 'polite' }, h('p', {}, 'Loading projects…'));
@@ -23,8 +26,8 @@ export function renderProjects(main, { api, onCreated, onUnauthorized }) {
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
       error.textContent = problem.code === 'quota_exceeded'
-        ? `Not now: ${problem.message}.${retryIn(problem.retryAfter)}`
-        : `Could not create the lecture: ${problem.message}`;
+        ? `Not now: ${reason(problem)}.${retryIn(problem.retryAfter)}`
+        : `Could not create the lecture: ${reason(problem)}`;
       error.hidden = false;
       create.disabled = false;
     }
@@ -57,7 +60,7 @@ export function renderProjects(main, { api, onCreated, onUnauthorized }) {
   async function load(before = null) {
     older.disabled = true;
     try {
-      const page = await api.listProjects(before);
+      const page = await api.listProjects({ limit: PROJECTS_PER_PAGE, before: before ?? undefined });
       if (before === null && !page.items.length) {
         replace(list, h('p', { class: 'muted' }, 'No projects yet: start one from a prompt above.'));
         return;
@@ -68,7 +71,7 @@ export function renderProjects(main, { api, onCreated, onUnauthorized }) {
       older.onclick = () => load(page.nextBefore);
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
-      replace(list, h('p', { class: 'error', role: 'alert' }, `Could not load: ${problem.message}`));
+      replace(list, h('p', { class: 'error', role: 'alert' }, `Could not load: ${reason(problem)}`));
     } finally {
       older.disabled = false;
     }

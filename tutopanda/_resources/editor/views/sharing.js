@@ -2,6 +2,7 @@
 // (adds a user id as editor or viewer, or owner), changes roles and removes members. The server
 // refuses what is not allowed (a non-owner, the last owner): its message is shown as it is.
 
+import { reason } from '../api.js';
 import { h, replace } from '../dom.js';
 
 // THE roles (tests/unit/test_editor_lists.py compares them with tutopanda.models.members.Role).
@@ -26,7 +27,7 @@ export function createSharing(container, { api, projectId, me, nameOf, onRole })
       await change();
       note.textContent = text;
     } catch (problem) {
-      note.textContent = `Not changed: ${problem.message}`;
+      note.textContent = `Not changed: ${reason(problem)}`;
     }
     await load();
   }
@@ -54,7 +55,7 @@ export function createSharing(container, { api, projectId, me, nameOf, onRole })
     try {
       members = await api.listMembers(projectId);
     } catch (problem) {
-      note.textContent = `Could not load the members: ${problem.message}`;
+      note.textContent = `Could not load the members: ${reason(problem)}`;
       return null;
     }
     myRole = members.find((member) => member.userId === me)?.role ?? null;

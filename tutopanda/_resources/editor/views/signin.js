@@ -1,7 +1,7 @@
 // Sign in by pasting a development token (`tutopanda token --user ID` prints one); it is checked
 // against the API and kept in sessionStorage for this tab.
 
-import { createApi } from '../api.js';
+import { createApi, reason } from '../api.js';
 import { h, replace } from '../dom.js';
 
 export function renderSignIn(main, { onSignedIn }) {
@@ -20,7 +20,7 @@ export function renderSignIn(main, { onSignedIn }) {
     } catch (problem) {
       error.textContent = problem.status === 401
         ? 'This token was refused: make a new one with `tutopanda token --user ID`.'
-        : `Could not sign in: ${problem.message}`;
+        : `Could not sign in: ${reason(problem)}`;
       error.hidden = false;
     }
   }
