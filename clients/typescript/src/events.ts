@@ -9,6 +9,11 @@ import { follow, sleep, type Transport } from "./transport.js";
 
 export const MAX_BACKOFF_MS = 30_000;
 
+/** Where a stream's connection stands: `connecting` (the first connection is not made yet),
+ * `open`, `reconnecting` (it dropped, or the server ended it: connecting again) or `closed`
+ * (closed, or ended by an error no reconnect can mend: a 401, a 404). */
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+
 export interface EventsOptions {
   /** Resume after this position (an event's `id`): the server replays what came after it. */
   readonly lastEventId?: string | null | undefined;
@@ -25,6 +30,8 @@ export interface EventsOptions {
   /** A connection silent this long is dead: it is dropped and made again (60 s by default;
    * the server sends a heartbeat every 15 s). */
   readonly idleTimeoutMs?: number | undefined;
+  /** Told each change of the connection's state (a failure of its own is ignored). */
+  readonly onConnection?: ((state: ConnectionState) => void) | undefined;
 }
 
 /** `for await (const event of client.events(lectureId))`; `close()` (or `break`) ends it. */
@@ -37,6 +44,7 @@ export class EventStream implements AsyncIterableIterator<LectureEvent> {
   private failures = 0;
   private received = 0; // events on the current connection
   private closed = false;
+  private connectionNow: ConnectionState = "connecting";
   private readonly closing = new AbortController();
   private readonly unlink: () => void;
 
@@ -60,6 +68,11 @@ export class EventStream implements AsyncIterableIterator<LectureEvent> {
   /** Whether a connection is open now. */
   get connected(): boolean {
     return this.reader !== null;
+  }
+
+  /** Where the connection stands (`onConnection` is told each change). */
+  get connectionState(): ConnectionState {
+    return this.connectionNow;
   }
 
   /** Connect now (iterating connects by itself): events committed after this are seen. */
@@ -87,12 +100,14 @@ export class EventStream implements AsyncIterableIterator<LectureEvent> {
       } catch (error) {
         if (this.closed) break;
         this.drop();
+        this.moveTo("reconnecting");
         await this.waitAfter(new TransportError(`event stream ${this.path}: ${String(error)}`));
         continue;
       }
       if (chunk.done) {
         this.drop();
         if (this.options.reconnect === false) break;
+        this.moveTo("reconnecting");
         // Ended at once (a proxy, a stopping server): no reconnecting in a tight loop.
         if (this.received === 0) await this.waitAfter(new TransportError("stream ended at once"));
         continue;
@@ -113,6 +128,7 @@ export class EventStream implements AsyncIterableIterator<LectureEvent> {
     this.drop();
     this.unlink();
     this.closing.abort();
+    this.moveTo("closed");
   }
 
   return(): Promise<IteratorResult<LectureEvent, undefined>> {
@@ -138,6 +154,17 @@ export class EventStream implements AsyncIterableIterator<LectureEvent> {
     this.decoder = new TextDecoder();
     this.received = 0;
     this.reader = response.body.getReader();
+    this.moveTo("open");
+  }
+
+  private moveTo(state: ConnectionState): void {
+    if (state === this.connectionNow) return;
+    this.connectionNow = state;
+    try {
+      this.options.onConnection?.(state);
+    } catch {
+      // the callback's failure is its own: the stream goes on
+    }
   }
 
   /** The next chunk, or a rejection when the connection stays silent past the idle timeout. */

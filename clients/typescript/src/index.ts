@@ -10,7 +10,7 @@ export {
 } from "./client.js";
 export * from "./errors.js";
 export * from "./event-types.js";
-export { EventStream, type EventsOptions } from "./events.js";
+export { type ConnectionState, EventStream, type EventsOptions } from "./events.js";
 export { type RawEvent, SseParser } from "./sse.js";
 export {
   DEFAULT_RETRY,
