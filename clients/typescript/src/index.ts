@@ -10,6 +10,24 @@ export {
 } from "./client.js";
 export * from "./errors.js";
 export * from "./event-types.js";
+export {
+  ARRAY_SECTIONS,
+  type ArraySection,
+  type Frozen,
+  SECTION_NAMES,
+  type SectionValues,
+} from "./editor/content.js";
+export { DEFAULT_DEBOUNCE_MS, type EditorSessionOptions, RETRY_MS } from "./editor/options.js";
+export { EditorSession } from "./editor/session.js";
+export type { RemoteReport, RemoteRevision } from "./editor/remote.js";
+export type {
+  ConflictPolicy,
+  ConflictReport,
+  SavePhase,
+  SaveStatus,
+  SessionStatus,
+  Warn,
+} from "./editor/status.js";
 export { type ConnectionState, EventStream, type EventsOptions } from "./events.js";
 export { type RawEvent, SseParser } from "./sse.js";
 export {

@@ -3,7 +3,7 @@
 
 import type { components, paths } from "./generated/openapi.js";
 
-export type { components, operations, paths } from "./generated/openapi.js";
+export type { components, JsonValue, operations, paths } from "./generated/openapi.js";
 
 type Schemas = components["schemas"];
 

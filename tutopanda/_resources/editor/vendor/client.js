@@ -511,6 +511,7 @@ var EventStream = class {
   received = 0;
   // events on the current connection
   closed = false;
+  connectionNow = "connecting";
   closing = new AbortController();
   unlink;
   /** The id of the last event received: where a reconnect (or a later stream) resumes. */
@@ -520,6 +521,10 @@ var EventStream = class {
   /** Whether a connection is open now. */
   get connected() {
     return this.reader !== null;
+  }
+  /** Where the connection stands (`onConnection` is told each change). */
+  get connectionState() {
+    return this.connectionNow;
   }
   /** Connect now (iterating connects by itself): events committed after this are seen. */
   async open() {
@@ -545,12 +550,14 @@ var EventStream = class {
       } catch (error) {
         if (this.closed) break;
         this.drop();
+        this.moveTo("reconnecting");
         await this.waitAfter(new TransportError(`event stream ${this.path}: ${String(error)}`));
         continue;
       }
       if (chunk.done) {
         this.drop();
         if (this.options.reconnect === false) break;
+        this.moveTo("reconnecting");
         if (this.received === 0) await this.waitAfter(new TransportError("stream ended at once"));
         continue;
       }
@@ -569,6 +576,7 @@ var EventStream = class {
     this.drop();
     this.unlink();
     this.closing.abort();
+    this.moveTo("closed");
   }
   return() {
     this.close();
@@ -591,6 +599,15 @@ var EventStream = class {
     this.decoder = new TextDecoder();
     this.received = 0;
     this.reader = response.body.getReader();
+    this.moveTo("open");
+  }
+  moveTo(state) {
+    if (state === this.connectionNow) return;
+    this.connectionNow = state;
+    try {
+      this.options.onConnection?.(state);
+    } catch {
+    }
   }
   /** The next chunk, or a rejection when the connection stays silent past the idle timeout. */
   async read(reader) {
@@ -678,11 +695,11 @@ function getLectureIfChanged(lectureId, revision) {
     read: async (response) => response.status === 304 ? null : await readAnswer(response)
   });
 }
-function saveLecture(lectureId, payload, baseRevision, merge, force) {
+function saveLecture(lectureId, payload, baseRevision, merge, force2) {
   return call("patch", "/lectures/{lecture_id}", {
     path: { lecture_id: lectureId },
     headers: { "If-Match": etag(baseRevision) },
-    body: { payload, ...merge ? { merge } : {}, ...force ? { force } : {} }
+    body: { payload, ...merge ? { merge } : {}, ...force2 ? { force: force2 } : {} }
   });
 }
 function listHistory(lectureId, limit, before) {
@@ -702,11 +719,11 @@ function diff(lectureId, fromRevision, toRevision) {
     query: { from: fromRevision, to: toRevision }
   });
 }
-function restoreRevision(lectureId, revision, baseRevision, force) {
+function restoreRevision(lectureId, revision, baseRevision, force2) {
   return call("post", "/lectures/{lecture_id}/history/{revision}/restore", {
     path: { lecture_id: lectureId, revision },
     headers: { "If-Match": etag(baseRevision) },
-    ...force ? { body: { force } } : {}
+    ...force2 ? { body: { force: force2 } } : {}
   });
 }
 function setFocus(lectureId, focus) {
@@ -758,10 +775,10 @@ function removeMember(projectId, userId) {
 }
 
 // src/routes/workflows.ts
-function startWorkflow(lectureId, kind, fromStep, force, originalRunId) {
+function startWorkflow(lectureId, kind, fromStep, force2, originalRunId) {
   return call("post", "/lectures/{lecture_id}/workflows", {
     path: { lecture_id: lectureId },
-    body: { kind, ...defined({ fromStep, force, originalRunId }) },
+    body: { kind, ...defined({ fromStep, force: force2, originalRunId }) },
     ok: [202]
   });
 }
@@ -774,10 +791,10 @@ function cancelRun(runId) {
 function resumeRun(runId) {
   return call("post", "/workflow-runs/{run_id}/resume", { path: { run_id: runId }, ok: [202] });
 }
-function acceptRun(runId, force) {
+function acceptRun(runId, force2) {
   return call("post", "/workflow-runs/{run_id}/accept", {
     path: { run_id: runId },
-    body: force ? { force } : {}
+    body: force2 ? { force: force2 } : {}
   });
 }
 function rejectRun(runId) {
@@ -912,8 +929,8 @@ var TutopandaClient = class {
   /** Save some sections on a base revision: RevisionConflict when it lost the race (`merge`
    * merges onto a newer revision per JSON path first; `force` overwrites). */
   saveLecture(lectureId, payload, options) {
-    const { baseRevision, merge = false, force = false } = options;
-    return this.send(saveLecture(lectureId, payload, baseRevision, merge, force), options);
+    const { baseRevision, merge = false, force: force2 = false } = options;
+    return this.send(saveLecture(lectureId, payload, baseRevision, merge, force2), options);
   }
   /** What I work on in the lecture (a section and the item in it), or null: the others on its
    * event stream get a `presence` event. */
@@ -935,8 +952,8 @@ var TutopandaClient = class {
   }
   /** Make an old revision current again, as a new revision on `baseRevision`. */
   restoreRevision(lectureId, revision, options) {
-    const { baseRevision, force = false } = options;
-    return this.send(restoreRevision(lectureId, revision, baseRevision, force), options);
+    const { baseRevision, force: force2 = false } = options;
+    return this.send(restoreRevision(lectureId, revision, baseRevision, force2), options);
   }
   // drafts
   /** My saves refused as conflicts, not resolved yet (an owner's: every member's). */
@@ -958,9 +975,9 @@ var TutopandaClient = class {
   // workflows
   /** Queue a run of `kind` from a step (Conflict while another run is active). */
   startWorkflow(lectureId, kind, options = {}) {
-    const { fromStep, force, originalRunId } = options;
+    const { fromStep, force: force2, originalRunId } = options;
     return this.send(
-      startWorkflow(lectureId, kind, fromStep, force, originalRunId),
+      startWorkflow(lectureId, kind, fromStep, force2, originalRunId),
       options
     );
   }
@@ -1000,14 +1017,929 @@ var TutopandaClient = class {
     return new EventStream(this.transport, eventsPath(lectureId), options);
   }
 };
+
+// src/editor/content.ts
+var SECTIONS = {
+  title: "value",
+  summary: "value",
+  script: "value",
+  images: "array",
+  videos: "array",
+  narration: "array",
+  music: "array",
+  effects: "array",
+  timeline: "value"
+};
+var SECTION_NAMES = Object.keys(SECTIONS);
+var ARRAY_SECTIONS = new Set(
+  SECTION_NAMES.filter((name) => SECTIONS[name] === "array")
+);
+var FROZEN = /* @__PURE__ */ new WeakSet();
+function isSection(name) {
+  return Object.hasOwn(SECTIONS, name);
+}
+function frozenJson(value, at) {
+  return freeze(value, at, /* @__PURE__ */ new Set());
+}
+function freeze(value, at, path) {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) return value;
+    throw new TypeError(`${at} is not JSON: ${String(value)}`);
+  }
+  if (typeof value !== "object") throw new TypeError(`${at} is not JSON: a ${typeof value}`);
+  if (FROZEN.has(value)) return value;
+  if (path.has(value)) throw new TypeError(`${at} is not JSON: it contains itself`);
+  path.add(value);
+  let copy;
+  if (Array.isArray(value)) {
+    copy = Array.from(value, (item, index) => freeze(item, `${at}[${index}]`, path));
+  } else {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) {
+      const kind = value.constructor?.name ?? "object";
+      throw new TypeError(`${at} is not JSON: a ${kind}`);
+    }
+    const fields = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== void 0) fields[key] = freeze(item, `${at}.${key}`, path);
+    }
+    copy = fields;
+  }
+  path.delete(value);
+  FROZEN.add(Object.freeze(copy));
+  return copy;
+}
+
+// src/editor/options.ts
+var DEFAULT_DEBOUNCE_MS = 2500;
+var RETRY_MS = 5e3;
+
+// src/editor/buffer.ts
+var EMPTY = Object.freeze([]);
+function sectionsOf(layer) {
+  return Object.freeze(Object.fromEntries(layer));
+}
+var EditBuffer = class {
+  snapshot;
+  pending = /* @__PURE__ */ new Map();
+  inflight = /* @__PURE__ */ new Map();
+  applied = /* @__PURE__ */ new Map();
+  held = /* @__PURE__ */ new Map();
+  /** How many edits ever: tells a pull whether the user typed while it was fetched. */
+  edits = 0;
+  view = null;
+  constructor(snapshot) {
+    this.snapshot = frozenSnapshot(snapshot);
+  }
+  get baseRevision() {
+    return this.snapshot.revision;
+  }
+  /** No edit waiting, being sent or held: the snapshot may be replaced by a newer one. */
+  get clean() {
+    return this.pending.size === 0 && this.inflight.size === 0 && this.held.size === 0;
+  }
+  /** The section as the user sees it (frozen). */
+  value(section) {
+    for (const layer of [this.pending, this.inflight, this.held, this.applied]) {
+      const value2 = layer.get(section);
+      if (value2 !== void 0) return value2;
+    }
+    const value = this.snapshot[section];
+    if ((value === void 0 || value === null) && ARRAY_SECTIONS.has(section)) return EMPTY;
+    return value ?? null;
+  }
+  /** Every section as the user sees it: one frozen object until the next change. */
+  content() {
+    this.view ??= Object.freeze(
+      Object.fromEntries(SECTION_NAMES.map((name) => [name, this.value(name)]))
+    );
+    return this.view;
+  }
+  /** Replace a section with a frozen copy of `value`: RangeError for an unknown section,
+   * TypeError for a value JSON cannot carry (the server validates the rest, and answers 422
+   * naming the field). */
+  edit(section, value) {
+    if (!isSection(section)) {
+      throw new RangeError(`unknown section "${section}"; one of ${SECTION_NAMES.join(", ")}`);
+    }
+    const frozen = frozenJson(value, `section "${section}"`);
+    this.pending.set(section, frozen);
+    this.held.delete(section);
+    this.edits += 1;
+    this.changed();
+  }
+  /** Move the dirty sections into the save about to be sent. */
+  take() {
+    this.inflight = this.pending;
+    this.pending = /* @__PURE__ */ new Map();
+    this.changed();
+    return new Map(this.inflight);
+  }
+  /** The save went through on the base itself: the snapshot is base + sent sections. */
+  savedOnBase(revision, updatedAt) {
+    this.snapshot = frozenSnapshot({
+      ...this.snapshot,
+      ...Object.fromEntries(this.inflight),
+      revision,
+      updatedAt
+    });
+    this.inflight = /* @__PURE__ */ new Map();
+    this.changed();
+  }
+  /** The save was merged onto (or forced over) a newer revision than the base. */
+  savedElsewhere() {
+    for (const [section, value] of this.inflight) this.applied.set(section, value);
+    this.inflight = /* @__PURE__ */ new Map();
+    this.changed();
+  }
+  /** The save did not happen: its sections are dirty again (newer edits win). */
+  failed() {
+    this.pending = new Map([...this.inflight, ...this.pending]);
+    this.inflight = /* @__PURE__ */ new Map();
+    this.changed();
+  }
+  /** The save was refused as a conflict: keep its sections, but do not resend them. */
+  hold() {
+    for (const [section, value] of this.inflight) {
+      if (!this.pending.has(section)) this.held.set(section, value);
+    }
+    this.inflight = /* @__PURE__ */ new Map();
+    this.changed();
+  }
+  /** The save was refused and the server's version wins: forget its sections. */
+  drop() {
+    const dropped = this.inflight;
+    this.inflight = /* @__PURE__ */ new Map();
+    this.changed();
+    return dropped;
+  }
+  releaseHeld() {
+    const released = this.held;
+    this.held = /* @__PURE__ */ new Map();
+    this.changed();
+    return released;
+  }
+  /** A newer server snapshot (only while clean): it includes everything applied. */
+  adopt(snapshot) {
+    this.snapshot = frozenSnapshot(snapshot);
+    this.applied = /* @__PURE__ */ new Map();
+    this.changed();
+  }
+  changed() {
+    this.view = null;
+  }
+};
+function frozenSnapshot(snapshot) {
+  return frozenJson(snapshot, "the lecture");
+}
+
+// src/editor/status.ts
+function sameStatus(a, b) {
+  return a.status === b.status && a.phase === b.phase && a.revision === b.revision && a.serverRevision === b.serverRevision && a.conflict === b.conflict && a.dirty.length === b.dirty.length && a.dirty.every((section, index) => b.dirty[index] === section);
+}
+function notify(warn, callback, value) {
+  if (callback === void 0) return;
+  try {
+    callback(value);
+  } catch (error) {
+    warn("a callback of an editor session failed", error);
+  }
+}
+var StatusFeed = class {
+  constructor(warn, callback) {
+    this.warn = warn;
+    this.callback = callback;
+  }
+  warn;
+  callback;
+  queues = /* @__PURE__ */ new Set();
+  last = null;
+  ended = false;
+  /** Tell everyone, unless nothing changed since the last status. */
+  publish(status) {
+    if (this.last !== null && sameStatus(status, this.last)) return;
+    this.last = status;
+    notify(this.warn, this.callback, status);
+    for (const queue of this.queues) queue.push(status);
+  }
+  /** End every iterator (the session closed). */
+  end() {
+    this.ended = true;
+    for (const queue of this.queues) queue.end();
+  }
+  /** Each status from now on, until the session closes (`break` stops following). */
+  changes() {
+    const queue = new Queue();
+    if (this.ended) queue.end();
+    else this.queues.add(queue);
+    const stop = () => {
+      this.queues.delete(queue);
+      return Promise.resolve({ value: void 0, done: true });
+    };
+    return {
+      next: async () => {
+        const status = await queue.next();
+        return status === null ? stop() : { value: status, done: false };
+      },
+      return: stop,
+      [Symbol.asyncIterator]() {
+        return this;
+      }
+    };
+  }
+};
+var Queue = class {
+  items = [];
+  waiting = null;
+  ended = false;
+  push(item) {
+    if (this.waiting === null) this.items.push(item);
+    else this.wake(item);
+  }
+  end() {
+    this.ended = true;
+    if (this.waiting !== null) this.wake(null);
+  }
+  next() {
+    const item = this.items.shift();
+    if (item !== void 0 || this.ended) return Promise.resolve(item ?? null);
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+  wake(item) {
+    const wake = this.waiting;
+    this.waiting = null;
+    wake?.(item);
+  }
+};
+
+// src/editor/follow.ts
+var LectureFollower = class {
+  constructor(client, lectureId, options, warn, revised) {
+    this.client = client;
+    this.lectureId = lectureId;
+    this.options = options;
+    this.warn = warn;
+    this.revised = revised;
+  }
+  client;
+  lectureId;
+  options;
+  warn;
+  revised;
+  people = /* @__PURE__ */ new Map();
+  state = "closed";
+  stream = null;
+  following = Promise.resolve();
+  /** Who is on the lecture now, by user id (this user included), with their focus. */
+  get present() {
+    return new Map(this.people);
+  }
+  get connection() {
+    return this.state;
+  }
+  start() {
+    this.following = this.follow();
+  }
+  /** Close the stream; resolves once the last event was handled. */
+  async stop() {
+    this.stream?.close();
+    await this.following;
+  }
+  async follow() {
+    const stream = this.client.events(this.lectureId, {
+      ...this.options.events,
+      onConnection: (state) => {
+        this.connected(state);
+      }
+    });
+    this.stream = stream;
+    this.connected("connecting");
+    try {
+      for await (const event of stream) {
+        notify(this.warn, this.options.onEvent, event);
+        switch (event.event) {
+          case "lecture.state":
+          case "resync":
+          case "lecture.revised":
+            this.revised(event);
+            break;
+          case "workflow.progress":
+            notify(this.warn, this.options.onProgress, event.data);
+            break;
+          case "presence":
+            this.presence(event.data);
+            break;
+          case "member.removed":
+          case "disconnect":
+          case "other":
+            break;
+        }
+      }
+    } catch (error) {
+      this.warn(`lecture ${this.lectureId}: no more events`, error);
+    } finally {
+      this.connected("closed");
+    }
+  }
+  presence(event) {
+    if (event.kind === "state") {
+      this.people = new Map((event.present ?? []).map((person) => [person.userId, person]));
+    } else if (event.userId === void 0 || event.userId === null) {
+      return;
+    } else if (event.kind === "left") {
+      this.people.delete(event.userId);
+    } else {
+      const { userId, name, focus } = event;
+      this.people.set(userId, { userId, name: name ?? userId, focus: focus ?? null });
+    }
+    notify(this.warn, this.options.onPresence, this.present);
+  }
+  connected(state) {
+    if (state === this.state) return;
+    this.state = state;
+    notify(this.warn, this.options.onConnection, state);
+  }
+};
+
+// src/editor/refusals.ts
+var APPLY_ATTEMPTS = 3;
+async function settle(client, lectureId, state, policy, refusal, sections) {
+  if (refusal.lecture !== null) state.heardOf(refusal.lecture.revision);
+  if (policy === "force") {
+    await force(client, lectureId, state, refusal, sections);
+    return;
+  }
+  if (policy === "merge" && refusal.conflicts.length === 0 && refusal.draftId !== null) {
+    const unresolved = await applyDraft2(client, lectureId, state, refusal, refusal.draftId);
+    if (unresolved === null) return;
+    refusal = unresolved;
+  }
+  state.conflict = Object.freeze({
+    policy,
+    draftId: refusal.draftId,
+    sections,
+    conflicts: refusal.conflicts,
+    latest: refusal.lecture,
+    pointers: Object.freeze(refusal.pointers)
+  });
+  if (policy === "merge") {
+    state.buffer.hold();
+  } else {
+    state.buffer.drop();
+    state.pullFailed = false;
+  }
+}
+async function applyDraft2(client, lectureId, state, refusal, draftId) {
+  for (let attempt = 0; attempt < APPLY_ATTEMPTS; attempt += 1) {
+    let result;
+    try {
+      result = await client.applyDraft(lectureId, draftId);
+    } catch (error) {
+      if (!(error instanceof RevisionConflict)) throw error;
+      refusal = error;
+      if (error.conflicts.length > 0) return error;
+      continue;
+    }
+    state.record(result, false);
+    return null;
+  }
+  return refusal;
+}
+async function force(client, lectureId, state, refusal, sections) {
+  let result;
+  try {
+    result = await client.saveLecture(lectureId, sections, {
+      baseRevision: state.buffer.baseRevision,
+      force: true
+    });
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    state.failed(error);
+    return;
+  }
+  state.record(result, false);
+  if (refusal.draftId !== null) await discardDraft(client, lectureId, refusal.draftId);
+}
+async function forceHeld(client, lectureId, state) {
+  const report = state.conflict;
+  const held = state.buffer.releaseHeld();
+  if (held.size === 0) return null;
+  state.buffer.inflight = held;
+  let result;
+  try {
+    result = await client.saveLecture(lectureId, sectionsOf(held), {
+      baseRevision: state.buffer.baseRevision,
+      force: true
+    });
+  } catch (error) {
+    state.failed(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  state.record(result, false);
+  state.conflict = null;
+  if (report !== null && report.draftId !== null) {
+    await discardDraft(client, lectureId, report.draftId);
+  }
+  return result;
+}
+async function discardDraft(client, lectureId, draftId) {
+  try {
+    await client.deleteDraft(lectureId, draftId);
+  } catch (error) {
+    if (!(error instanceof NotFound)) throw error;
+  }
+}
+
+// src/editor/pull.ts
+async function pull(session, state) {
+  const { client, lectureId, options, warn } = session;
+  const buffer = state.buffer;
+  const edits = buffer.edits;
+  let snapshot;
+  try {
+    snapshot = await client.getLectureIfChanged(lectureId, buffer.baseRevision);
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    warn(`could not pull lecture ${lectureId}`, error);
+    state.pullFailed = true;
+    return;
+  }
+  if (snapshot === null) {
+    state.serverRevision = buffer.baseRevision;
+    return;
+  }
+  state.heardOf(snapshot.revision);
+  if (!buffer.clean || buffer.edits !== edits) return;
+  buffer.adopt(snapshot);
+  session.publish();
+  notify(warn, options.onSnapshot, buffer.snapshot);
+  const onRemote = options.onRemote;
+  const history = onRemote === void 0 ? void 0 : historyOf(client, lectureId, warn);
+  for (const report of await state.remote.adopted(snapshot.revision, history)) {
+    notify(warn, onRemote, report);
+  }
+}
+function historyOf(client, lectureId, warn) {
+  return async ({ before, limit }) => {
+    try {
+      return await client.listHistory(lectureId, { before, limit });
+    } catch (error) {
+      if (!(error instanceof ClientError)) throw error;
+      warn(`could not read the history of lecture ${lectureId}`, error);
+      return { items: [], nextBefore: null };
+    }
+  };
+}
+
+// src/editor/remote.ts
+var MAX_HISTORY_PAGE = 500;
+var RemoteLog = class {
+  // the newest revision a save of the session was merged onto
+  /** `shown`: the revision of the snapshot the session opened with. */
+  constructor(shown) {
+    this.shown = shown;
+  }
+  shown;
+  own = /* @__PURE__ */ new Set();
+  heard = /* @__PURE__ */ new Map();
+  mergedOnto = 0;
+  /** A revision this session wrote: on its base (`mergedOnto` null), or merged onto a newer
+   * one. A save on its base moves the snapshot with nothing between. */
+  wrote(revision, mergedOnto, onBase) {
+    this.own.add(revision);
+    if (mergedOnto !== null) this.mergedOnto = Math.max(this.mergedOnto, mergedOnto);
+    if (onBase) this.shown = Math.max(this.shown, revision);
+  }
+  /** A `lecture.revised` event. */
+  revised(event) {
+    if (event.revision <= this.shown) return;
+    this.heard.set(event.revision, {
+      revision: event.revision,
+      actor: event.actor ?? null,
+      source: event.source,
+      changedSections: event.changedSections,
+      runId: event.runId ?? null,
+      forced: event.forced ?? false,
+      restoredFrom: event.restoredFrom ?? null
+    });
+  }
+  /** The snapshot now shows `revision`: the others' revisions since the last report, oldest
+   * first: first those a save was merged onto (`merged`), then the rest. `history` names those
+   * whose events have not arrived; without it (or when it fails) they are left out. */
+  async adopted(revision, history) {
+    const from = this.shown;
+    if (revision <= from) return [];
+    this.shown = revision;
+    const missing = [];
+    for (let number = from + 1; number <= revision; number += 1) {
+      if (!this.own.has(number) && !this.heard.has(number)) missing.push(number);
+    }
+    if (missing.length > 0 && history !== void 0) await this.read(history, from, revision);
+    const events = [];
+    for (let number = from + 1; number <= revision; number += 1) {
+      const event = this.heard.get(number);
+      if (event !== void 0 && !this.own.has(number)) events.push(event);
+    }
+    for (const number of [...this.heard.keys()]) if (number <= revision) this.heard.delete(number);
+    const mergedOnto = this.mergedOnto;
+    if (mergedOnto <= revision) this.mergedOnto = 0;
+    const merged = events.filter((event) => event.revision <= mergedOnto);
+    const others = events.filter((event) => event.revision > mergedOnto);
+    return [
+      ...merged.length > 0 ? [{ merged: true, events: merged }] : [],
+      ...others.length > 0 ? [{ merged: false, events: others }] : []
+    ];
+  }
+  /** The history rows after `from` up to `to` (one page: at most the API's largest). */
+  async read(history, from, to) {
+    const page = await history({ before: to + 1, limit: Math.min(to - from, MAX_HISTORY_PAGE) });
+    for (const item of page.items) {
+      if (item.revision <= from || item.revision > to || this.heard.has(item.revision)) continue;
+      this.heard.set(item.revision, {
+        revision: item.revision,
+        actor: item.createdBy,
+        source: item.source,
+        changedSections: item.changedSections,
+        runId: item.runId,
+        forced: item.forced,
+        restoredFrom: item.restoredFrom
+      });
+    }
+  }
+};
+
+// src/editor/state.ts
+function saveAttempt(sections, baseRevision, merge) {
+  return { sections: sectionsOf(sections), baseRevision, merge, key: newIdempotencyKey() };
+}
+var SessionState = class {
+  constructor(buffer, serverRevision, remote) {
+    this.buffer = buffer;
+    this.serverRevision = serverRevision;
+    this.remote = remote;
+  }
+  buffer;
+  serverRevision;
+  remote;
+  conflict = null;
+  error = null;
+  savedOnce = false;
+  /** Until the next event: a failed pull is not retried in a loop. */
+  pullFailed = false;
+  /** A save whose answer was lost, to send again. */
+  unanswered = null;
+  /** Note a revision the server has; true when it is newer than any known. */
+  heardOf(revision) {
+    if (revision <= this.serverRevision) return false;
+    this.serverRevision = revision;
+    this.pullFailed = false;
+    return true;
+  }
+  /** A save went through: move its sections out of flight. */
+  record(result, onBase) {
+    if (onBase) this.buffer.savedOnBase(result.revision, result.updatedAt);
+    else this.buffer.savedElsewhere();
+    this.remote.wrote(result.revision, result.mergedOnto ?? null, onBase);
+    this.heardOf(result.revision);
+    this.error = null;
+    this.savedOnce = true;
+  }
+  /** A save did not happen: its sections are dirty again. */
+  failed(error) {
+    this.buffer.failed();
+    this.error = error;
+  }
+  /** A save got no answer: it may have happened. Its sections stay in flight, and the same
+   * request is sent again (newer edits wait for the save after it). */
+  lost(attempt, error) {
+    this.unanswered = attempt;
+    this.error = error;
+  }
+  /** Whether the server has a newer snapshot to take (only while nothing is dirty). */
+  wantsPull() {
+    const buffer = this.buffer;
+    const behind = this.serverRevision > buffer.baseRevision || buffer.applied.size > 0;
+    return buffer.clean && behind && !this.pullFailed;
+  }
+  status() {
+    const buffer = this.buffer;
+    let status = "idle";
+    let phase = "saved";
+    if (this.unanswered !== null) {
+      [status, phase] = ["error", "offline"];
+    } else if (buffer.inflight.size > 0) {
+      [status, phase] = ["saving", "saving"];
+    } else if (this.conflict !== null) {
+      [status, phase] = ["conflict", "conflict"];
+    } else {
+      if (this.error !== null) status = "error";
+      else if (this.savedOnce && buffer.pending.size === 0) status = "saved";
+      if (buffer.pending.size > 0 || buffer.held.size > 0) phase = "unsaved";
+    }
+    return Object.freeze({
+      status,
+      phase,
+      revision: buffer.baseRevision,
+      serverRevision: this.serverRevision,
+      dirty: Object.freeze(
+        SECTION_NAMES.filter((name) => buffer.pending.has(name) || buffer.inflight.has(name))
+      ),
+      conflict: this.conflict,
+      error: this.error
+    });
+  }
+};
+
+// src/editor/session.ts
+var EditorSession = class _EditorSession {
+  // set once close() has flushed: no more saves, pulls or timers
+  constructor(client, lectureId, options = {}) {
+    this.client = client;
+    this.lectureId = lectureId;
+    this.options = options;
+    this.policy = options.policy ?? "merge";
+    this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    this.retryMs = options.retryMs === void 0 ? RETRY_MS : options.retryMs;
+    this.warn = options.warn ?? ((message, error) => console.warn(message, error));
+    this.feed = new StatusFeed(this.warn, options.onStatus);
+    this.follower = new LectureFollower(client, lectureId, options, this.warn, (event) => {
+      this.heard(event);
+    });
+    this.puller = { client, lectureId, options, warn: this.warn, publish: () => this.publish() };
+  }
+  client;
+  lectureId;
+  /** What the next refused save is settled with. */
+  policy;
+  debounceMs;
+  retryMs;
+  options;
+  warn;
+  feed;
+  current = null;
+  due = false;
+  // the debounce elapsed (or flush asked): save the dirty sections
+  timer = null;
+  running = false;
+  worker = Promise.resolve();
+  saving = Promise.resolve();
+  // saves and reapply(), one at a time
+  follower;
+  puller;
+  closing = null;
+  closed = false;
+  /** A session on the lecture, opened. */
+  static open(client, lectureId, options) {
+    return new _EditorSession(client, lectureId, options).open();
+  }
+  // life cycle
+  /** Load the lecture and start following its events. */
+  async open() {
+    const snapshot = await this.client.getLecture(this.lectureId);
+    const remote = new RemoteLog(snapshot.revision);
+    this.current = new SessionState(new EditBuffer(snapshot), snapshot.revision, remote);
+    if (this.options.followEvents ?? true) this.follower.start();
+    this.publish();
+    return this;
+  }
+  /** Save what is dirty (once), then stop following events; the status iterators end. Edits
+   * are refused from the call on. */
+  close() {
+    this.closing ??= this.shut();
+    return this.closing;
+  }
+  async shut() {
+    try {
+      if (this.current !== null) await this.flush();
+    } finally {
+      this.closed = true;
+      this.cancelTimer();
+      await this.follower.stop();
+      this.feed.end();
+    }
+  }
+  // what the editor reads
+  get state() {
+    if (this.current === null) throw new Error("open the session first (await session.open())");
+    return this.current;
+  }
+  /** The server snapshot the local content is based on. */
+  get snapshot() {
+    return this.state.buffer.snapshot;
+  }
+  /** The base revision: what the next save is sent on. */
+  get revision() {
+    return this.state.buffer.baseRevision;
+  }
+  get status() {
+    return this.state.status();
+  }
+  /** Sections edited and not saved yet (waiting or being sent). */
+  get dirty() {
+    return this.status.dirty;
+  }
+  /** Sections refused in a conflict and kept locally (policy `merge`). */
+  get held() {
+    return Object.freeze(Object.fromEntries(this.state.buffer.held));
+  }
+  /** The last refused save, until it is resolved or dismissed. */
+  get conflict() {
+    return this.state.conflict;
+  }
+  /** Who is on the lecture now, by user id (this user included), with their focus. */
+  get present() {
+    return this.follower.present;
+  }
+  /** Where the event stream's connection stands (`closed` when not following). */
+  get connection() {
+    return this.follower.connection;
+  }
+  /** A section as the user sees it (local edits on top of the snapshot), frozen. */
+  value(section) {
+    return this.state.buffer.value(section);
+  }
+  /** Every section as the user sees it: frozen, the same object until something changes. */
+  content() {
+    return this.state.buffer.content();
+  }
+  /** Each change of status from now on, until the session closes. */
+  statuses() {
+    return this.feed.changes();
+  }
+  // what the editor does
+  /** Replace a section locally (a frozen copy is kept); it is saved after the debounce,
+   * counted from the LAST edit. RangeError for an unknown section, TypeError for a value JSON
+   * cannot carry (the server checks the rest: a 422 naming the field, status `error`). */
+  edit(section, value) {
+    if (this.closing !== null) throw new Error("the session is closed");
+    this.state.buffer.edit(section, value);
+    this.arm(this.debounceMs);
+    this.publish();
+  }
+  /** Edit a copy of a section: `change` mutates the copy or returns the new value. */
+  update(section, change) {
+    const draft = structuredClone(this.value(section));
+    const changed = change(draft) ?? draft;
+    this.edit(section, changed);
+  }
+  /** Save the dirty sections now and wait for the save (and any pull) to finish. */
+  async flush() {
+    this.cancelTimer();
+    this.due = true;
+    this.kick();
+    while (this.running) await this.worker;
+    return this.status;
+  }
+  /** Forget the conflict report (the draft stays on the server). Held sections stay held:
+   * resolve them with `reapply()` or `reload()`, or edit them again. */
+  dismissConflict() {
+    this.state.conflict = null;
+    this.publish();
+  }
+  /** Resolve a conflict with the local version: save the held sections with `force` (whole
+   * sections replace the server's), then discard the draft that kept them. */
+  async reapply() {
+    const result = await this.exclusive(async () => {
+      this.publish();
+      try {
+        return await forceHeld(this.client, this.lectureId, this.state);
+      } finally {
+        this.publish();
+      }
+    });
+    this.kick();
+    return result;
+  }
+  /** Resolve a conflict with the server's version: forget the held sections and pull; the
+   * draft keeping them stays on the server unless `discardDraft`. */
+  async reload(options = {}) {
+    const state = this.state;
+    const report = state.conflict;
+    state.conflict = null;
+    state.buffer.releaseHeld();
+    if (options.discardDraft === true && report !== null && report.draftId !== null) {
+      await discardDraft(this.client, this.lectureId, report.draftId);
+    }
+    state.pullFailed = false;
+    await this.flush();
+  }
+  /** Tell the others what this editor works on (null: nothing in particular). */
+  async setFocus(section, itemId) {
+    const focus = section === null ? null : { section, itemId: itemId ?? null };
+    await this.client.setFocus(this.lectureId, focus);
+  }
+  // the worker
+  arm(delayMs) {
+    this.cancelTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.due = true;
+      this.kick();
+    }, delayMs);
+  }
+  cancelTimer() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+  kick() {
+    if (this.current === null || this.running || this.closed) return;
+    this.running = true;
+    this.worker = this.work(this.current);
+  }
+  /** Saves and pulls until there is nothing to do; `running` drops in the same turn as the
+   * decision, so a kick right after starts a new worker. */
+  async work(state) {
+    try {
+      for (; ; ) {
+        if (this.due && (state.buffer.pending.size > 0 || state.unanswered !== null)) {
+          this.due = false;
+          await this.exclusive(() => this.saveDirty(state));
+        } else if (state.wantsPull()) {
+          await pull(this.puller, state);
+        } else {
+          this.due = false;
+          this.running = false;
+          return;
+        }
+      }
+    } catch (error) {
+      this.warn(`the editor session of lecture ${this.lectureId} failed`, error);
+      state.failed(error instanceof Error ? error : new Error(String(error)));
+      this.running = false;
+      this.publish();
+    }
+  }
+  /** Run `task` when no other save or reapply runs. */
+  exclusive(task) {
+    const run = this.saving.then(task, task);
+    this.saving = run.catch(() => void 0);
+    return run;
+  }
+  async saveDirty(state) {
+    const resent = state.unanswered;
+    const buffer = state.buffer;
+    const attempt = resent ?? saveAttempt(
+      buffer.take(),
+      buffer.baseRevision,
+      this.policy === "merge" && state.serverRevision > buffer.baseRevision
+    );
+    state.unanswered = null;
+    state.error = null;
+    this.publish();
+    try {
+      const result = await this.client.saveLecture(
+        this.lectureId,
+        attempt.sections,
+        { baseRevision: attempt.baseRevision, merge: attempt.merge, idempotencyKey: attempt.key }
+      );
+      state.record(result, result.mergedOnto === null || result.mergedOnto === void 0);
+      this.due ||= resent !== null && buffer.pending.size > 0;
+    } catch (error) {
+      if (error instanceof RevisionConflict) {
+        await settle(this.client, this.lectureId, state, this.policy, error, attempt.sections);
+      } else if (error instanceof TransportError || error instanceof ServiceUnavailable) {
+        state.lost(attempt, error);
+        this.retryLater(error);
+      } else if (error instanceof ClientError) {
+        state.failed(error);
+      } else {
+        throw error;
+      }
+    }
+    this.publish();
+  }
+  retryLater(error) {
+    if (this.retryMs === null || this.closed) return;
+    const hinted = error instanceof ServiceUnavailable ? (error.retryAfter ?? 0) * 1e3 : 0;
+    this.arm(Math.max(this.retryMs, hinted));
+  }
+  /** The server's revision, from an event: pulled when nothing is dirty (the next kick). */
+  heard(event) {
+    const state = this.state;
+    if (event.event === "lecture.revised") state.remote.revised(event.data);
+    if (state.heardOf(event.data.revision)) {
+      this.publish();
+      this.kick();
+    }
+  }
+  publish() {
+    if (this.current !== null) this.feed.publish(this.current.status());
+  }
+};
 export {
+  ARRAY_SECTIONS,
   BadRequest,
   ClientError,
   CommitUnconfirmed,
   Conflict,
+  DEFAULT_DEBOUNCE_MS,
   DEFAULT_RETRY,
   DeadlineExceeded,
   EVENT_NAMES,
+  EditorSession,
   EventStream,
   Forbidden,
   HeadersTooLarge,
@@ -1021,9 +1953,11 @@ export {
   PreconditionFailed,
   ProblemError,
   QuotaExceeded,
+  RETRY_MS,
   RequestTimeout,
   RevisionConflict,
   RunTimeout,
+  SECTION_NAMES,
   STOPPED,
   ServerBusy,
   ServerError,
