@@ -36,14 +36,15 @@ def serving(*args: str, env: dict[str, str]) -> Iterator[str]:
 
 @contextlib.contextmanager
 def serve_process(
-    *args: str, env: dict[str, str], log: Path | None = None
+    *args: str, env: dict[str, str], log: Path | None = None, port: int | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`serving`, yielding the process too (to signal it or look at its children).
+    """`serving`, yielding the process too (to signal it or look at its children); on `port`
+    when given (a server started again where its clients look for it), else a free one.
 
     Its output goes to `log` (a temporary file unless given), never to a pipe: nobody reads a
     pipe while the server runs, and a full one would block the server's logging, and its exit.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     with contextlib.ExitStack() as stack:
         output = (
             stack.enter_context(log.open("w+", encoding="utf-8"))

@@ -1,5 +1,6 @@
 """The TypeScript client knows what the server sends: every problem `code` has its error class,
-and its typed events are those the Python SDK parses (one list per language, compared here)."""
+its typed events are those the Python SDK parses, and its sections (EditorSession's) are the
+lecture's (one list per language, compared here)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tests.typescript.conftest import NodeClient
 from tutopanda.api.problems import _HTTP_CODES
 from tutopanda.client.models import _EVENT_MODELS
 from tutopanda.errors import DomainError
+from tutopanda.models.lecture import ARRAY_SECTIONS, SECTION_NAMES
 
 # Codes the API writes as literals (api/problems.py, api/connection_limits.py), not from a class.
 _LITERAL_CODES = {
@@ -31,7 +33,8 @@ def _exported(node_client: NodeClient) -> dict[str, Any]:
     script = (
         'const m = await import("@tutopanda/client");'
         "const codes = Object.keys(m.PROBLEM_CLASSES);"
-        "console.log(JSON.stringify({events: m.EVENT_NAMES, codes}));"
+        "const sections = m.SECTION_NAMES, arrays = [...m.ARRAY_SECTIONS];"
+        "console.log(JSON.stringify({events: m.EVENT_NAMES, codes, sections, arrays}));"
     )
     shown = subprocess.run(
         [node_client.node, "--input-type=module", "-e", script],
@@ -61,3 +64,9 @@ def test_every_problem_code_of_the_api_has_its_error_class(node_client: NodeClie
 
 def test_the_typed_events_are_those_the_python_sdk_parses(node_client: NodeClient) -> None:
     assert set(_exported(node_client)["events"]) == set(_EVENT_MODELS)
+
+
+def test_the_sections_are_the_lectures_in_their_order(node_client: NodeClient) -> None:
+    exported = _exported(node_client)
+    assert exported["sections"] == list(SECTION_NAMES)
+    assert frozenset(exported["arrays"]) == ARRAY_SECTIONS

@@ -1,6 +1,8 @@
 """The TypeScript client's own tests (clients/typescript/test, `node --test`) against a real
 `tutopanda serve` with its worker, and one without a worker (its runs stay queued), each on a
-database of its own. The Node side gets their URLs and the JWT secret to sign its users' tokens.
+database of its own, and a third one (no worker, on the second's database) that a Node test may
+stop and start again (tests/typescript/restartable.py). The Node side gets their URLs, the
+restartable one's control URL and the JWT secret to sign its users' tokens.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tests.support.databases import TestDatabase, cloned_database
 from tests.support.processes import serving
 from tests.support.server import TestServer
 from tests.typescript.conftest import NodeClient
+from tests.typescript.restartable import RestartableServer
 
 NODE_TIMEOUT = 120  # seconds; the run takes a few
 
@@ -27,7 +30,8 @@ def servers(
     database: TestDatabase, pg_server: TestServer, template_db: str, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
     """The Node tests' environment: TUTOPANDA_TEST_URL (API and worker), TUTOPANDA_TEST_IDLE_URL
-    (API alone) and the servers' JWT secret."""
+    (API alone), TUTOPANDA_TEST_RESTARTABLE_URL and its TUTOPANDA_TEST_CONTROL_URL (API alone,
+    `POST /stop` and `POST /start`), and the servers' JWT secret."""
     quick = {"TUTOPANDA_WORKER_POLL_SECONDS": "0.2", "TUTOPANDA_STREAM_HEARTBEAT_SECONDS": "1"}
     with (
         cloned_database(pg_server, template_db) as idle_database,
@@ -35,10 +39,15 @@ def servers(
         serving(
             "--no-worker", env=server_env(idle_database.admin_url, tmp_path / "idle", **quick)
         ) as idle,
+        RestartableServer(
+            "--no-worker", env=server_env(idle_database.admin_url, tmp_path / "again", **quick)
+        ) as restartable,
     ):
         yield {
             "TUTOPANDA_TEST_URL": base,
             "TUTOPANDA_TEST_IDLE_URL": idle,
+            "TUTOPANDA_TEST_RESTARTABLE_URL": restartable.url,
+            "TUTOPANDA_TEST_CONTROL_URL": restartable.control_url,
             "TUTOPANDA_JWT_SECRET": SECRET,
         }
 

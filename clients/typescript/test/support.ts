@@ -20,7 +20,16 @@ function setting(name: string): string {
 export const BASE_URL = setting("TUTOPANDA_TEST_URL");
 /** An API without a worker, on a database of its own: its runs stay queued. */
 export const IDLE_URL = setting("TUTOPANDA_TEST_IDLE_URL");
+/** An API without a worker (on IDLE_URL's database) that a test may stop and start again:
+ * `control("stop")` returns once it has exited, `control("start")` once it is ready. */
+export const RESTARTABLE_URL = setting("TUTOPANDA_TEST_RESTARTABLE_URL");
+const CONTROL_URL = setting("TUTOPANDA_TEST_CONTROL_URL");
 const SECRET = setting("TUTOPANDA_JWT_SECRET");
+
+export async function control(action: "stop" | "start"): Promise<void> {
+  const response = await fetch(`${CONTROL_URL}/${action}`, { method: "POST" });
+  if (response.status !== 204) throw new Error(`control ${action}: ${response.status}`);
+}
 
 /** A user id no other test uses. */
 export function newUser(name = "node"): string {
@@ -107,22 +116,45 @@ export async function fakeServer(
   };
 }
 
-/** A TCP proxy to `target` (a base URL); `drop()` cuts every connection open through it. */
+/** A TCP proxy to `target` (a base URL): `drop()` cuts every connection open through it;
+ * `holdAnswers(match)` keeps from the client the answer to the next request whose head
+ * `match` accepts (the server got it and answered; the client waits) and resolves when that
+ * answer arrives. A connection whose other side ends or fails is ended on both sides. */
 export async function tcpProxy(target: string): Promise<{
   url: string;
   drop: () => void;
+  holdAnswers: (match: (head: string) => boolean) => Promise<void>;
   close: () => Promise<void>;
 }> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
+  let hold: { match: (head: string) => boolean; held: () => void } | null = null;
   const server = createTcpServer((client) => {
     const upstream = connect(Number(port), hostname);
-    for (const socket of [client, upstream]) {
+    let held: (() => void) | null = null; // this connection's answer is kept from the client
+    for (const [socket, other] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
       socket.on("error", () => undefined);
+      socket.on("end", () => other.end());
+      socket.on("close", () => {
+        sockets.delete(socket);
+        other.destroy();
+      });
     }
-    client.pipe(upstream).pipe(client);
+    client.on("data", (chunk: Buffer) => {
+      if (hold?.match(chunk.toString("latin1", 0, 200)) === true) {
+        held = hold.held;
+        hold = null;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (held === null) client.write(chunk);
+      else held();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port: own } = server.address() as AddressInfo;
@@ -132,6 +164,10 @@ export async function tcpProxy(target: string): Promise<{
   return {
     url: `http://127.0.0.1:${own}`,
     drop,
+    holdAnswers: (match) =>
+      new Promise((resolve) => {
+        hold = { match, held: () => resolve() };
+      }),
     close: () =>
       new Promise((resolve) => {
         drop();
