@@ -1,6 +1,6 @@
 // `npm run lint`: typescript-eslint's type-checked recommended rules (floating promises, unsafe
-// any, misused promises…) over the sources, the tests and the scripts; generated and built
-// files are left out.
+// any, misused promises…) over the sources, the tests, the examples and the scripts; generated
+// and built files are left out.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.build.json", "./tsconfig.test.json"],
+        project: ["./tsconfig.build.json", "./tsconfig.test.json", "./tsconfig.examples.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -11,7 +11,12 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = (ROOT / "README.md", ROOT / "bench" / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+DOCS = (
+    ROOT / "README.md",
+    ROOT / "bench" / "README.md",
+    ROOT / "clients" / "typescript" / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+)
 
 _SQL = re.compile(r"(?<![\w./-])(api|app|audit|procrastinate)\.([a-z_][a-z0-9_]*)\b(?![./-]\w)")
 _FILE_EXTENSIONS = {"js", "py", "css", "html", "json", "md", "sql", "toml", "png", "lua"}
@@ -24,7 +29,7 @@ _MAKE = re.compile(r"`make ([a-z][a-z-]*)")
 # Paths the docs name that are not files of the repository: a placeholder, or what a run writes.
 _NOT_FILES = re.compile(r"NNNN|<|\*|\{|^bench/results/|^test-artifacts/")
 # Examples in a programming language name their own variables (`api = TutopandaClient(…)`).
-_PROGRAM = re.compile(r"^```(?:python|sh|js|ts)\n.*?^```", flags=re.DOTALL | re.MULTILINE)
+_PROGRAM = re.compile(r"^```(?:python|sh|js|ts|tsx)\n.*?^```", flags=re.DOTALL | re.MULTILINE)
 
 
 @cache
