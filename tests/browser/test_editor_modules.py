@@ -1,5 +1,7 @@
-"""The editor's own modules in Chromium: the re-apply merge and the event stream reader
-(reconnecting with Last-Event-ID), fed by hand instead of a server."""
+"""The TypeScript client as the editor page loads it (tutopanda/_resources/editor/vendor/client.js)
+in Chromium, fed by hand instead of a server: its event stream parses frames split anywhere and
+resumes after the last id on every reconnection. (The client's own Node tests cover the rest;
+this shows the browser build reads a stream the way Node does.)"""
 
 from __future__ import annotations
 
@@ -13,85 +15,53 @@ def _run(page: Page, script: str) -> Any:
     return page.evaluate(script)
 
 
-def test_re_apply_keeps_theirs_and_puts_mine_on_top(browser_page: Page) -> None:
-    results = _run(
-        browser_page,
-        """async () => {
-            const { mergeValue } = await import('/editor/rebase.js');
-            const base = {tracks: {visual: [{id: 'a', startTime: 0}, {id: 'b', startTime: 5}]},
-                          duration: 10};
-            const mine = {tracks: {visual: [{id: 'a', startTime: 1}, {id: 'b', startTime: 5}]},
-                          duration: 10};
-            const theirs = {tracks: {visual: [{id: 'b', startTime: 7}, {id: 'a', startTime: 3},
-                                              {id: 'c', startTime: 9}]}, duration: 12};
-            return {
-                merged: mergeValue(base, mine, theirs),
-                unchanged: mergeValue(base, base, theirs),
-                segments: mergeValue(
-                    {segments: [{narration: 'x'}, {narration: 'y'}]},
-                    {segments: [{narration: 'x'}, {narration: 'Y'}]},
-                    {segments: [{narration: 'X'}, {narration: 'y'}]}),
-                deleted: mergeValue({a: 1, b: 2}, {a: 1}, {a: 5, b: 2}),
-            };
-        }""",
-    )
-    assert results["merged"] == {
-        "tracks": {
-            "visual": [
-                {"id": "b", "startTime": 7},  # theirs: their order, their edit, their new clip
-                {"id": "a", "startTime": 1},  # mine wins on the value both changed
-                {"id": "c", "startTime": 9},
-            ]
-        },
-        "duration": 12,
-    }
-    assert results["unchanged"]["duration"] == 12
-    assert results["segments"] == {"segments": [{"narration": "X"}, {"narration": "Y"}]}
-    assert results["deleted"] == {"a": 5}
-
-
-def test_the_event_reader_parses_frames_and_resumes_after_the_last_id(
+def test_the_event_stream_parses_frames_and_resumes_after_the_last_id(
     browser_page: Page,
 ) -> None:
     result = _run(
         browser_page,
         """async () => {
-            const { followEvents } = await import('/editor/events.js');
+            const { TutopandaClient } = await import('/editor/vendor/client.js');
             const frames = [
-                ['retry: 1000\\r\\nid: 6.8\\r\\nevent: lecture.state\\r\\n',
+                ['retry: 100\\r\\nid: 6.8\\r\\nevent: lecture.state\\r\\n',
                  'data: {"revision":6}\\r\\n\\r\\n: heartbeat\\r\\n\\r\\nid: 7.8\\r\\nevent: lec',
                  'ture.revised\\r\\ndata: {"revision":7}\\r\\n\\r\\n'],
                 ['id: 7.9\\r\\nevent: workflow.progress\\r\\n',
                  'data: {"status":"running"}\\r\\n\\r\\n'],
             ];
             const asked = [];
-            const api = {
-                openEvents(id, lastEventId) {
-                    asked.push(lastEventId);
-                    const chunks = frames.shift();
-                    if (!chunks) return new Promise(() => {});  // the third connection stays open
-                    const encoder = new TextEncoder();
-                    const body = new ReadableStream({
-                        start(controller) {
-                            for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
-                            controller.close();  // the server went away: reconnect
-                        },
-                    });
-                    return Promise.resolve(new Response(body, {status: 200}));
-                },
+            const fetch = (url, init) => {
+                asked.push(new Headers(init.headers).get('Last-Event-ID'));
+                const chunks = frames.shift();
+                if (!chunks) {  // the third connection stays open, until closed
+                    return new Promise((_, reject) => init.signal.addEventListener(
+                        'abort', () => reject(init.signal.reason)));
+                }
+                const encoder = new TextEncoder();
+                const body = new ReadableStream({
+                    start(controller) {
+                        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+                        controller.close();  // the server went away: reconnect
+                    },
+                });
+                return Promise.resolve(new Response(body, {
+                    status: 200, headers: {'Content-Type': 'text/event-stream'}}));
             };
-            const events = [];
+            const client = new TutopandaClient({baseUrl: location.origin, token: 't', fetch});
             const states = [];
-            const stream = followEvents(api, 1, {
-                onEvent: (e) => events.push([e.type, e.id, e.data]),
-                onState: (s) => states.push(s),
-            });
+            const stream = client.events(1, {onConnection: (s) => states.push(s)});
+            const events = [];
+            const reading = (async () => {
+                for await (const event of stream) events.push([event.event, event.id, event.data]);
+            })();
             const deadline = Date.now() + 5000;
             while (asked.length < 3 && Date.now() < deadline) {
-                await new Promise((r) => setTimeout(r, 50));
+                await new Promise((r) => setTimeout(r, 20));
             }
-            stream.stop();
-            return {events, asked, states, last: stream.lastEventId};
+            const last = stream.lastEventId;
+            stream.close();
+            await reading;
+            return {events, asked, states, last};
         }""",
     )
     assert result["events"] == [

@@ -13,10 +13,8 @@ import pytest
 
 from tutopanda.client.errors import ProblemError
 from tutopanda.client.waiting import STOPPED
-from tutopanda.events.presence import EVENT_KINDS
 from tutopanda.events.subscription import REMOVED
 from tutopanda.models.history import RevisionSource
-from tutopanda.models.lecture import SECTION_NAMES
 from tutopanda.models.members import Role
 from tutopanda.models.timeline import TimelineTracks
 from tutopanda.models.workflow import FINISHED, RunStatus
@@ -77,10 +75,6 @@ def test_the_parser_reads_any_layout() -> None:
     assert _array_at(text, 0) == (["a", "b", ["d", "e"]], len(text))
 
 
-def test_the_editor_edits_the_lecture_sections() -> None:
-    assert js_strings("store.js", "SECTIONS") == list(SECTION_NAMES)
-
-
 def test_the_timeline_draws_the_tracks_of_a_timeline() -> None:
     keys = [track[0] for track in js_array("views/timeline.js", "TRACKS")]
     assert keys == list(TimelineTracks.model_json_schema(by_alias=True)["properties"])
@@ -124,7 +118,6 @@ NAMED = {
     "asset kind": (r"\bregenerateAsset\(\s*[\w.]+\s*,\s*", set(ASSET_SECTIONS)),
     "problem code": (r"\.code\s*[!=]==?\s*", _problem_codes()),
     "revision source": (r"\.source\s*[!=]==?\s*", set(get_args(RevisionSource))),
-    "presence change": (r"\bchange\s*[!=]==?\s*", set(EVENT_KINDS)),
 }
 
 

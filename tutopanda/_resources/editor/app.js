@@ -6,7 +6,7 @@
 
 import { appTokens, createApi, reason, tokenUser } from './api.js';
 import { h, replace } from './dom.js';
-import { DEFAULT_DEBOUNCE_MS } from './save.js';
+import { DEFAULT_DEBOUNCE_MS } from './vendor/client.js';
 import { renderLecture } from './views/lecture.js';
 import { renderProjects } from './views/projects.js';
 import { renderSignIn } from './views/signin.js';

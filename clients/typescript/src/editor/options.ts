@@ -21,8 +21,12 @@ export interface EditorSessionOptions {
   /** Send a save that got no answer again after this long (5 s; the server's Retry-After when
    * longer); null: only on the next edit or flush(). */
   readonly retryMs?: number | null | undefined;
-  /** How the event stream reconnects (its first delay, its idle timeout, its attempts). */
-  readonly events?: Pick<EventsOptions, "reconnectDelayMs" | "idleTimeoutMs" | "maxRetries">;
+  /** How the event stream reconnects (its first delay, its idle timeout, its attempts), and
+   * where it starts (`lastEventId`: "0.0" replays the lecture's events from its creation, a
+   * generation run that finished before the session opened included). */
+  readonly events?:
+    | Pick<EventsOptions, "reconnectDelayMs" | "idleTimeoutMs" | "maxRetries" | "lastEventId">
+    | undefined;
   /** Each change of status. */
   readonly onStatus?: ((status: SessionStatus) => void) | undefined;
   /** A newer snapshot of the server, taken while nothing was dirty. */

@@ -1,13 +1,12 @@
 // The lecture editor: header with the save status and who else is here, the notice banner,
 // generation progress, the timeline to scale, the clip inspector, the script, the project's
-// people, kept drafts and the history. Wires the store, the auto-save controller, presence and
-// the event stream together. A viewer sees everything and edits nothing.
+// people, kept drafts and the history. The editing loop is the TypeScript client's
+// EditorSession (auto-save, merges, conflicts, live updates, presence: clients/typescript);
+// this view renders what it says and hands it the user's edits. A viewer edits nothing.
 
 import { reason } from '../api.js';
-import { followEvents } from '../events.js';
 import { h, replace } from '../dom.js';
-import { SaveController } from '../save.js';
-import { EditorStore } from '../store.js';
+import { EditorSession } from '../vendor/client.js';
 import { createBanner } from './banner.js';
 import { createDrafts } from './drafts.js';
 import { createHistory } from './history.js';
@@ -36,19 +35,20 @@ function who(events, nameOf) {
 }
 
 export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUnauthorized, me = null }) {
-  const store = new EditorStore();
-  const saver = new SaveController({ store, api, lectureId, debounceMs });
   let selectedId = null;
   const regenerationNotes = new Map(); // image id -> the last regeneration message
   let inspector = { stop() {} };
-  let stream = null;
   let disposed = false;
+  let ready = false; // the content is on screen (after my role is known)
+  const ownRevisions = new Set(); // revisions this page made beside its saves (restore, accept, apply)
+  let shownConflict = null;
+  let namedUpTo = 0; // other writers' revisions up to this one were named already (a conflict)
 
   const title = h('input', { id: 'lecture-title', class: 'title-input', 'aria-label': 'Title', value: '' });
   const revision = h('span', { class: 'revision muted', 'aria-label': 'Revision' });
   const status = h('p', { class: 'save-status', role: 'status', 'aria-label': 'Save status', 'data-status': 'idle' }, STATUS_TEXT.idle);
   const live = h('span', { class: 'live', 'data-state': 'connecting' }, 'connecting…');
-  const retry = h('button', { type: 'button', class: 'small', hidden: true, onclick: () => saver.flush() }, 'Retry save');
+  const retry = h('button', { type: 'button', class: 'small', hidden: true, onclick: () => session.flush() }, 'Retry save');
   const viewOnly = h('span', { class: 'role-badge', hidden: true, title: 'You may read this lecture, not change it' }, 'View only');
   let readOnly = false;
   // Who else has the lecture open (the stream's presence events), and what I am on.
@@ -66,10 +66,38 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   const banner = createBanner(bannerBox);
   const progress = createProgress(progressBox);
 
-  async function pull() {
-    const latest = await api.getLecture(lectureId);
-    if (!store.isDirty && !saver.inFlight && !saver.conflict) store.adopt(latest);
-  }
+  const session = new EditorSession(api, lectureId, {
+    debounceMs,
+    policy: 'merge',
+    events: watchRun ? { lastEventId: '0.0' } : undefined, // replay the run from its first step
+    onStatus: showStatus,
+    onSnapshot: () => {
+      if (ready) adopted();
+    },
+    onRemote: showRemote,
+    onPresence: (people) => presence.show(people),
+    onProgress: (run) => progress.update(run),
+    onEvent,
+    onConnection: (state) => {
+      if (!live.dataset.removed) {
+        live.dataset.state = state;
+        live.textContent = state === 'open' ? 'live' : state;
+      }
+    },
+  });
+  // What the views read and edit: the session's content (frozen), and edits made on a copy.
+  const store = {
+    get draft() {
+      return session.content();
+    },
+    edit(section, change) {
+      if (readOnly) return;
+      session.update(section, change);
+      showTimeline();
+    },
+  };
+  const busy = () => session.status.dirty.length > 0 || session.status.status === 'saving'
+    || session.conflict !== null;
 
   const history = createHistory(historyBox, {
     api,
@@ -77,15 +105,13 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     nameOf: presence.nameOf,
     canRestore: () => !readOnly,
     async onRestore(revisionNumber) {
-      if (store.isDirty || saver.inFlight || saver.conflict) return 'Wait until your edits are saved, then restore.';
+      if (busy()) return 'Wait until your edits are saved, then restore.';
       try {
-        const result = await api.restoreRevision(lectureId, revisionNumber, { baseRevision: store.revision });
-        saver.ownRevisions.add(result.revision);
-        await pull();
+        const result = await api.restoreRevision(lectureId, revisionNumber, { baseRevision: session.revision });
+        ownRevisions.add(result.revision); // the session pulls it when its event arrives
         history.refresh();
         return `Restored revision ${revisionNumber} as revision ${result.revision}.`;
       } catch (problem) {
-        await pull().catch(() => {});
         return `Could not restore: ${reason(problem)}`;
       }
     },
@@ -96,9 +122,8 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     lectureId,
     me,
     nameOf: presence.nameOf,
-    async onApplied(result) {
-      saver.ownRevisions.add(result.revision);
-      await pull();
+    onApplied(result) {
+      ownRevisions.add(result.revision);
     },
   });
 
@@ -107,9 +132,8 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     if (selectedId && !findClip(store.draft?.timeline, selectedId)) selectedId = null;
     inspector = renderInspector(inspectorBox, {
       store, api, lectureId, clipId: selectedId, notes: regenerationNotes, readOnly,
-      onAccepted: async (result) => {
-        saver.ownRevisions.add(result.revision);
-        await pull();
+      onAccepted: (result) => {
+        ownRevisions.add(result.revision);
       },
     });
   }
@@ -153,18 +177,16 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     markSegments(scriptBox, (index) => presence.on('script', segmentItem(index)));
   });
 
-  store.addEventListener('change', () => {
-    revision.textContent = `revision ${store.revision ?? '—'}`;
-    showTimeline();
-  });
-  store.addEventListener('adopted', () => {
+  /** The session took a newer snapshot (or the page shows its content the first time). */
+  function adopted() {
     refocus(() => {
       if (document.activeElement !== title) title.value = store.draft?.title ?? '';
+      showTimeline();
       showScript();
       showInspector();
     });
     history.refresh();
-  });
+  }
   title.addEventListener('input', () => {
     if (!readOnly && title.value.trim()) store.edit('title', () => title.value);
   });
@@ -182,15 +204,16 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   /** I was removed from the project: nothing more is saved or followed (the server would
    * answer 404 from now on). */
   function removed() {
-    stream?.stop();
-    saver.dispose();
+    const unsaved = session.status.dirty.length > 0;
     setRole('viewer');
+    session.close().catch(() => {});
+    live.dataset.removed = 'true';
     live.dataset.state = 'closed';
     live.textContent = 'closed';
     banner.show({
       kind: 'error',
       title: 'Removed:',
-      text: `you are no longer a member of this lecture's project${store.isDirty ? '; your last edits were not saved' : ''}.`,
+      text: `you are no longer a member of this lecture's project${unsaved ? '; your last edits were not saved' : ''}.`,
     });
   }
 
@@ -202,44 +225,57 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     readOnly = viewer;
     title.disabled = readOnly;
     viewOnly.hidden = !readOnly;
-    if (store.draft) refocus(() => {
+    if (ready) refocus(() => {
       showScript();
       showInspector();
     });
   }
 
-  saver.addEventListener('status', ({ detail }) => {
-    status.dataset.status = detail.status;
-    status.textContent = detail.status === 'error'
-      ? `${STATUS_TEXT.error}: ${detail.detail}`
-      : detail.status === 'idle' && detail.detail ? `Idle: ${detail.detail}` : STATUS_TEXT[detail.status];
-    retry.hidden = detail.status !== 'error';
-    if (detail.status === 'error') sharing?.load(); // a 403: was I made a viewer meanwhile?
-    if (detail.status === 'saved') history.refresh();
-  });
-  saver.addEventListener('remote', ({ detail }) => {
-    const byPeople = detail.events.filter((e) => e.source !== 'workflow' || e.restoredFrom != null);
-    if (!byPeople.length && !detail.merged) return;
-    const { actors, sections } = who(detail.merged ? detail.events : byPeople, presence.nameOf);
-    banner.show(detail.merged
+  function showStatus(current) {
+    revision.textContent = `revision ${current.revision}`;
+    const state = current.status; // idle | saving | saved | conflict | error
+    status.dataset.status = state;
+    status.dataset.phase = current.phase; // saved | saving | unsaved | conflict | offline
+    status.textContent = state === 'error'
+      ? `${STATUS_TEXT.error}: ${reason(current.error)}`
+      : state === 'idle' && current.dirty.length ? 'Idle: unsaved changes' : STATUS_TEXT[state];
+    retry.hidden = state !== 'error';
+    if (state === 'error') sharing?.load(); // a 403: was I made a viewer meanwhile?
+    if (state === 'saved') history.refresh();
+    if (current.conflict !== shownConflict) {
+      shownConflict = current.conflict;
+      if (shownConflict) showConflict(shownConflict);
+    }
+  }
+
+  /** Other writers' revisions the page now shows (workflow steps go without a word). */
+  function showRemote(report) {
+    const events = report.events.filter((e) => !ownRevisions.has(e.revision) && e.revision > namedUpTo);
+    const byPeople = events.filter((e) => e.source !== 'workflow' || e.restoredFrom != null);
+    if (!byPeople.length && !(report.merged && events.length)) return;
+    const { actors, sections } = who(report.merged ? events : byPeople, presence.nameOf);
+    banner.show(report.merged
       ? { title: `Updated by ${actors}:`, text: `your edit was merged with their changes (${sections}); both are kept.` }
       : { title: `Updated by ${actors}:`, text: `the page now shows their changes (${sections}).` });
-  });
-  saver.addEventListener('conflict', ({ detail }) => {
+  }
+
+  function showConflict(conflict) {
+    namedUpTo = Math.max(namedUpTo, conflict.latest?.revision ?? 0); // the banner shows theirs
     drafts.refresh();
-    banner.conflict(detail, {
+    banner.conflict(conflict, {
       onReload: async () => {
-        await saver.reload();
+        await session.reload({ discardDraft: true });
         drafts.refresh();
         banner.show({ title: 'Reloaded:', text: 'the page shows the latest revision; your edit was dropped.' });
       },
       onReapply: async () => {
         banner.clear();
-        await saver.reapply();
+        await session.reapply().catch(() => {}); // a failure shows in the status
         drafts.refresh();
       },
       onKeep: async () => {
-        const draftId = await saver.keepDraft();
+        const { draftId } = conflict;
+        await session.reload({ discardDraft: false });
         drafts.refresh();
         banner.show({
           title: `Kept as draft #${draftId}:`,
@@ -247,24 +283,15 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
         });
       },
     });
-  });
+  }
 
-  function onEvent({ type, data }) {
-    if (type === 'lecture.revised') {
-      saver.onRevised(data).catch(() => {});
-    } else if (type === 'workflow.progress') {
-      if (progress.update(data) && data.status === 'succeeded') pull().catch(() => {});
-    } else if (type === 'presence') {
-      presence.apply(data);
-    } else if (type === 'member.removed') {
+  function onEvent({ event, data }) {
+    if (event === 'member.removed') {
       sharing?.load();
-    } else if (type === 'disconnect' && data.reason === REMOVED) {
+    } else if (event === 'disconnect' && data.reason === REMOVED) {
       removed();
-    } else if (type === 'lecture.state' || type === 'resync') {
+    } else if (event === 'lecture.state' || event === 'resync') {
       for (const run of data.runs ?? []) progress.update({ lectureId, ...run });
-      if (type === 'resync' || data.revision > (store.revision ?? -1)) {
-        saver.onRevised({ revision: data.revision, source: 'workflow' }).catch(() => {});
-      }
     }
   }
 
@@ -290,12 +317,11 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
 
   (async () => {
     try {
-      const latest = await api.getLecture(lectureId);
+      await session.open();
       sharing = createSharing(peopleBox, {
-        api, projectId: latest.projectId, me, nameOf: presence.nameOf, onRole: setRole,
+        api, projectId: session.snapshot.projectId, me, nameOf: presence.nameOf, onRole: setRole,
       });
       await sharing.load(); // before the content shows: a viewer never gets a box to type in
-      store.adopt(latest);
     } catch (problem) {
       if (problem.status === 401) return onUnauthorized();
       replace(main, h('p', { class: 'error', role: 'alert' },
@@ -304,22 +330,16 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
       return;
     }
     if (disposed) return;
+    ready = true;
+    adopted();
+    showStatus(session.status);
     drafts.refresh();
-    stream = followEvents(api, lectureId, {
-      lastEventId: watchRun ? '0.0' : null, // replay the run from its first step
-      onEvent,
-      onState: (state) => {
-        live.dataset.state = state;
-        live.textContent = state === 'open' ? 'live' : state;
-      },
-    });
   })();
 
   return {
     dispose() {
       disposed = true;
-      stream?.stop();
-      saver.dispose();
+      session.close().catch(() => {}); // what is dirty is saved first
       inspector.stop();
     },
   };

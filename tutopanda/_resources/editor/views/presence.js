@@ -1,7 +1,7 @@
-// Presence: who else has this lecture open (the event stream's `presence` events) and what each
-// is working on; and my own focus, sent when it changes. The server sends at most ten focus
-// changes a second per member; this page keeps at most one request in flight and sends the
-// latest focus after it.
+// Presence: who else has this lecture open (the editor session's `onPresence`, from the event
+// stream) and what each is working on; and my own focus, sent when it changes. The server sends
+// at most ten focus changes a second per member; this page keeps at most one request in flight
+// and sends the latest focus after it.
 
 import { h, replace } from '../dom.js';
 
@@ -52,17 +52,10 @@ export function createPresence({ api, lectureId, me }) {
     for (const listener of listeners) listener();
   }
 
-  /** A `presence` event of the stream. */
-  function apply(data) {
-    const change = data.kind;
-    if (change === 'state') {
-      present.clear();
-      for (const person of data.present ?? []) present.set(person.userId, person);
-    } else if (change === 'left') {
-      present.delete(data.userId);
-    } else if (change === 'joined' || change === 'focus') {
-      present.set(data.userId, { userId: data.userId, name: data.name, focus: data.focus ?? null });
-    }
+  /** Who is on the lecture now, by user id (the session's `onPresence`). */
+  function show(people) {
+    present.clear();
+    for (const [userId, person] of people) present.set(userId, person);
     render();
   }
 
@@ -81,7 +74,7 @@ export function createPresence({ api, lectureId, me }) {
 
   return {
     element: list,
-    apply,
+    show,
     /** The others whose focus is this section (and this item, when given). */
     on(section, itemId = null) {
       return others().filter((person) => person.focus?.section === section
