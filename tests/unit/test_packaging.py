@@ -56,6 +56,7 @@ def test_the_wheel_has_no_top_level_api_or_workers(tmp_path: Path) -> None:
     assert "tutopanda/_resources/api-docs/scalar-standalone.js" in names
     assert "tutopanda/_resources/editor/index.html" in names  # the browser editor page
     assert "tutopanda/_resources/editor/views/lecture.js" in names
+    assert "tutopanda/_resources/editor/vendor/client.js" in names  # its TypeScript client
 
 
 def test_an_editable_install_imports_only_the_checkout(tmp_path: Path) -> None:
