@@ -7,7 +7,8 @@ used for another request is 422), the route then runs on that same connection (`
 hands it out), and its answer is kept (`api.idempotency_record`) before the transaction commits.
 No crash can separate a write from its kept answer, and the answer leaves only once committed. A
 request that wrote nothing (a refusal, a failure) keeps nothing: sent again, it simply runs again.
-Without the header nothing changes.
+Without the header nothing changes, nor for a route that stores nothing (NOT_A_WRITE: presence),
+whose key is ignored: sent again, it simply runs again.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ from psycopg.pq import TransactionStatus
 from tutopanda.api.database import SHARED_CONNECTION, Connection, Database
 from tutopanda.api.middleware import raw_header
 from tutopanda.api.problems import InvalidField
+from tutopanda.api.unsafe import UNSAFE_METHODS, not_writes, stores_a_write
 from tutopanda.settings import Settings
 from tutopanda.store import idempotency
 from tutopanda.store.idempotency import KeptAnswer
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"  # "true" on an answer sent again for a key
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _KEY_NAME = KEY_HEADER.lower().encode()
 KEY_PATTERN = "^[!#-~]{1,255}$"  # visible ASCII but the double quote, 1 to 255 characters
 # The headers of an answer that a replay sends again (the request id is the retry's own).
@@ -55,7 +56,7 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         raw = raw_header(scope, _KEY_NAME)
-        if raw is None or "user" not in scope:
+        if raw is None or "user" not in scope or not stores_a_write(scope):
             await app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -193,9 +194,10 @@ def document_idempotency_keys(app: Litestar) -> None:
         ),
         schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=KEY_PATTERN),
     )
-    for path in (app.openapi_schema.paths or {}).values():
+    unkept = not_writes(app)
+    for route, path in (app.openapi_schema.paths or {}).items():
         for method in UNSAFE_METHODS:
             operation: Operation | None = getattr(path, method.lower(), None)
-            if operation is None:
+            if operation is None or (route, method) in unkept:
                 continue
             operation.parameters = [*(operation.parameters or []), parameter]

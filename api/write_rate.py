@@ -9,7 +9,6 @@ quotas that must hold across processes are counted by the database (sql/schema/2
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 from copy import copy
@@ -17,10 +16,9 @@ from copy import copy
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.openapi.spec import OpenAPIHeader, OpenAPIResponse, OpenAPIType, Operation, Schema
-from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from tutopanda.api.idempotency import UNSAFE_METHODS
+from tutopanda.api.unsafe import UNSAFE_METHODS, not_writes, stores_a_write
 from tutopanda.errors import QuotaExceeded
 
 # Users whose bucket is full are forgotten once more than this many are remembered.
@@ -60,16 +58,6 @@ class WriteRate:
             del self._buckets[user]
 
 
-# The `opt` key of a route that takes an unsafe method but writes nothing stored (presence):
-# not counted, and not documented with a 429.
-NOT_A_WRITE = "not_a_write"
-
-
-def _counts(scope: Scope) -> bool:
-    handler = scope.get("route_handler")
-    return handler is None or not handler.opt.get(NOT_A_WRITE, False)
-
-
 def write_rate_middleware(per_minute: int) -> Callable[[ASGIApp], ASGIApp]:
     """The middleware that refuses a user's writes past `per_minute` (one bucket per app)."""
     rate = WriteRate(per_minute)
@@ -80,7 +68,7 @@ def write_rate_middleware(per_minute: int) -> Callable[[ASGIApp], ASGIApp]:
                 scope["type"] == ScopeType.HTTP
                 and scope["method"] in UNSAFE_METHODS
                 and "user" in scope
-                and _counts(scope)
+                and stores_a_write(scope)
                 and (wait := rate.take(str(scope["user"])))
             ):
                 raise QuotaExceeded(
@@ -108,19 +96,6 @@ TOO_MANY_REQUESTS = (
 )
 
 
-def _not_writes(app: Litestar) -> set[tuple[str, str]]:
-    """The (OpenAPI path, method) of the routes marked NOT_A_WRITE."""
-    exempt: set[tuple[str, str]] = set()
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)  # {lecture_id:int} -> {lecture_id}
-        for handler in route.route_handlers:
-            if handler.opt.get(NOT_A_WRITE, False):
-                exempt.update((path, method) for method in handler.http_methods)
-    return exempt
-
-
 def document_write_limits(app: Litestar) -> None:
     """on_startup: every unsafe route of the OpenAPI document may answer 429 (its problem is the
     same schema as the route's 400)."""
@@ -129,7 +104,7 @@ def document_write_limits(app: Litestar) -> None:
         description="seconds to wait before retrying",
         required=True,
     )
-    exempt = _not_writes(app)
+    exempt = not_writes(app)
     for name, path in (app.openapi_schema.paths or {}).items():
         for method in UNSAFE_METHODS:
             operation: Operation | None = getattr(path, method.lower(), None)

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from tutopanda.api.database import Db
 from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.problems import problems
-from tutopanda.api.write_rate import NOT_A_WRITE
+from tutopanda.api.unsafe import NOT_A_WRITE
 from tutopanda.events.presence import PresenceBoard
 from tutopanda.models.presence import PresenceUpdate, focus_json
 from tutopanda.store import events
@@ -52,7 +52,7 @@ class PresenceController(Controller):
         "/",
         summary="Say what I am working on",
         status_code=HTTP_204_NO_CONTENT,
-        responses=problems(401, 404, 409, 422, 503),  # 409: its Idempotency-Key in use
+        responses=problems(401, 404, 422, 503),  # no Idempotency-Key: it stores nothing
         opt={NOT_A_WRITE: True},
     )
     async def set_focus(

@@ -157,13 +157,37 @@ def test_an_expired_key_runs_again_and_is_pruned(
     assert admin_conn.execute(test_query("idempotency_prune")).fetchone() == (1,)
 
 
+PRESENCE = "/lectures/{lecture_id}/presence"  # takes PUT, stores nothing: no key
+
+
 def test_every_write_route_documents_the_header(client: Client) -> None:
     writes = write_operations(client)
     assert len(writes) >= 12
     for path, method, operation in writes:
         names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        if path == PRESENCE:
+            assert "Idempotency-Key" not in names
+            assert "409" not in operation["responses"]
+            continue
         assert "Idempotency-Key" in names, (method, path)
         assert {"409", "422"} <= set(operation["responses"]), (method, path)
+
+
+def test_a_key_on_presence_is_ignored_and_kept_nowhere(
+    client: Client, auth: Headers, admin_conn: Conn
+) -> None:
+    """Presence stores nothing: a keyed focus update runs as it comes (the same key twice, and
+    for another focus, is no 422) and claims no key, which would cost a write per update."""
+    lecture = new_lecture(client, auth())["lectureId"]
+    keys = count(admin_conn, "idempotency_key_count")
+    for section in ("title", "script", "title"):
+        focus = {"focus": {"section": section}}
+        response = client.put(
+            f"/lectures/{lecture}/presence", json=focus, headers=keyed(auth(), "f")
+        )
+        assert response.status_code == 204, response.text
+        assert "idempotent-replayed" not in response.headers
+    assert count(admin_conn, "idempotency_key_count") == keys
 
 
 def test_a_keyed_body_too_large_or_malformed_is_refused_and_keeps_nothing(

@@ -24,3 +24,7 @@ UPDATE app.idempotency_keys SET expires_at = now() - interval '1 second';
 -- idempotency_prune --
 -- The workers' pruning, as they call it.
 SELECT api.idempotency_prune();
+
+-- idempotency_key_count --
+-- How many keys are kept (every user's).
+SELECT count(*) FROM app.idempotency_keys;

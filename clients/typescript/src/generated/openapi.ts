@@ -4186,10 +4186,7 @@ export interface operations {
     LecturesLectureIdPresenceSetFocus: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry of this write safe: the answer is kept with the write (for TUTOPANDA_IDEMPOTENCY_KEY_HOURS) and sent again, with `Idempotent-Replayed: true`, to the same request with the same key. A UUID per logical write, reused on retry. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 /** @description the lecture id */
                 lecture_id: number;
@@ -4229,15 +4226,6 @@ export interface operations {
             };
             /** @description Not Found (application/problem+json) */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict (application/problem+json) */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
