@@ -79,10 +79,8 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
     onProgress: (run) => progress.update(run),
     onEvent,
     onConnection: (state) => {
-      if (!live.dataset.removed) {
-        live.dataset.state = state;
-        live.textContent = state === 'open' ? 'live' : state;
-      }
+      live.dataset.state = state;
+      live.textContent = state === 'open' ? 'live' : state;
     },
   });
   // What the views read and edit: the session's content (frozen), and edits made on a copy.
@@ -206,10 +204,7 @@ export function renderLecture(main, { api, lectureId, watchRun, debounceMs, onUn
   function removed() {
     const unsaved = session.status.dirty.length > 0;
     setRole('viewer');
-    session.close().catch(() => {});
-    live.dataset.removed = 'true';
-    live.dataset.state = 'closed';
-    live.textContent = 'closed';
+    session.close().catch(() => {}); // its stream ends: 'closed'
     banner.show({
       kind: 'error',
       title: 'Removed:',

@@ -32,19 +32,16 @@ const sameFocus = (a, b) => (a?.section ?? null) === (b?.section ?? null)
 export const segmentItem = (index) => `segment-${index}`;
 
 export function createPresence({ api, lectureId, me }) {
-  const present = new Map(); // userId -> {userId, name, focus}
+  let present = new Map(); // userId -> {userId, name, focus}: the session's, as last told
+  let others = []; // the others present, by name then id: the same order on every page
   const listeners = new Set();
   const list = h('ul', { class: 'present', 'aria-label': 'Also on this lecture' });
   let mine = null;
   let sending = false;
   let again = false;
 
-  // By name, then id: the same order on every page.
-  const others = () => [...present.values()].filter((person) => person.userId !== me)
-    .sort((a, b) => String(a.name).localeCompare(String(b.name)) || a.userId.localeCompare(b.userId));
-
   function render() {
-    replace(list, others().map((person) => {
+    replace(list, others.map((person) => {
       const on = person.focus ? ` (on ${focusText(person.focus)})` : '';
       return h('li', { class: 'person', title: `${person.name}${on}`, 'data-user': person.userId },
         initials(person.name));
@@ -54,8 +51,9 @@ export function createPresence({ api, lectureId, me }) {
 
   /** Who is on the lecture now, by user id (the session's `onPresence`). */
   function show(people) {
-    present.clear();
-    for (const [userId, person] of people) present.set(userId, person);
+    present = people;
+    others = [...people.values()].filter((person) => person.userId !== me)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)) || a.userId.localeCompare(b.userId));
     render();
   }
 
@@ -65,7 +63,7 @@ export function createPresence({ api, lectureId, me }) {
       do {
         again = false;
         // Presence is a courtesy: a failed update is not worth a retry or a message.
-        await api.setFocus(lectureId, mine).catch(() => {});
+        await api.setFocus(lectureId, mine, { retry: { retries: 0 } }).catch(() => {});
       } while (again);
     } finally {
       sending = false;
@@ -77,7 +75,7 @@ export function createPresence({ api, lectureId, me }) {
     show,
     /** The others whose focus is this section (and this item, when given). */
     on(section, itemId = null) {
-      return others().filter((person) => person.focus?.section === section
+      return others.filter((person) => person.focus?.section === section
         && (itemId === null || person.focus.itemId === itemId));
     },
     /** A user's name as presence knows it (theirs while they are on the lecture), else
