@@ -49,14 +49,20 @@ def signing_secret(settings: Settings) -> str:
     return path.read_text("utf-8").strip()
 
 
-def issue_token(secret: str, user_id: str, ttl: timedelta = timedelta(hours=12)) -> str:
-    """A token for `user_id` valid for `ttl` (development and tests)."""
+def issue_token(
+    secret: str, user_id: str, ttl: timedelta = timedelta(hours=12), *, name: str | None = None
+) -> str:
+    """A token for `user_id` valid for `ttl` (development and tests); with `name`, the display
+    name presence shows (the `name` claim an identity provider puts in)."""
     if not is_valid_user_id(user_id):
         raise ValueError(
             f"user id must be 1 to {MAX_USER_ID_LENGTH} characters without control characters"
         )
     now = datetime.now(UTC)
-    return jwt.encode({"sub": user_id, "iat": now, "exp": now + ttl}, secret, algorithm=ALGORITHM)
+    claims: dict[str, object] = {"sub": user_id, "iat": now, "exp": now + ttl}
+    if name is not None:
+        claims["name"] = name
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def token_user_id(token: str, secret: str, *, max_days: int) -> str | None:

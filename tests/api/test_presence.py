@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 
 from tests.api.conftest import SECRET
@@ -33,15 +32,13 @@ from tests.support.processes import serve_process
 from tests.support.raw_http import paced_requests
 from tests.support.server import TestServer
 from tests.support.sse import Event, aevents
+from tutopanda.tokens import issue_token
 
 pytestmark = pytest.mark.asyncio
 
 
 def bearer(user_id: str, name: str | None = None) -> dict[str, str]:
-    claims: dict[str, Any] = {"sub": user_id, "exp": int(time.time()) + 3600}
-    if name is not None:
-        claims["name"] = name
-    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
+    return {"Authorization": f"Bearer {issue_token(SECRET, user_id, name=name)}"}
 
 
 ALICE = bearer("alice", "Alice Liddell")

@@ -75,9 +75,9 @@ class BrowserServer:
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def token_for(self, user_id: str) -> str:
-        """A token for another user of the same server."""
-        return issue_token(self.secret, user_id)
+    def token_for(self, user_id: str, name: str | None = None) -> str:
+        """A token for another user of the same server (with `name`: their display name)."""
+        return issue_token(self.secret, user_id, name=name)
 
 
 @dataclass

@@ -4,12 +4,10 @@ Python SDK for another writer's saves), a generated lecture, and opening the pag
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, BrowserServer
@@ -87,13 +85,6 @@ def open_lecture(
     page.goto(f"/editor/?debounce={debounce_ms}#/lectures/{lecture_id}")
     expect(page.get_by_role("button", name="Visual clip Segment 1")).to_be_visible()
     expect(page.get_by_text("live", exact=True)).to_be_visible()
-
-
-def named_token(server: BrowserServer, user_id: str, name: str) -> str:
-    """A token of the server for `user_id` whose `name` claim presence shows."""
-    now = datetime.now(UTC)
-    claims = {"sub": user_id, "name": name, "iat": now, "exp": now + timedelta(hours=1)}
-    return jwt.encode(claims, server.secret, algorithm="HS256")
 
 
 def open_as(

@@ -17,7 +17,6 @@ from tests.browser.editor_support import (
     clip,
     generated_lecture,
     lecture,
-    named_token,
     open_as,
     save_status,
 )
@@ -47,7 +46,7 @@ def test_two_editors_and_a_viewer_see_each_other_and_edit_without_conflicts(
     with api(server) as client:
         lecture_id = generated_lecture(client)
         alice = open_as(
-            chromium_browser, server, named_token(server, server.user_id, "Alice Adams"), lecture_id
+            chromium_browser, server, server.token_for(server.user_id, "Alice Adams"), lecture_id
         )
         pages = [alice]
         try:
@@ -64,12 +63,10 @@ def test_two_editors_and_a_viewer_see_each_other_and_edit_without_conflicts(
             }
             assert roles == {server.user_id: "owner", BOB: "editor", CAROL: "viewer"}
 
-            bob = open_as(
-                chromium_browser, server, named_token(server, BOB, "Bob Baker"), lecture_id
-            )
+            bob = open_as(chromium_browser, server, server.token_for(BOB, "Bob Baker"), lecture_id)
             pages.append(bob)
             carol = open_as(
-                chromium_browser, server, named_token(server, CAROL, "Carol Clark"), lecture_id
+                chromium_browser, server, server.token_for(CAROL, "Carol Clark"), lecture_id
             )
             pages.append(carol)
             expect(others(alice)).to_have_text(["BB", "CC"])
