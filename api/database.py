@@ -27,7 +27,7 @@ from psycopg import AsyncConnection
 from psycopg.pq import ConnStatus
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
 
-from tutopanda.db.connection import api_conninfo
+from tutopanda.db.connection import api_connect_kwargs, api_conninfo
 from tutopanda.db.deadline import deadline
 from tutopanda.db.pooler import options_refused, takes_login_without_options
 from tutopanda.db.startup import failure_text
@@ -61,11 +61,7 @@ class Database:
 
     def __init__(self, url: str, settings: Settings):
         self._conninfo = api_conninfo(url, settings, application_name="tutopanda-api")
-        # A transaction-mode pooler hands each transaction another server connection, where a
-        # statement prepared on the previous one does not exist: prepare nothing there.
-        self._connect_kwargs: dict[str, Any] = {"autocommit": True}
-        if settings.database_pooler == "transaction":
-            self._connect_kwargs["prepare_threshold"] = None
+        self._connect_kwargs = api_connect_kwargs(settings)
         self._settings = settings
         self._pool: Pool | None = None  # None while the database is away
         self._diagnosis: asyncio.Task[None] | None = None

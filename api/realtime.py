@@ -11,7 +11,12 @@ from typing import Any
 
 from litestar import Litestar
 
-from tutopanda.db.connection import api_conninfo, direct_url, runtime_conninfo
+from tutopanda.db.connection import (
+    api_connect_kwargs,
+    api_conninfo,
+    direct_url,
+    runtime_conninfo,
+)
 from tutopanda.events.announcer import PresenceAnnouncer
 from tutopanda.events.hub import ConnectionSource, EventHub
 from tutopanda.events.presence import PresenceBoard
@@ -53,7 +58,7 @@ def realtime_lifespan(
         announcer = PresenceAnnouncer(
             api_conninfo(database_url, settings, application_name=PRESENCE_NAME),
             deadline_seconds=settings.request_deadline_seconds,
-            prepare=settings.database_pooler != "transaction",
+            connect_kwargs=api_connect_kwargs(settings),
         )
         board = PresenceBoard(announcer)
         hub = EventHub(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tutopanda.db import embedded
@@ -35,6 +37,17 @@ def api_conninfo(url: str, settings: Settings, *, application_name: str) -> str:
         }
         return make_conninfo(url, **extra)
     return runtime_conninfo(url, settings, application_name=application_name)
+
+
+def api_connect_kwargs(settings: Settings) -> dict[str, Any]:
+    """How the API's connections (requests, presence) are made: in autocommit, each call its
+    own transaction in one round trip; through a transaction-mode pooler, which hands each
+    transaction another server connection where a statement prepared on the last one does not
+    exist, preparing nothing."""
+    kwargs: dict[str, Any] = {"autocommit": True}
+    if settings.database_pooler == "transaction":
+        kwargs["prepare_threshold"] = None
+    return kwargs
 
 
 def runtime_conninfo(url: str, settings: Settings, *, application_name: str) -> str:

@@ -39,15 +39,14 @@ class PresenceAnnouncer:
         conninfo: str,
         *,
         deadline_seconds: float,
-        prepare: bool = True,
+        connect_kwargs: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._conninfo = conninfo
         self._deadline_seconds = deadline_seconds
-        # A transaction-mode pooler gives each statement another server connection: prepare none.
-        self._connect_kwargs: dict[str, Any] = {"autocommit": True}
-        if not prepare:
-            self._connect_kwargs["prepare_threshold"] = None
+        # The API's (tutopanda.db.connection.api_connect_kwargs): autocommit, and no prepared
+        # statements through a transaction-mode pooler.
+        self._connect_kwargs = connect_kwargs or {"autocommit": True}
         self._clock = clock
         self._statement = query("presence_announce")
         self._conn: AsyncConnection[Any] | None = None
