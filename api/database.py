@@ -17,12 +17,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.di import NamedDependency
+from litestar.types import Scope
 from psycopg import AsyncConnection
 from psycopg.pq import ConnStatus
 from psycopg_pool import AsyncConnectionPool, PoolClosed, PoolTimeout
@@ -216,13 +217,14 @@ def database_lifespan(database: Database) -> Any:
     return lifespan
 
 
-async def provide_connection(request: Request[Any, Any, Any]) -> AsyncGenerator[Connection, None]:
+@contextlib.asynccontextmanager
+async def request_connection(scope: Scope) -> AsyncIterator[Connection]:
     """The request's connection (autocommit: each call commits on its own), or, for a write sent
     with an Idempotency-Key, the connection of its transaction (api/idempotency.py)."""
-    shared: Connection | None = request.scope.get("state", {}).get(SHARED_CONNECTION)
+    shared: Connection | None = scope.get("state", {}).get(SHARED_CONNECTION)
     if shared is not None:
         yield shared
         return
-    database: Database = request.app.state.database
+    database: Database = scope["app"].state.database
     async with database.connection() as conn:
         yield conn

@@ -3,7 +3,7 @@
 With the header, an unsafe request (POST, PUT, PATCH, DELETE) runs in ONE transaction on one
 connection: the key is claimed first (`api.idempotency_claim`: an answer kept for the same key and
 request is sent again at once and nothing else runs; a request still holding the key is 409; a key
-used for another request is 422), the route then runs on that same connection (`provide_connection`
+used for another request is 422), the route then runs on that same connection (`request_connection`
 hands it out), and its answer is kept (`api.idempotency_record`) before the transaction commits.
 No crash can separate a write from its kept answer, and the answer leaves only once committed. A
 request that wrote nothing (a refusal, a failure) keeps nothing: sent again, it simply runs again.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
 from functools import cache
 from typing import Annotated, Any
 
@@ -20,7 +19,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import ParameterKwarg, PathParameter, QueryParameter
 
 from tutopanda.api.bodies import NO_NUL_PATTERN
-from tutopanda.api.database import Connection, provide_connection
+from tutopanda.api.database import Connection, request_connection
 from tutopanda.api.problems import InvalidField
 from tutopanda.errors import NotFound
 from tutopanda.models.base import MAX_SERIAL
@@ -87,7 +86,12 @@ async def provide_user(request: Request[str, Any, Any]) -> str:
 def refuse_unknown_ids(request: Request[Any, Any, Any]) -> None:
     """404 for an id of the path that no row can have: below 1, beyond its column's range, a run
     id that is not a lowercase UUID. Checked before the body is read or a connection taken."""
-    for name, value in request.path_params.items():
+    refuse_unknown_ids_of(request.path_params)
+
+
+def refuse_unknown_ids_of(path_params: dict[str, Any]) -> None:
+    """`refuse_unknown_ids` of a route's parsed path parameters."""
+    for name, value in path_params.items():
         if name == "run_id":
             if not _RUN_ID.match(value):
                 raise NotFound("workflow run not found")
@@ -118,9 +122,6 @@ def _optional_query_names(handler: HTTPRouteHandler) -> tuple[str, ...]:
     )
 
 
-_request_connection = asynccontextmanager(provide_connection)
-
-
 async def provide_db(
     request: Request[Any, Any, Any],
     user: UserId,  # noqa: ARG001 (a dependency on the caller: see below)
@@ -132,7 +133,7 @@ async def provide_db(
     batch of several dependencies in a task group (~50 us a request), and beside a dependency
     that fails a checkout would leave its connection to the garbage collector.
     """
-    async with _request_connection(request) as conn:
+    async with request_connection(request.scope) as conn:
         yield conn
 
 

@@ -83,7 +83,13 @@ def none_match(header: str | None, revision: int) -> bool:
 
 def base_revision(if_match: str) -> int:
     """The revision a write builds on, from its `If-Match` (422 naming it when malformed)."""
-    match = _IF_MATCH.match(if_match)
-    if match is None:
+    revision = matched_revision(if_match)
+    if revision is None:
         raise InvalidField("If-Match", 'must be one strong ETag naming a revision, like "5"')
-    return int(match.group(1))
+    return revision
+
+
+def matched_revision(if_match: str) -> int | None:
+    """The revision an `If-Match` names; None when it is not one strong ETag of a revision."""
+    match = _IF_MATCH.match(if_match)
+    return None if match is None else int(match.group(1))

@@ -13,6 +13,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import ParameterKwarg
+from litestar.types import Receive, Scope, Send
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
@@ -261,6 +262,13 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         media_type=PROBLEM_MEDIA_TYPE,
         headers={**answer.headers, REQUEST_ID_HEADER: request_id},
     )
+
+
+async def send_problem(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+    """Answer `exc` from ASGI code that no handler runs (api/lecture_fast_path.py) as the app's
+    exception handler would, inside the middleware of its route: an Idempotency-Key keeps it."""
+    request = Request[Any, Any, Any](scope, receive)
+    await problem_response(request, exc).to_asgi_response(None, request)(scope, receive, send)
 
 
 # What a 503 says on every route that lists it.

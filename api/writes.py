@@ -14,6 +14,13 @@ from tutopanda.models.wire import MergeConflict, SaveResponse
 def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResponse]:
     """200 with the new revision as ETag, or 409 with the latest snapshot, the draft keeping
     the refused sections and the conflicting paths of a merge."""
+    content, tag = saved_answer(result, base)
+    return Response(content, media_type=MediaType.JSON, headers={"ETag": tag})  # type: ignore[arg-type]
+
+
+def saved_answer(result: SaveResult, base: int | None) -> tuple[bytes, str]:
+    """The JSON body (a SaveResponse) and ETag of a write that went through; RevisionConflict
+    (409) when it did not."""
     if result.lecture is not None:
         conflicts = [MergeConflict.model_validate(c) for c in result.conflicts]
         raise RevisionConflict(
@@ -27,5 +34,4 @@ def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResp
         merged_onto=result.merged_onto,
     )
     # Encoded here, once: Litestar's pydantic plugin would dump the model and encode it again.
-    content = body.model_dump_json(by_alias=True).encode()
-    return Response(content, media_type=MediaType.JSON, headers={"ETag": etag(result.revision)})  # type: ignore[arg-type]
+    return body.model_dump_json(by_alias=True).encode(), etag(result.revision)

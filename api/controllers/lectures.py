@@ -8,6 +8,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from tutopanda.api.database import Db
+from tutopanda.api.lecture_fast_path import lecture_fast_path
 from tutopanda.api.openapi import NOT_MODIFIED
 from tutopanda.api.params import LectureIdPath, UserId
 from tutopanda.api.preconditions import IfMatch, IfNoneMatch, base_revision, etag, none_match
@@ -23,6 +24,8 @@ class LectureController(Controller):
 
     path = "/lectures/{lecture_id:int}"
     tags = ["lectures"]
+    # Serves GET and the editor's saves itself; these handlers are the contract and serve the rest.
+    middleware = [lecture_fast_path]
 
     @get(
         "/",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Optional, get_origin
+from typing import Annotated, Any, Literal, Optional, Protocol, get_origin
 
 from pydantic import Field, JsonValue, create_model, model_validator
 
@@ -85,6 +85,19 @@ def _no_default(schema: dict[str, Any]) -> None:
 
 
 _SectionFields = create_model("LecturePatchSections", __base__=CheckedModel, **_optional_sections())
+
+
+class StoredSections(Protocol):
+    """Sections to store: what a save writes (a LecturePatch, or a body checked elsewhere by the
+    same rules, api/save_body.py)."""
+
+    def sections(self) -> dict[str, JsonValue]:
+        """The sections, in their stored (camelCase JSON) form."""
+        ...
+
+    def stored_text(self) -> str:
+        """`sections()` as JSON text."""
+        ...
 
 
 class LecturePatch(_SectionFields):

@@ -10,7 +10,13 @@ from pydantic import BaseModel
 
 from tutopanda.db.execute import Connection, fetch_json, fetch_one
 from tutopanda.merge import MergeResult
-from tutopanda.models.lecture import SECTION_NAMES, LecturePatch, LectureSnapshot, SaveResult
+from tutopanda.models.lecture import (
+    SECTION_NAMES,
+    LecturePatch,
+    LectureSnapshot,
+    SaveResult,
+    StoredSections,
+)
 from tutopanda.store.rebase import Latest, Written, merge_until_written
 
 
@@ -51,7 +57,7 @@ async def save_draft(
     user_id: str,
     lecture_id: int,
     base_revision: int,
-    patch: LecturePatch,
+    patch: StoredSections,
     *,
     merge: bool = False,
     force: bool = False,
@@ -63,15 +69,21 @@ async def save_draft(
         "user_id": user_id,
         "lecture_id": lecture_id,
         "base_revision": base_revision,
-        "sections": Jsonb(patch, dumps=LecturePatch.stored_text),
+        "sections": Jsonb(patch, dumps=_stored_text),
         "merge": merge,
         "force": force,
     }
     result = await fetch_one(conn, "lecture_save", params, SaveResult)
-    rebase = _rebase(result, base_revision, patch.sections()) if merge else None
-    if not merge or rebase is None:
+    if not merge or _met(result) is None:
+        return result  # the sections are read back only for a merge that met a newer revision
+    rebase = _rebase(result, base_revision, patch.sections())
+    if rebase is None:
         return result
     return await merge_onto_latest(conn, user_id, lecture_id, rebase, result)
+
+
+def _stored_text(sections: StoredSections) -> str:
+    return sections.stored_text()
 
 
 async def merge_onto_latest(

@@ -1,0 +1,106 @@
+"""The editor's two hot routes, `GET` and `PATCH /lectures/{lectureId}`, served without Litestar's
+per-request machinery (a Request, its kwargs, signature model, dependencies, DTO and Response):
+about as much CPU as the call to the database itself.
+
+It is the innermost middleware of those routes (api/controllers/lectures.py): the app's own layers
+have run (request id, authentication, write rate, Idempotency-Key) and run on its answer (request
+id, security headers, CORS); its errors are raised, and answered by the one mapping
+(api/problems.py). The handlers behind it are the routes' contract (the OpenAPI document is made
+from them) and serve every save this module does not: a body in any form but the editor's
+(api/save_body.py), an `If-Match` missing or malformed. tests/api/test_lecture_fast_path.py checks
+that both answer alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from litestar import Request
+from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
+
+from tutopanda.api.database import request_connection
+from tutopanda.api.middleware import raw_header
+from tutopanda.api.params import refuse_unknown_ids_of
+from tutopanda.api.preconditions import etag, matched_revision, none_match
+from tutopanda.api.problems import send_problem
+from tutopanda.api.save_body import checked_save
+from tutopanda.api.writes import saved_answer
+from tutopanda.store import lectures
+
+_JSON = (b"content-type", b"application/json")
+_NOT_CACHED = (b"cache-control", b"private, no-cache")
+
+
+def lecture_fast_path(app: ASGIApp) -> ASGIApp:
+    """The middleware serving GET and the editor's PATCH of a lecture; the rest goes to `app`."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        method = cast("HTTPScope", scope)["method"]
+        try:
+            if method == "GET":
+                await _read(scope, send)
+                return
+            if method == "PATCH" and await _saved(scope, receive, send):
+                return
+        except Exception as error:  # nothing was sent: every answer is sent last
+            await send_problem(scope, receive, send, error)
+            return
+        await app(scope, receive, send)
+
+    return middleware
+
+
+async def _read(scope: Scope, send: Send) -> None:
+    """The lecture's JSON text as the database made it; 304 for an `If-None-Match` it matches."""
+    lecture_id = _lecture_id(scope)
+    async with request_connection(scope) as conn:
+        read = await lectures.get_lecture_wire(conn, str(scope["user"]), lecture_id)
+    headers = [(b"etag", etag(read.revision).encode()), _NOT_CACHED]
+    if_none_match = raw_header(scope, b"if-none-match")
+    if if_none_match is not None and none_match(if_none_match.decode("latin-1"), read.revision):
+        await _answer(send, 304, headers, b"")
+        return
+    body = read.lecture.encode()
+    headers += [_JSON, (b"content-length", str(len(body)).encode())]
+    await _answer(send, 200, headers, body)
+
+
+async def _saved(scope: Scope, receive: Receive, send: Send) -> bool:
+    """Save a body in the editor's form on the `If-Match` revision; False: not served here."""
+    lecture_id = _lecture_id(scope)
+    if_match = raw_header(scope, b"if-match")
+    base = matched_revision(if_match.decode("latin-1")) if if_match is not None else None
+    if base is None:
+        return False
+    # Litestar's own read (its size limit, 413), kept in the scope for the handler if it serves.
+    body = await Request[Any, Any, Any](scope, receive).body()
+    save = checked_save(body)
+    if save is None:
+        return False
+    async with request_connection(scope) as conn:
+        result = await lectures.save_draft(
+            conn,
+            str(scope["user"]),
+            lecture_id,
+            base,
+            save.payload,
+            merge=save.merge,
+            force=save.force,
+        )
+    content, tag = saved_answer(result, base)
+    headers = [(b"etag", tag.encode()), _JSON, (b"content-length", str(len(content)).encode())]
+    await _answer(send, 200, headers, content)
+    return True
+
+
+def _lecture_id(scope: Scope) -> int:
+    """The path's lecture id; 404 when no row can have it (api/params.py)."""
+    path_params: dict[str, Any] = scope["path_params"]
+    refuse_unknown_ids_of(path_params)
+    lecture_id: int = path_params["lecture_id"]
+    return lecture_id
+
+
+async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
