@@ -85,7 +85,10 @@ def checked_save(body: bytes) -> CheckedSave | None:
     payload = decoded.payload
     if all(getattr(payload, name) is UNSET for name in _SECTIONS):
         return None
-    added = fill_defaults(payload)
+    try:
+        added = fill_defaults(payload)
+    except ValueError:  # a timeline ending past any number: pydantic says so
+        return None
     text = _ENCODER.encode(payload)
     envelope_keys = 1 + (decoded.merge is not UNSET) + (decoded.force is not UNSET)
     if text.count(_COLON) - added + envelope_keys != body.count(_COLON):

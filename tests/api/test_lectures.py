@@ -200,6 +200,11 @@ def test_invalid_bodies_are_422_naming_the_field(
         b'{"payload": {"title": "x", "summary": "s", "title": "y"}}',
         b"[]",
         b"null",
+        # Clips ending past the largest double: no duration a timeline can store.
+        b'{"payload":{"timeline":{"tracks":{"voice":[{"id":"c","name":"n","kind":"voice",'
+        b'"startTime":1e308,"duration":1e308}]}}}}',
+        b'{"payload":{"timeline":{"tracks":{"voice":[{"id":"c","name":"n","kind":"voice",'
+        b'"startTime":1' + b"0" * 309 + b',"duration":1}]}}}}',
     ],
 )
 def test_hostile_bodies_never_500_and_write_nothing(

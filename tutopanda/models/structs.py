@@ -33,6 +33,7 @@ from tutopanda.models.base import (
     UnitInterval,
     WireModel,
 )
+from tutopanda.models.timeline import last_clip_end
 
 _FINITE = sys.float_info.max  # a bound on every float: 1e400 (an infinity) is refused
 _meta = cast(Callable[..., Meta], Meta)  # Meta(**bounds): its overloads name each bound
@@ -71,14 +72,10 @@ class UnsupportedModel(TypeError):
 
 
 def _last_clip_end(timeline: Any) -> None:
-    """Timeline's `_duration_is_the_last_clip_end`, on the Struct."""
+    """Timeline's `_duration_is_the_last_clip_end`, on the Struct (ValueError past any number)."""
     tracks = timeline.tracks
-    ends = [
-        float(clip.start_time) + float(clip.duration)
-        for track in (tracks.visual, tracks.voice, tracks.music, tracks.sound_effects)
-        for clip in track
-    ]
-    timeline.duration = round(max(ends, default=0.0), 6)
+    clips = (*tracks.visual, *tracks.voice, *tracks.music, *tracks.sound_effects)
+    timeline.duration = last_clip_end(clips)
 
 
 _AFTER: dict[str, Callable[[Any], None]] = {_DURATION: _last_clip_end}
@@ -104,7 +101,7 @@ _PLANS: dict[type[msgspec.Struct], _Plan] = {}
 
 def fill_defaults(value: Any) -> int:
     """Set what pydantic stores beside what was sent on `value` (a Struct of this module) and its
-    Structs; the number of JSON keys that adds."""
+    Structs; the number of JSON keys that adds. ValueError where pydantic's validator refuses."""
     plan = _PLANS.get(type(value))
     if plan is None:
         return 0

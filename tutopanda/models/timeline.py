@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -32,10 +34,6 @@ class Clip(PassthroughModel):
     duration: Positive
     status: AssetStatus | None = None
     error: AssetError | None = None
-
-    @property
-    def end_time(self) -> float:
-        return float(self.start_time) + float(self.duration)
 
 
 class KenBurnsClip(Clip):
@@ -121,6 +119,19 @@ class Timeline(WireModel, FilledDefaults):
 
     @model_validator(mode="after")
     def _duration_is_the_last_clip_end(self) -> Timeline:
-        ends = [clip.end_time for clip in self.tracks.all_clips()]
-        self.duration = round(max(ends, default=0.0), 6)
+        self.duration = last_clip_end(self.tracks.all_clips())
         return self
+
+
+def last_clip_end(clips: Iterable[Any]) -> float:
+    """When the last of `clips` ends (0 without clips), to the microsecond: a timeline's duration
+    (tutopanda.models.structs computes it with this too). ValueError when that is beyond the
+    largest number JSON and PostgreSQL hold (a start of 1e308 and a duration of 1e308)."""
+    try:
+        ends = [float(clip.start_time) + float(clip.duration) for clip in clips]
+        end = round(max(ends, default=0.0), 6)
+    except OverflowError:  # an integer beyond the largest float
+        end = math.inf
+    if not math.isfinite(end):
+        raise ValueError("a clip ends beyond the largest number a timeline's duration can be")
+    return end
