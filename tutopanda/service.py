@@ -5,6 +5,7 @@ Only `tutopanda serve` and `tutopanda worker` import it (the other commands stay
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import socket
@@ -171,6 +172,13 @@ class _ApiServer(uvicorn.Server):
         super().__init__(config)
         self._app = app
         self._watchdog = watchdog
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        # What start-up made lives as long as the process: out of the collector's sight, a full
+        # collection walks only what requests leave behind (~60 ms less, a p99 spike, each time).
+        gc.collect()
+        gc.freeze()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._watchdog.start()

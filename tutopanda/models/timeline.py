@@ -35,6 +35,10 @@ class Clip(PassthroughModel):
     status: AssetStatus | None = None
     error: AssetError | None = None
 
+    @property
+    def end_time(self) -> float:
+        return float(self.start_time) + float(self.duration)
+
 
 class KenBurnsClip(Clip):
     """A still image with a pan/zoom (visual track)."""
