@@ -25,7 +25,6 @@ at once (uvicorn's own limit_concurrency answers plain text, and counts idle con
 from __future__ import annotations
 
 import logging
-import uuid
 from asyncio import TimerHandle, Transport
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -34,6 +33,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from tutopanda.api.middleware import new_request_id
 from tutopanda.models.wire import Problem
 from tutopanda.settings import Settings
 
@@ -46,7 +46,7 @@ _TARGET_SHOWN = 256  # a request target longer than this is not echoed in `insta
 
 def problem_json(status: int, code: str, detail: str, *, instance: str) -> tuple[bytes, str]:
     """A problem answered before the app sees the request, and its request id."""
-    request_id = uuid.uuid4().hex
+    request_id = new_request_id()
     problem = Problem(
         type=f"urn:tutopanda:problem:{code}",
         title=HTTPStatus(status).phrase,

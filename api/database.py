@@ -217,14 +217,11 @@ def database_lifespan(database: Database) -> Any:
     return lifespan
 
 
-@contextlib.asynccontextmanager
-async def request_connection(scope: Scope) -> AsyncIterator[Connection]:
+def request_connection(scope: Scope) -> contextlib.AbstractAsyncContextManager[Connection]:
     """The request's connection (autocommit: each call commits on its own), or, for a write sent
     with an Idempotency-Key, the connection of its transaction (api/idempotency.py)."""
     shared: Connection | None = scope.get("state", {}).get(SHARED_CONNECTION)
     if shared is not None:
-        yield shared
-        return
+        return contextlib.nullcontext(shared)
     database: Database = scope["app"].state.database
-    async with database.connection() as conn:
-        yield conn
+    return database.connection()

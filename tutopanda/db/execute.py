@@ -34,6 +34,19 @@ async def fetch_one(
     return row
 
 
+async def fetch_tuple(conn: Connection, name: str, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The single row of a named query, as a tuple in the query's column order (no model: for
+    the hot paths, where building one per request shows)."""
+    with translated_errors():
+        async with conn.cursor() as cursor:
+            async with bounded(conn):
+                await cursor.execute(query(name), params)
+            row: tuple[Any, ...] | None = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"query {name!r} returned no row")
+    return row
+
+
 async def fetch_all(
     conn: Connection, name: str, params: Mapping[str, Any], model: type[Row]
 ) -> list[Row]:

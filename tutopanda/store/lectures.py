@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg.types.json import Jsonb
-from pydantic import BaseModel
 
-from tutopanda.db.execute import Connection, fetch_json, fetch_one
+from tutopanda.db.execute import Connection, fetch_json, fetch_one, fetch_tuple
 from tutopanda.merge import MergeResult
 from tutopanda.models.lecture import (
     SECTION_NAMES,
@@ -26,8 +25,9 @@ async def get_lecture(conn: Connection, user_id: str, lecture_id: int) -> Lectur
     return await fetch_json(conn, "lecture_get", params, LectureSnapshot)
 
 
-class WireLecture(BaseModel):
-    """A lecture as the HTTP API sends it (JSON text, LectureSnapshot's shape) and its revision."""
+class WireLecture(NamedTuple):
+    """A lecture as the HTTP API sends it (JSON text, LectureSnapshot's shape) and its revision,
+    in the order the query gives them."""
 
     revision: int
     lecture: str
@@ -37,7 +37,7 @@ async def get_lecture_wire(conn: Connection, user_id: str, lecture_id: int) -> W
     """The lecture as JSON text made by the database, not parsed here (a read answers with it as
     it is); NotFound when missing or another user's."""
     params = {"user_id": user_id, "lecture_id": lecture_id}
-    return await fetch_one(conn, "lecture_get_wire", params, WireLecture)
+    return WireLecture(*await fetch_tuple(conn, "lecture_get_wire", params))
 
 
 @dataclass(frozen=True)
