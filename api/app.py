@@ -28,7 +28,7 @@ from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin, schema_router
 from tutopanda.api.editor_page import editor_config, editor_router, origin_of
 from tutopanda.api.idempotency import document_idempotency_keys, idempotency_middleware
-from tutopanda.api.middleware import install_outermost
+from tutopanda.api.middleware import add_request_id, install_outermost
 from tutopanda.api.openapi import PydanticSchemas
 from tutopanda.api.params import REQUEST_DEPENDENCIES
 from tutopanda.api.problems import problem_response
@@ -93,7 +93,7 @@ def create_app(
         # After the request id and the caller are known; a write past the rate takes no connection.
         middleware=[write_rate_middleware(settings.writes_per_minute), idempotency_middleware],
         on_startup=[document_idempotency_keys, document_write_limits, complete_document],
-        before_send=[security_headers(token_origin)],
+        before_send=[add_request_id, security_headers(token_origin)],
         exception_handlers={Exception: problem_response},
         plugins=[
             StrictBodies(),

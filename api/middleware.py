@@ -34,31 +34,35 @@ def request_id_of(scope: Scope) -> str:
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Assign a request id before anything else runs, so errors and logs can quote it.
+    """Assign a request id before anything else runs, so errors and logs can quote it; the
+    response carries it (`add_request_id`).
 
     Install it outermost (see `install_outermost`): authentication errors need the id too.
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        incoming = raw_header(scope, _HEADER) or b""
-        request_id = incoming.decode("latin-1") if _SANE_ID.match(incoming) else new_request_id()
-        scope.setdefault("state", {})["request_id"] = request_id
-        header = (_HEADER, request_id.encode("latin-1"))
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                if not any(name == _HEADER for name, _ in headers):  # a problem carries it
-                    headers.append(header)
-                message["headers"] = headers
-            await send(message)
-
-        await app(scope, receive, send_with_id)
+        if scope["type"] == ScopeType.HTTP:
+            incoming = raw_header(scope, _HEADER) or b""
+            sane = _SANE_ID.match(incoming)
+            request_id = incoming.decode("latin-1") if sane else new_request_id()
+            scope.setdefault("state", {})["request_id"] = request_id
+        await app(scope, receive, send)
 
     return middleware
+
+
+async def add_request_id(message: Message, scope: Scope) -> None:
+    """before_send hook of the app: the response names its request (a problem names it already;
+    a route that no middleware ran for has none), in the one send wrapper of all such hooks."""
+    if message["type"] != "http.response.start":
+        return
+    request_id = scope.get("state", {}).get("request_id")
+    if request_id is None:
+        return
+    headers = list(message.get("headers", ()))
+    if not any(name == _HEADER for name, _ in headers):
+        headers.append((_HEADER, request_id.encode("latin-1")))
+        message["headers"] = headers
 
 
 def install_outermost(app_config: AppConfig) -> AppConfig:
