@@ -22,9 +22,8 @@ import subprocess
 import sys
 import threading
 
-from tutopanda.events.publisher import publish_forever
+from tutopanda.events.publisher import publish_blocking
 from tutopanda.logs import configure_logging
-from tutopanda.processes import run_async
 
 logger = logging.getLogger("tutopanda.events")
 RESTART_SECONDS = 1.0  # after the child died, before it is started again
@@ -97,7 +96,7 @@ class PublisherProcess:
 
 def _die_with_parent() -> None:
     """Ask the kernel for SIGTERM when the parent goes (Linux; elsewhere the stdin pipe's end
-    is the only sign, which publish_forever does not watch)."""
+    is the only sign, which publish_blocking does not watch)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -113,7 +112,7 @@ def main(argv: list[str]) -> None:
     # SIGTERM ends the process at once (its default): the publisher's session, and with it the
     # role, ends with the process; another candidate takes over from the stored horizon.
     with contextlib.suppress(KeyboardInterrupt):
-        run_async(publish_forever(conninfo, interval_seconds=interval))
+        publish_blocking(conninfo, interval_seconds=interval)
 
 
 if __name__ == "__main__":

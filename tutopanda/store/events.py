@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import psycopg
+
 from tutopanda.db.execute import Connection, fetch_all, fetch_one, fetch_value
+from tutopanda.db.queries import query
 from tutopanda.models.events import LectureEvent, StreamStart
 
 DEFAULT_BATCH = 500
@@ -16,6 +19,18 @@ async def claim_publisher(conn: Connection) -> bool:
 async def publish(conn: Connection) -> int:
     """Announce the lectures whose events committed since the last call; returns how many."""
     return int(await fetch_value(conn, "events_publish", {}))
+
+
+def claim_publisher_blocking(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """`claim_publisher` on a blocking connection (the publisher process's)."""
+    row = conn.execute(query("events_publisher_claim")).fetchone()
+    return bool(row is not None and row[0])
+
+
+def publish_blocking(conn: psycopg.Connection[tuple[object, ...]]) -> int:
+    """`publish` on a blocking connection (the publisher process's)."""
+    row = conn.execute(query("events_publish")).fetchone()
+    return int(str(row[0])) if row is not None else 0
 
 
 async def open_stream(conn: Connection, user_id: str, lecture_id: int) -> StreamStart:
