@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,39 @@ def pooled_port(
     admin_conn.execute(test_query("pooled_login_create"))
     with pgbouncer(pg_server, tmp_path / "pgbouncer", [POOLED_LOGIN, pg_server.user]) as port:
         yield port
+
+
+# The longest tests (each several seconds to a minute and a half on 2 busy cores), started first,
+# one after another on each process: pytest-xdist's worksteal hands each process a contiguous
+# share of the collection, and a long test at the end of a share would end the run alone.
+LONGEST_FIRST = (
+    "tests/api/test_openapi_conformance.py::test_schemathesis_finds_no_server_error_and_no_schema_violation",
+    "tests/db/test_concurrency_property.py::test_concurrent_writers_keep_the_history_exact",
+    "tests/db/test_embedded_server.py::test_start_migrate_reuse_and_stop_without_database_url",
+    "tests/api/test_failover.py::test_a_failover_loses_no_acknowledged_save_and_no_event",
+    "tests/api/test_idempotency_restarts.py::test_a_key_replays_across_processes_and_restarts",
+    "tests/typescript/test_node_client.py::test_the_node_tests_pass_against_a_real_server",
+    "tests/api/test_event_stream.py::test_many_subscribers_share_one_listening_connection",
+    "tests/browser/test_editor_app_sign_in.py::test_the_editor_signs_in_through_the_app_and_outlives_its_tokens",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, put LONGEST_FIRST at the start of each process's share (the shares are cut
+    as worksteal cuts them: each process in turn gets what is left divided by the processes
+    left), the longest first. Every process computes the same order."""
+    processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    longest = [item for name in LONGEST_FIRST for item in items if item.nodeid == name]
+    if processes < 2 or not longest:
+        return
+    rest = [item for item in items if item not in longest]
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for process in range(processes):
+        share = left // (processes - process)
+        firsts = longest[process::processes]
+        taken = max(0, share - len(firsts))
+        ordered += firsts + rest[:taken]
+        rest = rest[taken:]
+        left -= len(firsts) + taken
+    items[:] = ordered + rest
