@@ -4,6 +4,11 @@
 -- Become the database's event publisher for this session (true), unless another session is.
 SELECT api.events_publisher_claim() AS claimed;
 
+-- events_publisher_session --
+-- The publisher's commits (its horizon and one NOTIFY a batch) do not wait for the WAL flush:
+-- a horizon lost in a crash only announces its batch again, which listeners read by cursor.
+SET synchronous_commit = off;
+
 -- events_publish --
 -- Announce the lectures with events committed since the last call; returns how many.
 SELECT api.events_publish() AS lectures;

@@ -156,3 +156,13 @@ async def test_a_removed_member_is_disconnected_and_the_others_told(
     resumed = hub.subscribe(lecture, opened, user_id="user-2", opened=back)
     assert [event.type async for event in hub.replay(resumed)] == ["member.removed"]
     assert resumed.closed is None
+
+
+async def test_the_publisher_commits_without_waiting_for_the_flush(database: TestDatabase) -> None:
+    """Its horizon and NOTIFY need no durable commit (a lost horizon announces a batch again,
+    read by cursor): the claim turns synchronous_commit off for the publisher's session only."""
+    async with await AsyncConnection.connect(database.runtime_conninfo, autocommit=True) as conn:
+        assert await events.claim_publisher(conn)
+        assert (await (await conn.execute(test_query("synchronous_commit"))).fetchone()) == ("off",)
+    async with await AsyncConnection.connect(database.runtime_conninfo, autocommit=True) as other:
+        assert (await (await other.execute(test_query("synchronous_commit"))).fetchone()) == ("on",)

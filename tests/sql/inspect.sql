@@ -217,3 +217,7 @@ FROM pg_catalog.pg_proc AS p
 CROSS JOIN LATERAL regexp_matches(p.prosrc, '''([a-z]+\.[a-z_]+)''', 'g') AS w (word)
 WHERE p.oid = 'api.lecture_events(integer, integer, integer, integer)'::regprocedure
 ORDER BY 1;
+
+-- synchronous_commit --
+-- Whether this session's commits wait for the WAL flush.
+SHOW synchronous_commit;

@@ -12,7 +12,9 @@ DEFAULT_BATCH = 500
 
 
 async def claim_publisher(conn: Connection) -> bool:
-    """Become the database's publisher for the life of this (direct) session, if nobody is."""
+    """Become the database's publisher for the life of this (direct) session, if nobody is; its
+    commits then do not wait for the WAL flush (see the query `events_publisher_session`)."""
+    await conn.execute(query("events_publisher_session"))
     return bool(await fetch_value(conn, "events_publisher_claim", {}))
 
 
@@ -22,7 +24,9 @@ async def publish(conn: Connection) -> int:
 
 
 def claim_publisher_blocking(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
-    """`claim_publisher` on a blocking connection (the publisher process's)."""
+    """`claim_publisher` on a blocking connection (the publisher process's); its commits then do
+    not wait for the WAL flush (see the query `events_publisher_session`)."""
+    conn.execute(query("events_publisher_session"))
     row = conn.execute(query("events_publisher_claim")).fetchone()
     return bool(row is not None and row[0])
 
