@@ -58,12 +58,12 @@ def publish_blocking(
     process ends."""
     while True:
         try:
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                while not events.claim_publisher_blocking(conn):
+            with psycopg.connect(conninfo, autocommit=True) as conn, conn.cursor() as cursor:
+                while not events.claim_publisher_blocking(cursor):
                     time.sleep(claim_retry_seconds)
                 logger.info("publishing this database's events every %ss", interval_seconds)
                 while True:
-                    events.publish_blocking(conn)
+                    events.publish_blocking(cursor)
                     time.sleep(interval_seconds)
         except TRANSIENT_ERRORS as error:
             logger.warning("event publisher lost its connection (%s); retrying", error)

@@ -23,17 +23,18 @@ async def publish(conn: Connection) -> int:
     return int(await fetch_value(conn, "events_publish", {}))
 
 
-def claim_publisher_blocking(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
-    """`claim_publisher` on a blocking connection (the publisher process's); its commits then do
-    not wait for the WAL flush (see the query `events_publisher_session`)."""
-    conn.execute(query("events_publisher_session"))
-    row = conn.execute(query("events_publisher_claim")).fetchone()
+def claim_publisher_blocking(cursor: psycopg.Cursor[tuple[object, ...]]) -> bool:
+    """`claim_publisher` on a blocking connection's cursor (the publisher process's, which it
+    keeps for every poll); its commits then do not wait for the WAL flush (see the query
+    `events_publisher_session`)."""
+    cursor.execute(query("events_publisher_session"))
+    row = cursor.execute(query("events_publisher_claim")).fetchone()
     return bool(row is not None and row[0])
 
 
-def publish_blocking(conn: psycopg.Connection[tuple[object, ...]]) -> int:
-    """`publish` on a blocking connection (the publisher process's)."""
-    row = conn.execute(query("events_publish")).fetchone()
+def publish_blocking(cursor: psycopg.Cursor[tuple[object, ...]]) -> int:
+    """`publish` on the publisher process's cursor, as a prepared statement."""
+    row = cursor.execute(query("events_publish"), prepare=True).fetchone()
     return int(str(row[0])) if row is not None else 0
 
 
