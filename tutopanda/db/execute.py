@@ -67,11 +67,4 @@ async def fetch_json(
 
 async def fetch_value(conn: Connection, name: str, params: Mapping[str, Any]) -> Any:
     """The first column of the single row of a named query."""
-    with translated_errors():
-        async with conn.cursor() as cursor:
-            async with bounded(conn):
-                await cursor.execute(query(name), params)
-            row = await cursor.fetchone()
-    if row is None:
-        raise LookupError(f"query {name!r} returned no row")
-    return row[0]
+    return (await fetch_tuple(conn, name, params))[0]
