@@ -18,7 +18,7 @@ from typing import Any, cast
 from litestar import Request
 from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 
-from tutopanda.api.database import request_connection
+from tutopanda.api.database import Connection, request_connection
 from tutopanda.api.middleware import raw_header
 from tutopanda.api.params import refuse_unknown_ids_of
 from tutopanda.api.preconditions import etag, matched_revision, none_match
@@ -27,8 +27,9 @@ from tutopanda.api.save_body import checked_save
 from tutopanda.api.writes import saved_answer
 from tutopanda.store import lectures
 
+CACHE_CONTROL = "private, no-cache"  # a read's answer: kept by the browser, asked again
 _JSON = (b"content-type", b"application/json")
-_NOT_CACHED = (b"cache-control", b"private, no-cache")
+_NOT_CACHED = (b"cache-control", CACHE_CONTROL.encode())
 
 
 def lecture_fast_path(app: ASGIApp) -> ASGIApp:
@@ -50,19 +51,32 @@ def lecture_fast_path(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+async def read_answer(
+    conn: Connection, user_id: str, lecture_id: int, if_none_match: str | None
+) -> tuple[int, str, bytes]:
+    """A read's status, ETag and body (this module's and the GET handler's): the lecture's JSON
+    text as the database made it, or 304 and no body for an `If-None-Match` it matches. Every
+    read answer is sent with `Cache-Control: CACHE_CONTROL`."""
+    read = await lectures.get_lecture_wire(conn, user_id, lecture_id)
+    if none_match(if_none_match, read.revision):
+        return 304, etag(read.revision), b""
+    return 200, etag(read.revision), read.lecture.encode()
+
+
 async def _read(scope: Scope, send: Send) -> None:
-    """The lecture's JSON text as the database made it; 304 for an `If-None-Match` it matches."""
     lecture_id = _lecture_id(scope)
-    async with request_connection(scope) as conn:
-        read = await lectures.get_lecture_wire(conn, str(scope["user"]), lecture_id)
-    headers = [(b"etag", etag(read.revision).encode()), _NOT_CACHED]
     if_none_match = raw_header(scope, b"if-none-match")
-    if if_none_match is not None and none_match(if_none_match.decode("latin-1"), read.revision):
-        await _answer(send, 304, headers, b"")
-        return
-    body = read.lecture.encode()
-    headers += [_JSON, (b"content-length", str(len(body)).encode())]
-    await _answer(send, 200, headers, body)
+    async with request_connection(scope) as conn:
+        status, tag, body = await read_answer(
+            conn,
+            str(scope["user"]),
+            lecture_id,
+            None if if_none_match is None else if_none_match.decode("latin-1"),
+        )
+    headers = [(b"etag", tag.encode()), _NOT_CACHED]
+    if status == 200:
+        headers += [_JSON, (b"content-length", str(len(body)).encode())]
+    await _answer(send, status, headers, body)
 
 
 async def _saved(scope: Scope, receive: Receive, send: Send) -> bool:
