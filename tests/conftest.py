@@ -19,6 +19,7 @@ from tests.support.databases import (
     template_database,
 )
 from tests.support.pgbouncer import POOLED_LOGIN, pgbouncer
+from tests.support.polling import TEST_EVENT_POLL
 from tests.support.server import TestServer, choose_server, embedded_test_dir
 from tests.support.sql import test_query
 from tutopanda.db import embedded
@@ -27,6 +28,7 @@ from tutopanda.db import embedded
 # (a deadline per example, the health check on slow generation), only for what it checks.
 settings.register_profile("tutopanda", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("tutopanda")
+os.environ.update(TEST_EVENT_POLL)  # for the servers the tests start (tests/support/polling.py)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.support.databases import TestDatabase
+from tests.support.polling import TEST_EVENT_POLL
 from tutopanda.api.app import create_app
 from tutopanda.settings import Settings, load_settings
 from tutopanda.tokens import issue_token
@@ -33,6 +34,7 @@ def settings(tmp_path: Path) -> Settings:
             "TUTOPANDA_JWT_SECRET": SECRET,
             "TUTOPANDA_MAX_BODY_BYTES": str(BODY_CAP),
             "TUTOPANDA_CONNECT_TIMEOUT": "1",
+            **TEST_EVENT_POLL,
         }
     )
 

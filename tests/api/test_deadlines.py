@@ -17,6 +17,7 @@ from tests.api.helpers import assert_problem, new_lecture, quiet_presence
 from tests.support.databases import TestDatabase
 from tests.support.factories import patch
 from tests.support.own_server import own_server
+from tests.support.polling import TEST_EVENT_POLL
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tests.support.tcp_proxy import tcp_proxy
@@ -37,6 +38,7 @@ def deadline_settings(tmp_path: Path) -> Settings:
             "TUTOPANDA_HOME": str(tmp_path / "home"),
             "TUTOPANDA_JWT_SECRET": SECRET,
             "TUTOPANDA_REQUEST_DEADLINE_SECONDS": str(DEADLINE),
+            **TEST_EVENT_POLL,
         }
     )
 

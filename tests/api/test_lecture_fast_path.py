@@ -25,6 +25,7 @@ from litestar.testing import TestClient
 from tests.api.conftest import BODY_CAP, SECRET
 from tests.api.helpers import new_lecture
 from tests.support.databases import cloned_database
+from tests.support.polling import TEST_EVENT_POLL
 from tests.support.server import TestServer
 from tutopanda.api.app import create_app
 from tutopanda.api.controllers.lectures import LectureController
@@ -215,6 +216,7 @@ def apps(
             "TUTOPANDA_MAX_ACTIVE_RUNS": "10000",
             "TUTOPANDA_MAX_PROJECTS_PER_HOUR": "100000",
             "TUTOPANDA_WRITES_PER_MINUTE": "100000",
+            **TEST_EVENT_POLL,
         }
     )
     with cloned_database(pg_server, template_db) as database:

@@ -17,6 +17,7 @@ from tests.api.conftest import SECRET, Headers
 from tests.api.helpers import assert_problem, new_lecture
 from tests.support.databases import TestDatabase
 from tests.support.own_server import OwnServer, own_server
+from tests.support.polling import TEST_EVENT_POLL
 from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
@@ -42,6 +43,7 @@ def outage_settings(tmp_path: Path) -> Settings:
             "TUTOPANDA_JWT_SECRET": SECRET,
             "TUTOPANDA_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
             "TUTOPANDA_DB_PROBE_SECONDS": str(PROBE_SECONDS),
+            **TEST_EVENT_POLL,
         }
     )
 

@@ -22,6 +22,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
+from tests.support.polling import TEST_EVENT_POLL
 from tutopanda.settings import Settings, load_settings
 
 ISSUER = "https://id.example.test"
@@ -182,5 +183,6 @@ def provider_settings(
             "TUTOPANDA_JWT_AUDIENCE": audience,
             "TUTOPANDA_CONNECT_TIMEOUT": "1",
             **extra,
+            **TEST_EVENT_POLL,
         }
     )
