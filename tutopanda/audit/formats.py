@@ -7,9 +7,10 @@ import io
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tutopanda.audit.runner import AuditResult
+if TYPE_CHECKING:  # the command line loads this module for FORMATS, before any query runs
+    from tutopanda.audit.runner import AuditResult
 
 FORMATS = ("table", "csv", "json")
 MAX_CELL = 60

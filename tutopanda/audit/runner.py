@@ -17,13 +17,11 @@ import psycopg
 
 from tutopanda.audit.errors import QueryRefused
 from tutopanda.audit.guard import GuardedQuery, guard
+from tutopanda.audit.limits import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_SECONDS, MAX_ROW_LIMIT
 from tutopanda.audit.vocabulary import ALLOWED_FUNCTIONS, FUNCTION_SCHEMA
 from tutopanda.db.connection import auditor_conninfo
 from tutopanda.db.queries import query
 
-DEFAULT_ROW_LIMIT = 1000
-MAX_ROW_LIMIT = 100_000
-DEFAULT_TIMEOUT_SECONDS = 5.0
 VIEWS_READ_FROM = "app"  # the audit views read these tables; the auditor cannot reach them directly
 
 # SQLSTATE classes that say the database (not the query) failed: connection, resources

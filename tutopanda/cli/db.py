@@ -12,10 +12,10 @@ import psycopg
 from tutopanda.cli.errors import EXIT_FAILURE
 from tutopanda.db import embedded
 from tutopanda.db.connection import admin_url, direct_url
-from tutopanda.db.lints import run_lints
-from tutopanda.db.migrate import migrate
 from tutopanda.settings import Settings
-from tutopanda.store import drafts
+
+# The actions that need more than the embedded server import it when they run (PLC0415 below):
+# every `tutopanda` command loads this module (tutopanda/cli/audit.py).
 
 
 def register(commands: Any) -> None:
@@ -72,6 +72,8 @@ def _timestamp(text: str) -> datetime:
 
 
 def _prune_drafts(settings: Settings, args: argparse.Namespace) -> int:
+    from tutopanda.store import drafts  # noqa: PLC0415
+
     async def prune() -> int:
         async with await psycopg.AsyncConnection.connect(
             admin_url(settings), autocommit=True
@@ -84,6 +86,8 @@ def _prune_drafts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from tutopanda.db.migrate import migrate  # noqa: PLC0415
+
     report = migrate(  # advisory locks and DDL: a session of its own, not a pooled one
         direct_url(settings), lock_timeout_seconds=settings.migrate_lock_timeout_seconds
     )
@@ -101,6 +105,8 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _lint(settings: Settings, _args: argparse.Namespace) -> int:
+    from tutopanda.db.lints import run_lints  # noqa: PLC0415
+
     with psycopg.connect(admin_url(settings), autocommit=True) as conn:
         findings = run_lints(conn)
     failed = 0

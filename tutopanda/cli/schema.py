@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from tutopanda.models.json_schema import lecture_json_schema_text
 from tutopanda.settings import Settings
 
 
@@ -16,5 +15,7 @@ def register(commands: Any) -> None:
 
 
 def _print_schema(_settings: Settings, _args: argparse.Namespace) -> int:
+    from tutopanda.models.json_schema import lecture_json_schema_text  # noqa: PLC0415 (see db.py)
+
     sys.stdout.write(lecture_json_schema_text())
     return 0

@@ -6,11 +6,9 @@ import argparse
 from datetime import timedelta
 from typing import Any
 
-from tutopanda.bearer import development_secret
 from tutopanda.cli.errors import UsageError
 from tutopanda.processes import default_process_count
 from tutopanda.settings import Settings
-from tutopanda.tokens import issue_token
 
 
 def register(commands: Any) -> None:
@@ -71,6 +69,9 @@ def _worker(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from tutopanda.bearer import development_secret  # noqa: PLC0415 (see _serve)
+    from tutopanda.tokens import issue_token  # noqa: PLC0415
+
     most = 24 * settings.token_max_days  # the API refuses a token valid for longer
     if not 0 < args.hours <= most:
         raise UsageError(
