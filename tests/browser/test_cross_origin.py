@@ -83,9 +83,10 @@ async function listedScenario(api, token) {
   result.opened = await firstEvent(`${lecture}/events`, auth);
 
   // Save on the revision read (again when the worker's generation saved in between).
-  let base;
+  let base, read;
   for (let attempt = 0; attempt < 10; attempt++) {
-    base = (await fetch(lecture, {headers: auth})).headers.get("ETag");
+    read = await fetch(lecture, {headers: auth});
+    base = read.headers.get("ETag");
     answer = await fetch(lecture, {
       method: "PATCH",
       headers: {...json, "If-Match": base},
@@ -94,7 +95,13 @@ async function listedScenario(api, token) {
     if (answer.status !== 409) break;
     await sleep(100);
   }
-  result.saved = {status: answer.status, base, etag: answer.headers.get("ETag")};
+  result.saved = {
+    status: answer.status,
+    base,
+    etag: answer.headers.get("ETag"),
+    read: read.status,
+    problem: answer.ok ? null : await answer.text(),
+  };
 
   // The same save on the revision before it: refused, its sections kept as a draft.
   answer = await fetch(lecture, {
@@ -245,7 +252,7 @@ def test_a_listed_origin_uses_the_api_and_an_unlisted_one_is_blocked(
         "type": "lecture.state",
         "id": result["opened"]["id"],
     }
-    assert result["saved"]["status"] == 200
+    assert result["saved"]["status"] == 200, result["saved"]  # with the read before it
     assert result["saved"]["etag"] != result["saved"]["base"]
     assert result["conflict"]["status"] == 409
     assert result["conflict"]["code"] == "revision_conflict"
