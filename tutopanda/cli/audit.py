@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tutopanda.audit.verify import Verification
 
 # Each action imports what it runs when it runs (PLC0415 below): every `tutopanda` command loads
-# this module, and the query guard, the checkpoint's signing and the diff took ~0.3 s to load.
+# this module, and the query guard, the checkpoint's signing and the diff took ~0.2 s to load.
 
 
 def register(commands: Any) -> None:
