@@ -72,6 +72,12 @@ def serving(
             },
             stdout=log,
             stderr=subprocess.STDOUT,
+            # A process group of its own, whose parent (the bench) is in another: never an
+            # orphaned one. The kernel sends SIGHUP to the stopped members of an orphaned group
+            # whenever one of its processes exits, and the bench's own group is orphaned when the
+            # shell that started it has ended (a run in the background): a paused server, in it,
+            # died of SIGHUP as soon as a wrk run ended.
+            process_group=0,
         )
         base = f"http://127.0.0.1:{port}"
         try:
