@@ -173,6 +173,14 @@ WRONG: Strategy = st.sampled_from(
 )
 
 
+def ends_at_a_number(clip: dict[str, Any]) -> bool:
+    """Whether the clip's start plus its duration is a finite double (as Timeline computes it)."""
+    try:
+        return math.isfinite(float(clip["startTime"]) + float(clip["duration"]))
+    except OverflowError:  # an integer past the largest double
+        return False
+
+
 def nullable(strategy: Strategy) -> Strategy:
     return st.none() | strategy
 
@@ -287,7 +295,7 @@ class Shapes:
         return self.obj({"segments": st.lists(segment, min_size=least, max_size=2)}, {})
 
     def clip(self, kind: str, **optional: Strategy) -> Strategy:
-        return self.obj(
+        clip = self.obj(
             {
                 "id": self.identifier(),
                 "name": self.text(),
@@ -297,6 +305,9 @@ class Shapes:
             },
             {**self.outcome(), **optional},
         )
+        # An editor's clip ends at a number: both paths refuse one ending past the largest
+        # double (REFUSED, "clips ending past the largest double").
+        return clip if self.wild else clip.filter(ends_at_a_number)
 
     def timeline(self) -> Strategy:
         volume = nullable(unit_interval())

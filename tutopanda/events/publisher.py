@@ -13,15 +13,16 @@ import contextlib
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import AsyncConnection
 
-from tutopanda.db.connection import runtime_conninfo
 from tutopanda.errors import Unavailable
-from tutopanda.settings import Settings
 from tutopanda.store import events
+
+if TYPE_CHECKING:  # the publisher's own process loads neither (tutopanda.events.publisher_process)
+    from tutopanda.settings import Settings
 
 logger = logging.getLogger("tutopanda.events")
 RETRY_SECONDS = 1.0
@@ -76,6 +77,8 @@ PUBLISHER_NAME = "tutopanda-publisher"  # its application_name
 def publisher_conninfo(settings: Settings, direct: str) -> str:
     """A publisher's connection: the runtime role on the direct URL (the advisory lock that
     elects it belongs to its session)."""
+    from tutopanda.db.connection import runtime_conninfo  # noqa: PLC0415 (see the imports)
+
     return runtime_conninfo(direct, settings, application_name=PUBLISHER_NAME)
 
 
