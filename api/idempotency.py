@@ -25,7 +25,7 @@ from litestar.utils.scope.state import ScopeState
 from psycopg.pq import TransactionStatus
 
 from tutopanda.api.database import SHARED_CONNECTION, Connection, Database
-from tutopanda.api.middleware import raw_header
+from tutopanda.api.middleware import raw_header, replaying
 from tutopanda.api.problems import InvalidField
 from tutopanda.api.unsafe import UNSAFE_METHODS, not_writes, stores_a_write
 from tutopanda.settings import Settings
@@ -61,9 +61,9 @@ def idempotency_middleware(app: ASGIApp) -> ASGIApp:
             return
         headers = dict(scope["headers"])
         key = request_key(raw.decode("latin-1"))
-        body = await Request[Any, Any, Any](scope, receive).body()  # kept for the route too
+        body = await Request[Any, Any, Any](scope, receive).body()
         keyed = _KeyedWrite(str(scope["user"]), key, _fingerprint(scope, headers, body))
-        answer = await keyed.answer(app, scope, receive)
+        answer = await keyed.answer(app, scope, replaying(body, receive))
         await answer.send(send)
 
     return middleware

@@ -13,13 +13,15 @@ that both answer alike.
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
-from litestar import Request
+from litestar.exceptions import InternalServerException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.types import ASGIApp, HTTPScope, Receive, Scope, Send
 
 from tutopanda.api.database import Connection, request_connection
-from tutopanda.api.middleware import raw_header
+from tutopanda.api.middleware import raw_header, replaying
 from tutopanda.api.params import refuse_unknown_ids_of
 from tutopanda.api.preconditions import etag, matched_revision, none_match
 from tutopanda.api.problems import send_problem
@@ -41,8 +43,11 @@ def lecture_fast_path(app: ASGIApp) -> ASGIApp:
             if method == "GET":
                 await _read(scope, send)
                 return
-            if method == "PATCH" and await _saved(scope, receive, send):
-                return
+            if method == "PATCH":
+                left = await _saved(scope, receive, send)
+                if left is None:
+                    return
+                receive = left
         except Exception as error:  # nothing was sent: every answer is sent last
             await send_problem(scope, receive, send, error)
             return
@@ -79,18 +84,20 @@ async def _read(scope: Scope, send: Send) -> None:
     await _answer(send, status, headers, body)
 
 
-async def _saved(scope: Scope, receive: Receive, send: Send) -> bool:
-    """Save a body in the editor's form on the `If-Match` revision; False: not served here."""
+async def _saved(scope: Scope, receive: Receive, send: Send) -> Receive | None:
+    """Save a body in the editor's form on the `If-Match` revision: None once answered. Else
+    what the handler is to receive the request with: `receive`, or the body read here again."""
     lecture_id = _lecture_id(scope)
     if_match = raw_header(scope, b"if-match")
     base = matched_revision(if_match.decode("latin-1")) if if_match is not None else None
     if base is None:
-        return False
-    # Litestar's own read (its size limit, 413), kept in the scope for the handler if it serves.
-    body = await Request[Any, Any, Any](scope, receive).body()
+        return receive
+    body = await _body(scope, receive)
+    if body is None:
+        return receive
     save = checked_save(body)
     if save is None:
-        return False
+        return replaying(body, receive)
     async with request_connection(scope) as conn:
         result = await lectures.save_draft(
             conn,
@@ -104,7 +111,36 @@ async def _saved(scope: Scope, receive: Receive, send: Send) -> bool:
     content, tag = saved_answer(result, base)
     headers = [(b"etag", tag.encode()), _JSON, (b"content-length", str(len(content)).encode())]
     await _answer(send, 200, headers, content)
-    return True
+    return None
+
+
+async def _body(scope: Scope, receive: Receive) -> bytes | None:
+    """The request's body, read as Litestar's Request reads it (the route's size limit: 413 on a
+    `Content-Length` or on bytes beyond it) without building one (~25 us a save); None, with
+    nothing read, for a `Content-Length` that is not digits: the handler's to refuse."""
+    limit = scope["route_handler"].resolve_request_max_body_size() or math.inf
+    announced = raw_header(scope, b"content-length")
+    if announced is not None:
+        if not announced.isdigit():
+            return None
+        if int(announced) > limit:
+            raise RequestEntityTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        event = await receive()
+        if event["type"] == "http.disconnect":
+            raise InternalServerException("client disconnected prematurely")  # as Litestar
+        if event["type"] != "http.request":
+            continue
+        chunk: bytes = event.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > limit:
+                raise RequestEntityTooLarge
+            chunks.append(chunk)
+        if not event.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _lecture_id(scope: Scope) -> int:

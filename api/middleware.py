@@ -20,6 +20,21 @@ def raw_header(scope: Scope, name: bytes) -> bytes | None:
     return next((value for key, value in scope["headers"] if key == name), None)
 
 
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` that gives the request's `body` again first: for the app behind a middleware
+    that has read it (plain ASGI: no layer relies on where another kept it)."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 def new_request_id() -> str:
     """32 random hex digits (a UUID's length, without building one)."""
     return os.urandom(16).hex()
