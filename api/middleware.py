@@ -7,7 +7,15 @@ import re
 
 from litestar.config.app import AppConfig
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPRequestEvent,
+    Message,
+    Receive,
+    ReceiveMessage,
+    Scope,
+    Send,
+)
 
 REQUEST_ID_HEADER = "x-request-id"
 _HEADER = REQUEST_ID_HEADER.encode()
@@ -25,12 +33,13 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     that has read it (plain ASGI: no layer relies on where another kept it)."""
     given = False
 
-    async def replay() -> Message:
+    async def replay() -> ReceiveMessage:
         nonlocal given
         if given:
             return await receive()
         given = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        event: HTTPRequestEvent = {"type": "http.request", "body": body, "more_body": False}
+        return event
 
     return replay
 
