@@ -15,11 +15,12 @@ uvicorn's httptools protocol with:
   connection is closed. An incomplete one is refused as soon as more than that has arrived, so
   at most one read (256 KB) beyond the limit is ever held, whatever the client sends.
 
-Both answer problem+json with `Connection: close`, then read and drop what the client still
-sends for up to LINGER_SECONDS before closing, so that the client reads the answer rather than a
-reset. `RequestLimit` wraps the app: past TUTOPANDA_MAX_CONCURRENT_REQUESTS requests in flight in
-the process (event streams included), a request is answered 503 `server_busy` with Retry-After
-at once (uvicorn's own limit_concurrency answers plain text, and counts idle connections).
+Both answer problem+json with `Connection: close`, as does a request httptools cannot parse
+(uvicorn's own answer is plain text), then read and drop what the client still sends for up to
+LINGER_SECONDS before closing, so that the client reads the answer rather than a reset.
+`RequestLimit` wraps the app: past TUTOPANDA_MAX_CONCURRENT_REQUESTS requests in flight in the
+process (event streams included), a request is answered 503 `server_busy` with Retry-After at
+once (uvicorn's own limit_concurrency answers plain text, and counts idle connections).
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ class LimitedHttpTools(HttpToolsProtocol):
         self._head_bytes = 0
         super().on_message_complete()
 
+    def send_400_response(self, msg: str) -> None:  # noqa: ARG002 (uvicorn's signature)
+        """uvicorn's answer to bytes httptools cannot parse (it has logged `msg`): a problem, as
+        every refusal here, instead of its plain text."""
+        detail = "the request is not valid HTTP/1.1 (its request line, a header or its framing)"
+        self._refuse(400, "bad_request", detail, logged=True)
+
     def _head_size(self) -> int:
         return len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
 
@@ -143,13 +150,14 @@ class LimitedHttpTools(HttpToolsProtocol):
             "s (TUTOPANDA_HEADER_TIMEOUT_SECONDS)",
         )
 
-    def _refuse(self, status: int, code: str, detail: str) -> None:
+    def _refuse(self, status: int, code: str, detail: str, *, logged: bool = False) -> None:
         """Answer `status` unless a response is under way, and close (after lingering)."""
         self._refused = True
         self._disarm()
-        if self.transport.is_closing():  # uvicorn answered already (a malformed request)
+        if self.transport.is_closing():
             return
-        logger.warning("refused a request from %s: %s", _peer(self.client), detail)
+        if not logged:
+            logger.warning("refused a request from %s: %s", _peer(self.client), detail)
         if self.cycle is not None and not self.cycle.response_complete:
             self.transport.close()  # its response is still being written: no room for ours
             return

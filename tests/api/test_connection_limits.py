@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -185,6 +186,37 @@ def test_big_headers_are_431_without_being_held(server: Server) -> None:
         assert time.monotonic() - started < FAST_ENOUGH
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
     assert grew < 4 * 1024 * 1024, f"peak memory grew {grew} bytes ({sent} sent)"
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"PATCH /lectures/1 HTTP/1.1\r\nHost: probe\r\nContent-Length: 1e3\r\n\r\n{}",
+        b"PATCH /lectures/1 HTTP/1.1\r\nHost: probe\r\nContent-Length: -5\r\n\r\n{}",
+        b"GET /health HTTP/1.1\r\nHost: probe\r\nBad Header\r\n\r\n",
+        b"GET /he\x00alth HTTP/1.1\r\nHost: probe\r\n\r\n",
+    ],
+    ids=["length not digits", "length negative", "header without colon", "NUL in target"],
+)
+def test_a_request_that_is_not_http_is_a_400_problem(server: Server, request_bytes: bytes) -> None:
+    """What httptools cannot parse is refused like the other refusals here (uvicorn's own answer
+    is plain text): a problem naming its request id, the connection closed; others are served."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), answer[:300]
+    assert b"content-type: application/problem+json" in head.lower(), head
+    assert b"connection: close" in head.lower(), head
+    problem = json.loads(body)
+    assert problem["code"] == "bad_request"
+    assert problem["status"] == 400
+    assert problem["requestId"].encode() in head
+    with httpx.Client(base_url=server.base, timeout=10) as http:
+        assert http.get("/health").status_code == 200
 
 
 def _peak_memory(pid: int) -> int:
