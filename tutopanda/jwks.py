@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
@@ -85,6 +84,8 @@ def _signing_key(jwk: Any) -> PyJWK | None:
 
 async def fetch_signing_keys(url: str, timeout_seconds: float) -> dict[str, PyJWK]:
     """GET the JWKS at `url`: its signing keys; JwksError saying what went wrong."""
+    import httpx  # noqa: PLC0415 (~70 ms that every `serve` paid, for a JWKS URL most never set)
+
     try:
         async with (
             httpx.AsyncClient(timeout=timeout_seconds, follow_redirects=False) as http,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator
 
@@ -58,7 +59,14 @@ async def test_a_burst_of_edits_is_one_save_after_the_debounce(
         assert session.value("title") == "Typing 7"
     assert await revisions_after(aclient, lecture) == [lecture.revision + 1]
     assert (await aclient.get_lecture(lecture.id)).title == "Typing 7"
-    assert [s.status for s in seen] == ["idle", "idle", "saving", "saved"]
+    # One save: idle while typing, saving, saved. A status repeats when something else in it
+    # changes meanwhile: under load, an event naming a newer server revision (the save's own)
+    # came in before the save's answer, and "saving" was published twice (a CI run).
+    assert [label for label, _ in itertools.groupby(s.status for s in seen)] == [
+        "idle",
+        "saving",
+        "saved",
+    ]
 
 
 async def test_edits_during_a_save_are_saved_after_it(
