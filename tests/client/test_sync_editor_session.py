@@ -9,7 +9,10 @@ import pytest
 from tests.client.conftest import generated_lecture
 from tutopanda.client import SyncEditorSession, TutopandaClient
 
-DEBOUNCE = 0.2
+# A burst's debounce: far longer than its pauses, however late a loaded machine wakes the
+# test (with 0.2 s, a gap between two edits outlasted it in a CI run: two saves).
+BURST_DEBOUNCE = 5.0
+BURST_PAUSE = 0.05
 
 
 def test_the_sync_session_saves_a_burst_once(base_url: str, token: str) -> None:
@@ -21,12 +24,12 @@ def test_the_sync_session_saves_a_burst_once(base_url: str, token: str) -> None:
             base_url,
             token,
             lecture_id,
-            debounce=DEBOUNCE,
+            debounce=BURST_DEBOUNCE,
             on_status=lambda s: seen.append(s.status),
         ) as session:
             for step in range(4):
                 session.edit("title", f"Sync {step}")
-                time.sleep(DEBOUNCE / 4)
+                time.sleep(BURST_PAUSE)
             assert session.status.dirty == {"title"}
             with pytest.raises(ValueError, match="unknown section"):
                 session.edit("nope", 1)
