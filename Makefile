@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 	@touch $(STAMP)
 
 # The better-auth issuer that tests/identity (and the tests of JWT sign-in) run under Node 20+:
