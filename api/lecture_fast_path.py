@@ -27,7 +27,7 @@ from tutopanda.api.params import refuse_unknown_ids_of
 from tutopanda.api.preconditions import etag, matched_revision, none_match
 from tutopanda.api.problems import send_problem
 from tutopanda.api.save_body import checked_save
-from tutopanda.api.writes import saved_answer
+from tutopanda.api.writes import saved_answer, went_through_answer
 from tutopanda.store import lectures
 
 CACHE_CONTROL = "private, no-cache"  # a read's answer: kept by the browser, asked again
@@ -100,7 +100,7 @@ async def _saved(scope: Scope, receive: Receive, send: Send) -> Receive | None:
     if save is None:
         return replaying(body, receive)
     async with request_connection(scope) as conn:
-        result = await lectures.save_draft(
+        result = await lectures.save_sections(
             conn,
             str(scope["user"]),
             lecture_id,
@@ -109,7 +109,10 @@ async def _saved(scope: Scope, receive: Receive, send: Send) -> Receive | None:
             merge=save.merge,
             force=save.force,
         )
-    content, tag = saved_answer(result, base)
+    if isinstance(result, lectures.Saved):
+        content, tag = went_through_answer(result)
+    else:
+        content, tag = saved_answer(result, base)
     headers = [(b"etag", tag.encode()), _JSON, (b"content-length", str(len(content)).encode())]
     await _answer(send, 200, headers, content)
     return None

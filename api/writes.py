@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Response
 from litestar.enums import MediaType
 
@@ -9,6 +10,7 @@ from tutopanda.api.preconditions import etag
 from tutopanda.api.problems import RevisionConflict
 from tutopanda.models.lecture import SaveResult
 from tutopanda.models.wire import MergeConflict, SaveResponse
+from tutopanda.store.lectures import Saved
 
 
 def saved_or_conflict(result: SaveResult, base: int | None) -> Response[SaveResponse]:
@@ -35,3 +37,20 @@ def saved_answer(result: SaveResult, base: int | None) -> tuple[bytes, str]:
     )
     # Encoded here, once: Litestar's pydantic plugin would dump the model and encode it again.
     return body.model_dump_json(by_alias=True).encode(), etag(result.revision)
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def went_through_answer(saved: Saved) -> tuple[bytes, str]:
+    """`saved_answer` of a save the database answered `Saved`: the same bytes (SaveResponse's
+    fields in its order and its datetime form, tests/api/test_lecture_fast_path.py checks),
+    encoded by msgspec without building the model (~10 us a save)."""
+    body = {
+        "status": "saved",
+        "revision": saved.revision,
+        "updatedAt": saved.updated_at,
+        "changedSections": saved.changed_sections,
+        "mergedOnto": None,
+    }
+    return _encode(body), etag(saved.revision)

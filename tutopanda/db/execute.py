@@ -5,7 +5,7 @@ Each statement runs under its connection's deadline, if it has one (tutopanda.db
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
@@ -45,6 +45,30 @@ async def fetch_tuple(conn: Connection, name: str, params: Mapping[str, Any]) ->
     if row is None:
         raise LookupError(f"query {name!r} returned no row")
     return row
+
+
+async def fetch_tuple_or_model(
+    conn: Connection,
+    name: str,
+    params: Mapping[str, Any],
+    model: type[Row],
+    *,
+    as_tuple: Callable[[tuple[Any, ...]], bool],
+) -> tuple[Any, ...] | Row:
+    """The single row of a named query: as a tuple (the query's column order) when `as_tuple`
+    says so, else as `model`. For a hot path whose usual row needs no model (a save that went
+    through), and whose other rows do (a conflict)."""
+    with translated_errors():
+        async with conn.cursor() as cursor:
+            async with bounded(conn):
+                await cursor.execute(query(name), params)
+            row: tuple[Any, ...] | None = await cursor.fetchone()
+            columns = cursor.description or ()
+    if row is None:
+        raise LookupError(f"query {name!r} returned no row")
+    if as_tuple(row):
+        return row
+    return model.model_validate(dict(zip((column.name for column in columns), row, strict=True)))
 
 
 async def fetch_all(
