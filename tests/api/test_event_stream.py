@@ -6,22 +6,26 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from psycopg import AsyncConnection
 
 from tests.api.conftest import SECRET
 from tests.api.helpers import server_env
-from tests.support.databases import TestDatabase
+from tests.support.databases import TestDatabase, cloned_database
 from tests.support.factories import new_lecture, patch
 from tests.support.processes import serve_process, serving
 from tests.support.restartable import restartable_database
+from tests.support.server import TestServer
 from tests.support.sql import test_query
 from tests.support.sse import Event, aevents
 from tutopanda.api.realtime import LISTENER_NAME, STOPPING
+from tutopanda.quotas import Quotas
 from tutopanda.store import lectures
 from tutopanda.tokens import issue_token
 
@@ -30,10 +34,40 @@ Conn = AsyncConnection[Any]
 ALICE = {"Authorization": f"Bearer {issue_token(SECRET, 'user-1')}"}
 
 
+# The module's server has no worker: the runs of its tests' lectures stay queued, and add up.
+UNLIMITED = Quotas(max_active_runs=10_000, max_projects_per_hour=100_000)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The module's server (no worker) and its database: the tests on it each make lectures
+    of their own (a server start costs ~2.5 s of CPU)."""
+
+    base: str
+    database: TestDatabase
+
+
+@pytest.fixture(scope="module")
+def shared(
+    pg_server: TestServer, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shared]:
+    with cloned_database(pg_server, template_db) as database:
+        env = server_env(database.admin_url, tmp_path_factory.mktemp("event-stream"))
+        with serving("--no-worker", env=env) as base:
+            yield Shared(base, database)
+
+
 @pytest.fixture
-def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
-    with serving("--no-worker", env=server_env(database.admin_url, tmp_path)) as base:
-        yield base
+def server(shared: Shared) -> str:
+    return shared.base
+
+
+@pytest_asyncio.fixture
+async def conn(shared: Shared) -> AsyncIterator[Conn]:
+    """The runtime role on the module server's database, autocommit."""
+    info = shared.database.runtime_conninfo
+    async with await AsyncConnection.connect(info, autocommit=True) as connection:
+        yield connection
 
 
 @asynccontextmanager
@@ -62,13 +96,13 @@ async def save_title(conn: Conn, lecture_id: int, base: int, title: str) -> None
     assert saved.status == "saved"
 
 
-async def test_a_subscriber_sees_a_save_made_elsewhere(server: str, aconn: Conn) -> None:
-    created = await new_lecture(aconn)
+async def test_a_subscriber_sees_a_save_made_elsewhere(server: str, conn: Conn) -> None:
+    created = await new_lecture(conn, quotas=UNLIMITED)
     async with stream(server, created.lecture_id) as events:
         state, *_ = await take(events, 1)
         assert (state.event, state.data["revision"]) == ("lecture.state", 0)
         assert [run["status"] for run in state.data["runs"]] == ["queued"]
-        await save_title(aconn, created.lecture_id, 0, "Elsewhere")
+        await save_title(conn, created.lecture_id, 0, "Elsewhere")
         (revised,) = await take(events, 1)
     assert (revised.event, revised.id) == ("lecture.revised", "1.1")
     assert {
@@ -81,16 +115,16 @@ async def test_a_subscriber_sees_a_save_made_elsewhere(server: str, aconn: Conn)
     }
 
 
-async def test_a_reconnect_receives_exactly_what_it_missed(server: str, aconn: Conn) -> None:
-    created = await new_lecture(aconn)
+async def test_a_reconnect_receives_exactly_what_it_missed(server: str, conn: Conn) -> None:
+    created = await new_lecture(conn, quotas=UNLIMITED)
     async with stream(server, created.lecture_id) as events:
         (state,) = await take(events, 1)
     for base in range(3):
-        await save_title(aconn, created.lecture_id, base, f"Away {base}")
+        await save_title(conn, created.lecture_id, base, f"Away {base}")
     assert state.id is not None
     async with stream(server, created.lecture_id, last_event_id=state.id) as events:
         missed = await take(events, 3)
-        await save_title(aconn, created.lecture_id, 3, "Back")
+        await save_title(conn, created.lecture_id, 3, "Back")
         (live,) = await take(events, 1)
     assert [(e.event, e.data["revision"]) for e in missed] == [
         ("lecture.revised", r) for r in (1, 2, 3)
@@ -98,16 +132,16 @@ async def test_a_reconnect_receives_exactly_what_it_missed(server: str, aconn: C
     assert live.data["revision"] == 4
 
 
-async def test_an_unknown_position_asks_for_a_resync(server: str, aconn: Conn) -> None:
-    created = await new_lecture(aconn)
+async def test_an_unknown_position_asks_for_a_resync(server: str, conn: Conn) -> None:
+    created = await new_lecture(conn, quotas=UNLIMITED)
     for last in ("99.1", "garbage"):
         async with stream(server, created.lecture_id, last_event_id=last) as events:
             (first,) = await take(events, 1)
         assert (first.event, first.data["revision"], first.id) == ("resync", 0, "0.1")
 
 
-async def test_the_stream_is_the_owners_only(server: str, aconn: Conn) -> None:
-    created = await new_lecture(aconn)
+async def test_the_stream_is_the_owners_only(server: str, conn: Conn) -> None:
+    created = await new_lecture(conn, quotas=UNLIMITED)
     bob = {"Authorization": f"Bearer {issue_token(SECRET, 'bob')}"}
     async with httpx.AsyncClient(base_url=server, timeout=10) as http:
         url = f"/lectures/{created.lecture_id}/events"
@@ -121,17 +155,15 @@ async def test_the_stream_is_the_owners_only(server: str, aconn: Conn) -> None:
 SUBSCRIBERS = 50
 
 
-async def test_many_subscribers_share_one_listening_connection(
-    server: str, aconn: Conn, admin_aconn: Conn
-) -> None:
-    created = await new_lecture(aconn)
+async def test_many_subscribers_share_one_listening_connection(shared: Shared, conn: Conn) -> None:
+    created = await new_lecture(conn, quotas=UNLIMITED)
     opened = asyncio.Event()
     ready = 0
     received: list[Event] = []
 
     async def subscriber() -> None:
         nonlocal ready
-        async with stream(server, created.lecture_id) as events:
+        async with stream(shared.base, created.lecture_id) as events:
             await take(events, 1)
             ready += 1
             if ready == SUBSCRIBERS:
@@ -140,13 +172,13 @@ async def test_many_subscribers_share_one_listening_connection(
 
     tasks = [asyncio.create_task(subscriber()) for _ in range(SUBSCRIBERS)]
     await asyncio.wait_for(opened.wait(), 60)
-    await save_title(aconn, created.lecture_id, 0, "Everyone")
+    await save_title(conn, created.lecture_id, 0, "Everyone")
     await asyncio.wait_for(asyncio.gather(*tasks), 60)
     assert len(received) == SUBSCRIBERS
     assert {event.data["revision"] for event in received} == {1}
-    listeners = await (
-        await admin_aconn.execute(test_query("sessions_named"), {"name": LISTENER_NAME})
-    ).fetchone()
+    async with await AsyncConnection.connect(shared.database.admin_url, autocommit=True) as admin:
+        named = {"name": LISTENER_NAME}
+        listeners = await (await admin.execute(test_query("sessions_named"), named)).fetchone()
     assert listeners == (1,)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,25 +15,35 @@ import pytest
 
 from tests.api.conftest import SECRET
 from tests.api.helpers import assert_problem, server_env
-from tests.support.databases import TestDatabase
+from tests.support.databases import cloned_database
 from tests.support.processes import finished_run, serving
+from tests.support.server import TestServer
 from tutopanda.tokens import issue_token
 
 Http = httpx.Client
 
 
-@pytest.fixture
-def server(database: TestDatabase, tmp_path: Path) -> Iterator[str]:
-    env = server_env(
-        database.admin_url,
-        tmp_path,
-        TUTOPANDA_WORKER_POLL_SECONDS="0.2",
-        TUTOPANDA_STALLED_AFTER_SECONDS="2",
-        TUTOPANDA_WORKER_HEARTBEAT_SECONDS="0.5",
-        TUTOPANDA_REVIEW_TIMEOUT_SECONDS="3",
-    )
-    with serving(env=env) as base:
-        yield base
+@pytest.fixture(scope="module")
+def server(
+    pg_server: TestServer, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One server with its worker for the module (each start costs ~2.5 s of CPU): every test
+    makes projects and lectures of its own, on a database of the module's own."""
+    with cloned_database(pg_server, template_db) as database:
+        env = server_env(
+            database.admin_url,
+            tmp_path_factory.mktemp("workflow-control"),
+            TUTOPANDA_WORKER_POLL_SECONDS="0.2",
+            TUTOPANDA_STALLED_AFTER_SECONDS="2",
+            TUTOPANDA_WORKER_HEARTBEAT_SECONDS="0.5",
+            TUTOPANDA_REVIEW_TIMEOUT_SECONDS="3",
+            # The module's tests are one user's: their projects and runs add up.
+            TUTOPANDA_MAX_PROJECTS_PER_HOUR="100000",
+            TUTOPANDA_MAX_ACTIVE_RUNS="10000",
+            TUTOPANDA_WRITES_PER_MINUTE="100000",
+        )
+        with serving(env=env) as base:
+            yield base
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from psycopg import AsyncConnection
 
 from tutopanda.models.lecture import LecturePatch
 from tutopanda.models.project import CreatedProject, ProjectCreate
+from tutopanda.quotas import DEFAULT_QUOTAS, Quotas
 from tutopanda.store import projects
 from tutopanda.workflows import LECTURE_GENERATION, WorkflowKind
 
@@ -24,9 +25,12 @@ async def new_lecture(
     user_id: str = "user-1",
     prompt: str = "Teach me about Rome",
     workflow: WorkflowKind = LECTURE_GENERATION,
+    *,
+    quotas: Quotas = DEFAULT_QUOTAS,
 ) -> CreatedProject:
     """A project with its lecture at revision 0 and a queued run of `workflow`."""
-    return await projects.create_project(conn, user_id, ProjectCreate(prompt=prompt), workflow)
+    request = ProjectCreate(prompt=prompt)
+    return await projects.create_project(conn, user_id, request, workflow, quotas=quotas)
 
 
 def patch(**sections: Any) -> LecturePatch:
