@@ -27,6 +27,7 @@ from tutopanda.api.cors import allow_cross_origin
 from tutopanda.api.database import Database, database_lifespan
 from tutopanda.api.docs_page import OfflineScalarPlugin, schema_router
 from tutopanda.api.editor_page import editor_config, editor_router, origin_of
+from tutopanda.api.hot_routes import TutopandaApp
 from tutopanda.api.idempotency import document_idempotency_keys, idempotency_middleware
 from tutopanda.api.middleware import add_request_id, install_outermost
 from tutopanda.api.openapi import PydanticSchemas
@@ -55,7 +56,7 @@ def create_app(
     verifier = token_verifier(settings)
     token_url = settings.editor_token_url
     token_origin = origin_of(token_url) if token_url is not None else None  # the editor calls it
-    return Litestar(
+    return TutopandaApp(
         route_handlers=[
             HealthController,
             editor_router(),

@@ -1,12 +1,14 @@
-"""GET and PATCH /lectures/{id} with the fast path (api/lecture_fast_path.py) and without it: the
-same requests, sent to both apps on one database, answer alike.
+"""GET and PATCH /lectures/{id} with the fast path (api/lecture_fast_path.py) and the app's
+shortcut to their route (api/hot_routes.py), and without either: the same requests, sent to both
+apps on one database, answer alike.
 
 The second app is the product with `LectureController.middleware` emptied while it is built
-(Litestar builds each route's middleware stack then), so that its Litestar handlers, the routes'
-contract, serve everything. Each test gives each app lectures of its own, created alike, sends
-both the same requests and compares each pair of answers: status, headers and JSON body, once
-what differs by nature is set aside (request ids, timestamps, the ids of lectures, projects and
-drafts). Both lectures then hold the same content, history and drafts.
+(Litestar builds each route's middleware stack then) and `hot_routes` off, so that Litestar's own
+layers and its handlers, the routes' contract, serve everything. Each test gives each app
+lectures of its own, created alike, sends both the same requests and compares each pair of
+answers: status, headers and JSON body, once what differs by nature is set aside (request ids,
+timestamps, the ids of lectures, projects and drafts). Both lectures then hold the same content,
+history and drafts.
 """
 
 from __future__ import annotations
@@ -134,18 +136,18 @@ class Pair:
         method: str,
         path: str,
         *,
-        user: str = "alice",
+        user: str | None = "alice",
         body: bytes | None = None,
         headers: list[tuple[str, str]] | None = None,
         content_type: str | None = JSON,
         key: str | None = None,
     ) -> tuple[Response, Response]:
         """The same request to both apps (`{lecture}`, `{other}`: each app's own lecture; the
-        Idempotency-Key `key` made each app's own: alice is one user on the one database), and
-        their answers, once checked alike."""
+        Idempotency-Key `key` made each app's own: alice is one user on the one database; no
+        bearer token for no `user`), and their answers, once checked alike."""
         answers = []
         for side in (self.fast, self.slow):
-            sent = [*bearer(user).items(), *(headers or [])]
+            sent = [*(bearer(user).items() if user is not None else ()), *(headers or [])]
             if body is not None and content_type is not None:
                 sent.append(("Content-Type", content_type))
             if key is not None:
@@ -227,6 +229,7 @@ def apps(
             slow_app = create_app(settings, database.admin_url)
         finally:
             LectureController.middleware = fast_path
+        slow_app.hot_routes = False  # type: ignore[attr-defined] # a TutopandaApp
         for method in ("GET", "PATCH"):
             assert FAST_PATH in middleware_chain(fast_app, method)
             assert FAST_PATH not in middleware_chain(slow_app, method)
@@ -473,4 +476,39 @@ def test_reads_and_saves_leave_both_lectures_alike(pair: Pair) -> None:
         pair.send("GET", lecture, headers=[("If-None-Match", f'"{revision}"')])
     pair.send("PATCH", lecture, body=MERGED, headers=on(revision - 1))
     pair.send("PATCH", lecture, body=STALE, headers=on(0))
+    assert_same_lecture(pair)
+
+
+def test_what_the_shortcut_to_the_route_leaves_out_answers_alike(pair: Pair) -> None:
+    """Requests around api/hot_routes.py: those it takes (refused by the route's middleware, or
+    with a Host or Origin it lets through) and those it leaves to Litestar's router."""
+    lecture = "/lectures/{lecture}"
+    token = bearer("alice")["Authorization"].removeprefix("Bearer ")
+    refused = ["", "Bearer nope", "Basic YTpi", f"Bearer {token} x", f"Token {token}"]
+    for method, body in (("GET", None), ("PATCH", TITLE)):
+        for authorization in refused:
+            headers = [*on(0), ("Authorization", authorization)]
+            fast, _ = pair.send(method, lecture, user=None, body=body, headers=headers)
+            assert fast.status_code == 401, (authorization, fast.text)
+        fast, _ = pair.send(method, lecture, user=None, body=body, headers=on(0))  # no token
+        assert fast.status_code == 401, fast.text
+    headers = [*on(0), ("Authorization", f"bearer {token}")]  # the scheme in any case
+    revision = revision_of(pair.send("PATCH", lecture, user=None, body=TITLE, headers=headers))
+    for host in ("example.org:8080", "[::1]:80", "", "exa_mple.org", "a b", "ex%41mple.org", "x/y"):
+        fast, _ = pair.send("GET", lecture, headers=[("Host", host)])
+        assert fast.status_code in (200, 400), (host, fast.text)
+        answers = pair.send("PATCH", lecture, body=SCRIPT, headers=[*on(revision), ("Host", host)])
+        if answers[0].status_code == 200:
+            revision = revision_of(answers)
+    fast, _ = pair.send("GET", lecture, headers=[("Origin", "https://elsewhere.example")])
+    assert fast.status_code == 200, fast.text  # no CORS configured: no CORS headers either
+    odd_paths = ["/lectures/01", "/lectures/1/", "//lectures/1", "/lectures/+1", "/lectures/1.0"]
+    odd_paths += ["/lectures/" + "9" * 19, "/lectures/" + "9" * 30, "/lectures/{lecture}/"]
+    for path in odd_paths:
+        fast, _ = pair.send("GET", path)
+        assert fast.status_code in (200, 404), (path, fast.text)
+        answers = pair.send("PATCH", path, body=TITLE, headers=on(revision))
+        assert answers[0].status_code in (200, 404, 409), (path, answers[0].text)
+        if answers[0].status_code == 200:
+            revision = revision_of(answers)
     assert_same_lecture(pair)
