@@ -72,10 +72,19 @@ async def save_draft(
     """Save the sections of `patch` on `base_revision`: saved; or, on a newer revision, merged
     per JSON path (with `merge`); or a conflict with the latest snapshot, the refused sections
     kept as a draft (`draft_id`) and, after a merge, the conflicting JSON Pointers."""
-    params = _save_params(user_id, lecture_id, base_revision, patch, merge=merge, force=force)
-    result = await fetch_one(conn, "lecture_save", params, SaveResult)
-    return await _settled(
-        conn, user_id, lecture_id, result, base_revision=base_revision, patch=patch, merge=merge
+    result = await save_sections(
+        conn, user_id, lecture_id, base_revision, patch, merge=merge, force=force
+    )
+    if isinstance(result, SaveResult):
+        return result
+    return SaveResult(
+        status="saved",
+        revision=result.revision,
+        updated_at=result.updated_at,
+        changed_sections=result.changed_sections,
+        lecture=None,
+        draft_id=None,
+        base=None,
     )
 
 
