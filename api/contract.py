@@ -72,7 +72,8 @@ _KEEPS_DRAFTS = (
 
 
 def complete_document(app: Litestar) -> None:
-    """on_startup: parameters and optional bodies without `null`, the links of a 409's draft."""
+    """A step of the document (api/app.py): parameters and optional bodies without `null`, the
+    links of a 409's draft."""
     operations = {(path, method): operation for path, method, operation in _operations(app)}
     for operation in operations.values():
         for parameter in operation.parameters or []:

@@ -121,10 +121,17 @@ def schema_router() -> Router:
         SCHEMA_PATH,
         route_handlers=[],
         include_in_schema=False,
+        before_request=_document_completed,
         after_request=_no_html_error,
         dto=None,
         return_dto=None,
     )
+
+
+def _document_completed(request: Request[Any, Any, Any]) -> None:
+    """The app completes its OpenAPI document when first asked for it (api/app.py); the
+    documentation routes ask Litestar's plugin, which knows nothing of that: ask the app first."""
+    request.app.openapi_schema  # noqa: B018 (read for what reading it does)
 
 
 class OfflineScalarPlugin(OpenAPIRenderPlugin):

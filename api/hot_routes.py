@@ -4,11 +4,11 @@ Litestar passes every request through its exception middleware (a `send` wrapper
 (the path normalized, the Host header checked, the route found, its exception handlers resolved)
 before the route's own middleware: the request id, authentication, the write rate, the
 Idempotency-Key and the fast path (api/lecture_fast_path.py). For the editor's reads and saves,
-those outer layers took ~4 % of a request's CPU (`python -m bench.inprocess`). `TutopandaApp`
-enters such a request straight into its route's middleware, the route found by Litestar's own
-cached routing, with Litestar's own `send` (the app's before_send hooks: the request id and the
-security headers) and the app's one error mapping (api/problems.py) for what that middleware
-raises.
+those outer layers took ~4 % of a request's CPU (`python -m bench.inprocess`).
+`LitestarWithHotRoutes` (which api/app.py's TutopandaApp is) enters such a request straight into
+its route's middleware, the route found by Litestar's own cached routing, with Litestar's own
+`send` (the app's before_send hooks: the request id and the security headers) and the app's one
+error mapping (api/problems.py) for what that middleware raises.
 
 It takes only a request whose answer cannot differ; anything else goes through Litestar:
 
@@ -39,7 +39,7 @@ _PLAIN_HOST = re.compile(rb"[0-9A-Za-z.\-:\[\]]*")
 _HOT_METHODS = frozenset({"GET", "PATCH"})
 
 
-class TutopandaApp(Litestar):
+class LitestarWithHotRoutes(Litestar):
     """Litestar, with the shortcut of the module for the editor's routes (`hot_routes`: on)."""
 
     hot_routes = True  # tests/api/test_lecture_fast_path.py turns it off on the app it compares

@@ -181,7 +181,7 @@ async def _answered(app: ASGIApp, scope: HTTPScope, receive: Receive, conn: Conn
 
 
 def document_idempotency_keys(app: Litestar) -> None:
-    """on_startup: every unsafe route of the OpenAPI document takes the header (each declares
+    """A step of the document (api/app.py): every unsafe route takes the header (each declares
     the 409 of a key in use and the 422 of a key used for another request)."""
     parameter = Parameter(
         name=KEY_HEADER,

@@ -97,7 +97,7 @@ TOO_MANY_REQUESTS = (
 
 
 def document_write_limits(app: Litestar) -> None:
-    """on_startup: every unsafe route of the OpenAPI document may answer 429 (its problem is the
+    """A step of the document (api/app.py): every unsafe route may answer 429 (its problem is the
     same schema as the route's 400)."""
     retry_after = OpenAPIHeader(
         schema=Schema(type=OpenAPIType.INTEGER, minimum=1),
