@@ -37,13 +37,7 @@ async def fetch_one(
 async def fetch_tuple(conn: Connection, name: str, params: Mapping[str, Any]) -> tuple[Any, ...]:
     """The single row of a named query, as a tuple in the query's column order (no model: for
     the hot paths, where building one per request shows)."""
-    with translated_errors():
-        async with conn.cursor() as cursor:
-            async with bounded(conn):
-                await cursor.execute(query(name), params)
-            row: tuple[Any, ...] | None = await cursor.fetchone()
-    if row is None:
-        raise LookupError(f"query {name!r} returned no row")
+    row, _ = await _fetch_row(conn, name, params, with_names=False)
     return row
 
 
@@ -58,17 +52,26 @@ async def fetch_tuple_or_model(
     """The single row of a named query: as a tuple (the query's column order) when `as_tuple`
     says so, else as `model`. For a hot path whose usual row needs no model (a save that went
     through), and whose other rows do (a conflict)."""
+    row, names = await _fetch_row(conn, name, params, with_names=True)
+    if as_tuple(row):
+        return row
+    return model.model_validate(dict(zip(names, row, strict=True)))
+
+
+async def _fetch_row(
+    conn: Connection, name: str, params: Mapping[str, Any], *, with_names: bool
+) -> tuple[tuple[Any, ...], list[str]]:
+    """The single row of a named query as a tuple, and its column names when asked (psycopg
+    builds the description anew at each look: the reads' hot path does without)."""
     with translated_errors():
         async with conn.cursor() as cursor:
             async with bounded(conn):
                 await cursor.execute(query(name), params)
             row: tuple[Any, ...] | None = await cursor.fetchone()
-            columns = cursor.description or ()
+            names = [column.name for column in cursor.description or ()] if with_names else []
     if row is None:
         raise LookupError(f"query {name!r} returned no row")
-    if as_tuple(row):
-        return row
-    return model.model_validate(dict(zip((column.name for column in columns), row, strict=True)))
+    return row, names
 
 
 async def fetch_all(

@@ -111,29 +111,7 @@ async def save_sections(
     """`save_draft` for the editor's hot path (api/lecture_fast_path.py): a save that went through
     on `base_revision` itself comes back as `Saved` (validating the database's own answer into
     a model cost ~4 % of a request's CPU); anything else as `save_draft` answers it."""
-    params = _save_params(user_id, lecture_id, base_revision, patch, merge=merge, force=force)
-    row = await fetch_tuple_or_model(conn, "lecture_save", params, SaveResult, as_tuple=_saved)
-    if isinstance(row, SaveResult):
-        return await _settled(
-            conn, user_id, lecture_id, row, base_revision=base_revision, patch=patch, merge=merge
-        )
-    return Saved(*row[: len(Saved._fields)])
-
-
-def _saved(row: tuple[Any, ...]) -> bool:
-    return bool(row[0] == "saved")
-
-
-def _save_params(
-    user_id: str,
-    lecture_id: int,
-    base_revision: int,
-    patch: StoredSections,
-    *,
-    merge: bool,
-    force: bool,
-) -> dict[str, Any]:
-    return {
+    params = {
         "user_id": user_id,
         "lecture_id": lecture_id,
         "base_revision": base_revision,
@@ -141,26 +119,19 @@ def _save_params(
         "merge": merge,
         "force": force,
     }
-
-
-async def _settled(
-    conn: Connection,
-    user_id: str,
-    lecture_id: int,
-    result: SaveResult,
-    *,
-    base_revision: int,
-    patch: StoredSections,
-    merge: bool,
-) -> SaveResult:
-    """The answer to a save once the database answered `result`: a conflict met with `merge`
-    is merged onto the newer revision (its sections are read back only then)."""
-    if not merge or _met(result) is None:
-        return result
-    rebase = _rebase(result, base_revision, patch.sections())
+    row = await fetch_tuple_or_model(conn, "lecture_save", params, SaveResult, as_tuple=_saved)
+    if not isinstance(row, SaveResult):
+        return Saved(*row[: len(Saved._fields)])
+    if not merge or _met(row) is None:
+        return row  # the sections are read back only for a merge that met a newer revision
+    rebase = _rebase(row, base_revision, patch.sections())
     if rebase is None:
-        return result
-    return await merge_onto_latest(conn, user_id, lecture_id, rebase, result)
+        return row
+    return await merge_onto_latest(conn, user_id, lecture_id, rebase, row)
+
+
+def _saved(row: tuple[Any, ...]) -> bool:
+    return bool(row[0] == "saved")
 
 
 def _stored_text(sections: StoredSections) -> str:
